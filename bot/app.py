@@ -1,0 +1,182 @@
+"""Wire the Application: every handler, in order, and the command menus."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from prompts import LANGUAGES, Texts
+from storage.store import Store
+
+from .config import Settings
+from .handlers.common import ADMIN_STATUSES, Services, send_text
+from .handlers.group import GroupHandlers
+from .handlers.private import PrivateHandlers
+
+log = logging.getLogger(__name__)
+
+# Command names are Dutch; English aliases work too but are not in the menus.
+PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("mijngegevens", "mydata"),
+                    ("vergeetmij", "forget"), ("help", "help"))  # fmt: skip
+GROUP_COMMANDS = (("status", "status"), ("help", "help"))
+ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
+                  ("sluit", "close"), ("taal", "language"), ("help", "help"))  # fmt: skip
+
+
+def default_rate_limiter() -> AIORateLimiter:
+    """Telegram's flood limits (30 msg/s overall, 20/min per group), retrying 429s a few times."""
+    return AIORateLimiter(max_retries=3)
+
+
+def build_application(
+    settings: Settings,
+    store: Store,
+    texts: Texts,
+    *,
+    request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Build the bot; tests pass the fake Telegram as `request`, production passes nothing."""
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(rate_limiter or default_rate_limiter())
+        .post_init(set_command_menus)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    services = Services(settings=settings, store=store, texts=texts)
+    app.bot_data["services"] = services
+    add_handlers(app, services)
+    return app
+
+
+def add_handlers(app: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """Register every handler. Order matters: the first matching handler in a group wins."""
+    group = GroupHandlers(services)
+    private = PrivateHandlers(services)
+    in_group = filters.ChatType.GROUPS
+    in_private = filters.ChatType.PRIVATE
+
+    # Group chats: commands of the principal and the team.
+    app.add_handler(CommandHandler("start", group.start, filters=in_group))
+    app.add_handler(CommandHandler(["ronde", "round"], group.new_round, filters=in_group))
+    app.add_handler(CommandHandler("status", group.status, filters=in_group))
+    app.add_handler(CommandHandler(["sluit", "close"], group.close, filters=in_group))
+    app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
+    # With privacy mode the bot only sees replies to its own messages: the school's name.
+    app.add_handler(MessageHandler(in_group & filters.REPLY & filters.TEXT, group.on_reply))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group.migrate))
+
+    # Private chats: joining, the member's dialog and their own data.
+    app.add_handler(CommandHandler("start", private.start, filters=in_private))
+    app.add_handler(CommandHandler(["lijst", "list"], private.my_list, filters=in_private))
+    app.add_handler(CommandHandler(["mijngegevens", "mydata"], private.my_data, filters=in_private))
+    app.add_handler(
+        CommandHandler(["vergeetmij", "forgetme"], private.forget_me, filters=in_private)
+    )
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(MessageHandler(in_private & filters.COMMAND, private.unknown_command))
+    app.add_handler(MessageHandler(in_private & filters.TEXT, private.on_text))
+    app.add_handler(
+        MessageHandler(in_private & ~filters.TEXT & ~filters.StatusUpdate.ALL, private.on_other)
+    )
+
+    # Buttons (they only exist in private chats; group buttons are links).
+    app.add_handler(CallbackQueryHandler(private.on_button))
+
+    app.add_error_handler(on_error)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explains the commands this person can use right now, in this chat."""
+    services: Services = context.application.bot_data["services"]
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    texts = services.texts
+    async with services.store.tx() as tx:
+        if chat.type == "private":
+            member = await tx.active_member(user.id)
+            team = await tx.team((await tx.round(member.round_id)).team_id) if member else None
+        else:
+            member = None
+            team = await tx.team_by_chat(chat.id)
+    lang = team.language.value if team else services.settings.language.value
+    if chat.type == "private":
+        key = "help.private_member" if member else "help.private_none"
+    else:
+        manager = team is not None and team.principal_user_id == user.id
+        if not manager:
+            try:
+                status = (await context.bot.get_chat_member(chat.id, user.id)).status
+            except TelegramError:
+                status = "member"
+            manager = status in ADMIN_STATUSES
+        key = "help.group_admin" if manager else "help.group_member"
+    await send_text(context.bot, chat.id, texts.t(key, lang))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the failure and tells the person briefly, in Dutch, that nothing was lost."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    services: Services = context.application.bot_data["services"]
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    text = services.texts.t("err.generic", services.settings.language.value)
+    try:
+        await send_text(context.bot, update.effective_chat.id, text)
+    except TelegramError:
+        log.warning("could not tell the chat about the error")
+
+
+async def set_command_menus(app: Application) -> None:  # type: ignore[type-arg]
+    """Set the command menus per scope (private, groups, group admins) in Dutch and English."""
+    services: Services = app.bot_data["services"]
+    scopes = (
+        (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+        (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+        (BotCommandScopeAllChatAdministrators(), ADMIN_COMMANDS),
+    )
+    for lang in LANGUAGES:
+        for scope, commands in scopes:
+            menu = [
+                BotCommand(name, services.texts.plain(f"cmd.{key}", lang)) for name, key in commands
+            ]
+            await app.bot.set_my_commands(
+                menu, scope=scope, language_code=None if lang == "nl" else lang
+            )

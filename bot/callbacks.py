@@ -1,0 +1,66 @@
+"""callback_data codec: what a button carries, at most 64 bytes, never a name typed by a person.
+
+Dialog buttons:  d:<member_id>:<screen_seq>:<action>:<arg>
+Person buttons:  p:<action>:<arg>          (about the person themself, e.g. /vergeetmij)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+
+
+@dataclass(frozen=True)
+class DialogTap:
+    """A tap on a button of a member's dialog screen."""
+
+    member_id: int
+    seq: int
+    action: str
+    arg: str
+
+
+@dataclass(frozen=True)
+class PersonTap:
+    """A tap on a button about the person themself."""
+
+    action: str
+    arg: str
+
+
+def _check(data: str) -> str:
+    if len(data.encode("utf-8")) > MAX_BYTES:
+        raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def dialog(member_id: int, seq: int, action: str, arg: str = "") -> str:
+    """Encode a dialog button."""
+    if ":" in action:
+        raise ValueError("action may not contain ':'")
+    return _check(f"d:{member_id}:{seq}:{action}:{arg}")
+
+
+def person(action: str, arg: str = "") -> str:
+    """Encode a person-level button."""
+    if ":" in action:
+        raise ValueError("action may not contain ':'")
+    return _check(f"p:{action}:{arg}")
+
+
+def decode(data: str | None) -> DialogTap | PersonTap | None:
+    """Decode callback_data; None for anything we did not make (old versions, garbage)."""
+    if not data:
+        return None
+    if data.startswith("d:"):
+        parts = data.split(":", 4)
+        if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
+            return None
+        return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
+    if data.startswith("p:"):
+        parts = data.split(":", 2)
+        if len(parts) != 3:
+            return None
+        return PersonTap(parts[1], parts[2])
+    return None

@@ -1,0 +1,60 @@
+"""Settings from environment variables; the token is never logged."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.model import Language
+
+DEFAULT_DB_PATH = Path("data") / "netwerkkaart.db"
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line meant for the person running it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot needs to start."""
+
+    token: str = field(repr=False)
+    db_path: Path = DEFAULT_DB_PATH
+    language: Language = Language.NL
+    timezone: str = "Europe/Brussels"
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read NETWERKKAART_* variables (and TELEGRAM_BOT_TOKEN) from a mapping like os.environ."""
+        token = (env.get("TELEGRAM_BOT_TOKEN") or env.get("NETWERKKAART_TOKEN") or "").strip()
+        if not token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram and run "
+                "`export TELEGRAM_BOT_TOKEN=<token>` (see README)."
+            )
+        if not _TOKEN.match(token):
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (expected 123456:ABC-...)."
+            )
+        language = env.get("NETWERKKAART_LANGUAGE", "nl").strip().lower()
+        if language not in {lang.value for lang in Language}:
+            raise ConfigError(f"NETWERKKAART_LANGUAGE must be nl or en, not {language!r}.")
+        timezone = env.get("NETWERKKAART_TIMEZONE", "Europe/Brussels").strip()
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(
+                f"NETWERKKAART_TIMEZONE {timezone!r} is not a known time zone."
+            ) from exc
+        return cls(
+            token=token,
+            db_path=Path(env.get("NETWERKKAART_DB", str(DEFAULT_DB_PATH))),
+            language=Language(language),
+            timezone=timezone,
+            log_level=env.get("NETWERKKAART_LOG_LEVEL", "INFO").upper(),
+        )

@@ -1,0 +1,85 @@
+"""What a dialog gives back: screens (text + buttons) and effects, with no Telegram types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.model import Member, Round, Team
+from core.protocol import Stage, can_enter
+from prompts import Html, Texts
+from storage.store import Tx
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: either an action of the member's dialog or a link."""
+
+    label: str
+    action: str = ""
+    arg: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One message to send: HTML text and rows of buttons (buttons only on the last screen)."""
+
+    text: Html
+    rows: tuple[tuple[Button, ...], ...] = ()
+
+    @property
+    def has_actions(self) -> bool:
+        """True when a button on this screen triggers a dialog action."""
+        return any(button.action for row in self.rows for button in row)
+
+
+@dataclass
+class Outcome:
+    """The answer to one user action, decided inside its transaction."""
+
+    screens: list[Screen] = field(default_factory=list)
+    toast: str | None = None
+    # The group's progress counts changed (someone joined, finished or reopened).
+    progress_changed: bool = False
+    # The screen number the last screen's buttons carry (set when the screen is committed).
+    seq: int = 0
+
+
+@dataclass
+class Ctx:
+    """Everything a dialog step needs: the transaction, texts and who is talking."""
+
+    tx: Tx
+    texts: Texts
+    team: Team
+    round: Round
+    member: Member
+
+    @property
+    def lang(self) -> str:
+        """The team's language."""
+        return self.team.language.value
+
+    def t(self, key: str, /, **fields: object) -> Html:
+        """Render an HTML prompt in the team's language."""
+        return self.texts.t(key, self.lang, **fields)
+
+    def plain(self, key: str, /, **fields: object) -> str:
+        """Render a plain-text prompt (button labels, toasts) in the team's language."""
+        return self.texts.plain(key, self.lang, **fields)
+
+    async def move(self, stage: Stage, **fields: object) -> None:
+        """Put the member on another stage; the protocol table must allow it."""
+        current = Stage(self.member.stage)
+        if not can_enter(current, stage):
+            raise RuntimeError(f"member {self.member.id}: {current.value} -> {stage.value}")
+        self.member = await self.tx.update_member(self.member.id, stage=stage, **fields)
+
+    async def update(self, **fields: object) -> None:
+        """Change member fields other than the stage."""
+        self.member = await self.tx.update_member(self.member.id, **fields)
+
+
+def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:
+    """Lay buttons out in rows of per_row."""
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

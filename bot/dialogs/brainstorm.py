@@ -1,0 +1,401 @@
+"""Step 2A in private: one partner per message, each with kind, category and distance.
+
+The member can list, rename, change and delete their own post-its until they tap "klaar",
+and reopen their list while the brainstorm is open. Nothing here is visible to anyone else.
+"""
+
+from __future__ import annotations
+
+from core.model import Category, Distance, Kind, PostIt
+from core.protocol import CLASSIFY, EDIT_STAGE, Stage, next_classify
+from core.validation import (
+    MAX_PARTNERS_PER_MEMBER,
+    Problem,
+    clean_partner_name,
+    normalise_key,
+    split_partner_lines,
+)
+from prompts import Html, Texts
+
+from .base import Button, Ctx, Outcome, Screen, rows
+
+PAGE_SIZE = 8
+# Button labels stay short enough for a phone screen.
+MAX_LABEL = 40
+
+FIELD_OF_STAGE: dict[Stage, str] = {
+    Stage.KIND: "kind",
+    Stage.CATEGORY: "category",
+    Stage.DISTANCE: "distance",
+    Stage.EDIT_KIND: "kind",
+    Stage.EDIT_CATEGORY: "category",
+    Stage.EDIT_DISTANCE: "distance",
+}
+ACTION_OF_FIELD = {"kind": "kind", "category": "cat", "distance": "dist"}
+FIELD_OF_ACTION = {action: field for field, action in ACTION_OF_FIELD.items()}
+LATER = "-"
+
+
+# -- labels ---------------------------------------------------------------------------------
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def value_label(
+    texts: Texts, lang: str, field: str, value: Kind | Category | Distance | None
+) -> str:
+    """The visible word for a field value, or 'not chosen yet'."""
+    if value is None:
+        return texts.plain("label.unknown", lang)
+    raw = str(int(value)) if isinstance(value, Distance) else value.value
+    return texts.plain(f"{field}.{raw}", lang)
+
+
+def details(texts: Texts, lang: str, postit: PostIt) -> str:
+    """'Organisatie · Zorg · Dichtbij' for one post-it."""
+    return " · ".join(
+        value_label(texts, lang, field, value)
+        for field, value in (
+            ("kind", postit.kind),
+            ("category", postit.category),
+            ("distance", postit.distance),
+        )
+    )
+
+
+def _choices(field: str) -> list[str]:
+    if field == "kind":
+        return [kind.value for kind in Kind]
+    if field == "category":
+        return [category.value for category in Category]
+    return [str(int(distance)) for distance in Distance]
+
+
+def _parse(field: str, raw: str) -> Kind | Category | Distance:
+    if field == "kind":
+        return Kind(raw)
+    if field == "category":
+        return Category(raw)
+    return Distance(int(raw))
+
+
+# -- screens --------------------------------------------------------------------------------
+
+
+async def prompt_screen(ctx: Ctx, *, intro: bool = False, lead: Html | None = None) -> Screen:
+    """Ask for the next partner, with buttons for the list and for done."""
+    count = len(await ctx.tx.postits(ctx.member.id))
+    text = ctx.t("brainstorm.intro") if intro else ctx.t("brainstorm.next", count=count)
+    if lead:
+        text = Html(f"{lead}\n\n{text}")
+    return Screen(
+        text,
+        (
+            (
+                Button(ctx.plain("btn.my_list", count=count), "list", "0"),
+                Button(ctx.plain("btn.done"), "done"),
+            ),
+        ),
+    )
+
+
+def classify_screen(ctx: Ctx, postit: PostIt, stage: Stage, *, lead: Html | None = None) -> Screen:
+    """Ask one of kind, category or distance for a post-it."""
+    field = FIELD_OF_STAGE[stage]
+    action = ACTION_OF_FIELD[field]
+    per_row = {"kind": 3, "category": 1, "distance": 1}[field]
+    buttons = [
+        Button(ctx.plain(f"{field}.{choice}"), action, f"{postit.id}:{choice}")
+        for choice in _choices(field)
+    ]
+    layout = rows(*buttons, per_row=per_row)
+    if stage in CLASSIFY:
+        extra = Button(ctx.plain("btn.later"), action, f"{postit.id}:{LATER}")
+    else:
+        extra = Button(ctx.plain("btn.back"), "card", str(postit.id))
+    text = ctx.t(f"brainstorm.ask_{field}", name=postit.text)
+    if lead:
+        text = Html(f"{lead}\n\n{text}")
+    return Screen(text, (*layout, (extra,)))
+
+
+async def list_screen(ctx: Ctx, page: int, *, lead: Html | None = None) -> Screen:
+    """One page of the member's own post-its; tap one to change it."""
+    postits = await ctx.tx.postits(ctx.member.id)
+    if not postits:
+        return await prompt_screen(ctx, lead=ctx.t("list.empty"))
+    pages = (len(postits) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(max(page, 0), pages - 1)
+    shown = postits[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    lines = [
+        ctx.t(
+            "list.line",
+            n=page * PAGE_SIZE + i + 1,
+            name=p.text,
+            details=details(ctx.texts, ctx.lang, p),
+        )
+        for i, p in enumerate(shown)
+    ]
+    header = ctx.t("list.header", count=len(postits), page=page + 1, pages=pages)
+    text = Html("\n".join([header, "", *lines]))
+    if lead:
+        text = Html(f"{lead}\n\n{text}")
+    buttons = [
+        Button(_short(f"{page * PAGE_SIZE + i + 1}. {p.text}"), "card", str(p.id))
+        for i, p in enumerate(shown)
+    ]
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(Button(ctx.plain("btn.previous"), "list", str(page - 1)))
+    if page < pages - 1:
+        nav.append(Button(ctx.plain("btn.more"), "list", str(page + 1)))
+    bottom = (Button(ctx.plain("btn.add_more"), "back"), Button(ctx.plain("btn.done"), "done"))
+    return Screen(text, (*rows(*buttons, per_row=2), *((tuple(nav),) if nav else ()), bottom))
+
+
+def card_screen(ctx: Ctx, postit: PostIt, *, lead: Html | None = None) -> Screen:
+    """One post-it with everything the member can change about it."""
+    text = ctx.t(
+        "card.text",
+        name=postit.text,
+        kind=value_label(ctx.texts, ctx.lang, "kind", postit.kind),
+        category=value_label(ctx.texts, ctx.lang, "category", postit.category),
+        distance=value_label(ctx.texts, ctx.lang, "distance", postit.distance),
+    )
+    if lead:
+        text = Html(f"{lead}\n\n{text}")
+    pid = str(postit.id)
+    return Screen(
+        text,
+        (
+            (Button(ctx.plain("btn.rename"), "ren", pid), Button(ctx.plain("btn.kind"), "ek", pid)),
+            (
+                Button(ctx.plain("btn.category"), "ec", pid),
+                Button(ctx.plain("btn.distance"), "ed", pid),
+            ),
+            (Button(ctx.plain("btn.delete"), "del", pid), Button(ctx.plain("btn.to_list"), "list")),
+        ),
+    )
+
+
+async def done_screen(ctx: Ctx) -> Screen:
+    """Thanks the member and offers to reopen the list."""
+    postits = await ctx.tx.postits(ctx.member.id)
+    incomplete = sum(1 for p in postits if not p.is_complete)
+    text = ctx.t("done.text", count=len(postits))
+    if incomplete:
+        text = Html(f"{text}\n\n{ctx.t('done.incomplete', count=incomplete)}")
+    return Screen(text, rows(Button(ctx.plain("btn.reopen"), "reopen")))
+
+
+async def current_screen(ctx: Ctx) -> Screen:
+    """The screen for the member's current brainstorm stage (used to resume)."""
+    stage = Stage(ctx.member.stage)
+    if stage is Stage.DONE:
+        return await done_screen(ctx)
+    postit = await _current_postit(ctx)
+    if postit is not None and stage in FIELD_OF_STAGE:
+        return classify_screen(ctx, postit, stage)
+    if postit is not None and stage is Stage.RENAME:
+        return _rename_screen(ctx, postit)
+    return await prompt_screen(ctx)
+
+
+def _rename_screen(ctx: Ctx, postit: PostIt) -> Screen:
+    return Screen(
+        ctx.t("rename.ask", name=postit.text),
+        rows(Button(ctx.plain("btn.cancel"), "card", str(postit.id))),
+    )
+
+
+# -- text -----------------------------------------------------------------------------------
+
+
+async def on_text(ctx: Ctx, text: str) -> Outcome:
+    """A new partner per line (or a new name while renaming); never loses what was typed."""
+    stage = Stage(ctx.member.stage)
+    if stage is Stage.RENAME:
+        return await _rename(ctx, text)
+
+    outcome = Outcome()
+    notes: list[str] = []
+    added: list[PostIt] = []
+    existing = await ctx.tx.postits(ctx.member.id)
+    for line in split_partner_lines(text) or [text]:
+        cleaned = clean_partner_name(line)
+        if isinstance(cleaned, Problem):
+            notes.append(ctx.t(cleaned.key, **cleaned.fields))
+            continue
+        norm = normalise_key(cleaned)
+        if await ctx.tx.postit_by_norm(ctx.member.id, norm):
+            notes.append(ctx.t("brainstorm.duplicate", name=cleaned))
+            continue
+        if len(existing) + len(added) >= MAX_PARTNERS_PER_MEMBER:
+            notes.append(ctx.t("brainstorm.too_many", max=MAX_PARTNERS_PER_MEMBER, name=cleaned))
+            break
+        added.append(await ctx.tx.add_postit(ctx.member.id, cleaned, norm))
+
+    if added and stage is Stage.DONE:
+        await ctx.move(Stage.BRAINSTORM, finished_at=None)
+        notes.insert(0, ctx.t("brainstorm.reopened"))
+        outcome.progress_changed = True
+    lead = Html("\n".join(notes)) if notes else None
+
+    if stage in CLASSIFY:
+        # Keep asking about the post-it in hand; the new ones wait their turn.
+        current = await _current_postit(ctx)
+        if current is not None:
+            queued = ctx.t("brainstorm.queued", names=", ".join(p.text for p in added))
+            lead = Html("\n".join(x for x in (lead, queued if added else None) if x))
+            outcome.screens.append(classify_screen(ctx, current, stage, lead=lead))
+            return outcome
+    if added or await ctx.tx.next_unclassified(ctx.member.id):
+        outcome.screens.extend(await _classify_next(ctx, lead))
+        return outcome
+    if stage is Stage.DONE:
+        outcome.screens.append(await done_screen(ctx))
+        if lead:
+            outcome.screens.insert(0, Screen(lead))
+        return outcome
+    outcome.screens.append(await prompt_screen(ctx, lead=lead))
+    return outcome
+
+
+async def _rename(ctx: Ctx, text: str) -> Outcome:
+    postit = await _current_postit(ctx)
+    if postit is None:
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        return await on_text(ctx, text)
+    cleaned = clean_partner_name(text)
+    if isinstance(cleaned, Problem):
+        problem = ctx.t(cleaned.key, **cleaned.fields)
+        return Outcome([Screen(problem), _rename_screen(ctx, postit)])
+    norm = normalise_key(cleaned)
+    other = await ctx.tx.postit_by_norm(ctx.member.id, norm)
+    if other is not None and other.id != postit.id:
+        problem = ctx.t("brainstorm.duplicate", name=cleaned)
+        return Outcome([Screen(problem), _rename_screen(ctx, postit)])
+    old = postit.text
+    postit = await ctx.tx.update_postit(postit.id, text=cleaned, norm=norm)
+    await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+    lead = ctx.t("rename.done", old=old, new=cleaned)
+    return Outcome([card_screen(ctx, postit, lead=lead)])
+
+
+async def _classify_next(ctx: Ctx, lead: Html | None) -> list[Screen]:
+    """Start asking about the oldest unclassified post-it, or go back to the prompt."""
+    postit = await ctx.tx.next_unclassified(ctx.member.id)
+    if postit is None:
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        return [await prompt_screen(ctx, lead=lead)]
+    await ctx.move(Stage.KIND, current_postit_id=postit.id)
+    return [classify_screen(ctx, postit, Stage.KIND, lead=lead)]
+
+
+async def _current_postit(ctx: Ctx) -> PostIt | None:
+    if ctx.member.current_postit_id is None:
+        return None
+    postit = await ctx.tx.postit(ctx.member.current_postit_id)
+    return postit if postit and postit.member_id == ctx.member.id else None
+
+
+# -- buttons --------------------------------------------------------------------------------
+
+
+async def _own_postit(ctx: Ctx, raw_id: str) -> PostIt | None:
+    """The member's own post-it with this id; None for anything else (never someone else's)."""
+    try:
+        postit = await ctx.tx.postit(int(raw_id))
+    except ValueError:
+        return None
+    return postit if postit and postit.member_id == ctx.member.id else None
+
+
+async def on_value(ctx: Ctx, action: str, arg: str) -> Outcome | None:
+    """Stores a kind, category or distance, then asks the next question or shows the card."""
+    field = FIELD_OF_ACTION[action]
+    stage = Stage(ctx.member.stage)
+    raw_id, _, raw_value = arg.partition(":")
+    postit = await _own_postit(ctx, raw_id)
+    if (
+        postit is None
+        or FIELD_OF_STAGE.get(stage) != field
+        or postit.id != (ctx.member.current_postit_id)
+    ):
+        return None
+    value = None if raw_value == LATER else _parse(field, raw_value)
+    if value is not None:
+        postit = await ctx.tx.update_postit(postit.id, **{field: value})
+    if stage not in CLASSIFY:
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        return Outcome([card_screen(ctx, postit, lead=ctx.t("card.saved"))])
+    following = next_classify(stage)
+    if following is not None:
+        await ctx.move(following)
+        return Outcome([classify_screen(ctx, postit, following)])
+    postit = await ctx.tx.update_postit(postit.id, classified=True)
+    saved = ctx.t(
+        "brainstorm.saved", name=postit.text, details=details(ctx.texts, ctx.lang, postit)
+    )
+    return Outcome(await _classify_next(ctx, saved))
+
+
+async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
+    """Handles the list, card, delete and done buttons; None means the button does not apply."""
+    stage = Stage(ctx.member.stage)
+    if action in FIELD_OF_ACTION:
+        return await on_value(ctx, action, arg)
+    if action == "reopen":
+        if stage is not Stage.DONE:
+            return None
+        await ctx.move(Stage.BRAINSTORM, finished_at=None)
+        return Outcome([await prompt_screen(ctx, lead=ctx.t("brainstorm.reopened"))], None, True)
+    if stage is Stage.DONE or stage in CLASSIFY:
+        # A finished list is reopened first; a post-it in hand is classified first.
+        return None
+    if action == "done":
+        await ctx.move(Stage.DONE, current_postit_id=None, finished_at=ctx.tx.now)
+        return Outcome([await done_screen(ctx)], progress_changed=True)
+    if action == "back":
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        return Outcome([await prompt_screen(ctx)])
+    if action == "list":
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        return Outcome([await list_screen(ctx, int(arg) if arg.isdigit() else 0)])
+    postit = await _own_postit(ctx, arg)
+    if postit is None:
+        return None
+    if action == "card":
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        return Outcome([card_screen(ctx, postit)])
+    if action in ("ek", "ec", "ed"):
+        field = {"ek": "kind", "ec": "category", "ed": "distance"}[action]
+        stage = EDIT_STAGE[field]
+        await ctx.move(stage, current_postit_id=postit.id)
+        return Outcome([classify_screen(ctx, postit, stage)])
+    if action == "ren":
+        await ctx.move(Stage.RENAME, current_postit_id=postit.id)
+        return Outcome([_rename_screen(ctx, postit)])
+    if action == "del":
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        pid = str(postit.id)
+        return Outcome(
+            [
+                Screen(
+                    ctx.t("delete.confirm", name=postit.text),
+                    (
+                        (
+                            Button(ctx.plain("btn.delete_yes"), "delyes", pid),
+                            Button(ctx.plain("btn.delete_no"), "card", pid),
+                        ),
+                    ),
+                )
+            ]
+        )
+    if action == "delyes":
+        await ctx.tx.delete_postit(postit.id)
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        return Outcome([await list_screen(ctx, 0, lead=ctx.t("delete.done", name=postit.text))])
+    return None

@@ -1,0 +1,140 @@
+"""Group-level protocol actions (step 0, opening a round, closing the brainstorm), no Telegram."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from core.model import Language, Progress, Round, Team
+from core.protocol import Stage, Step, can_move, stage_after_brainstorm_closed
+from core.validation import Problem, clean_school_name
+from prompts import Html, Texts
+from storage.store import Tx
+
+
+def new_token() -> str:
+    """An unguessable deep-link payload (24 URL-safe characters, well under Telegram's 64)."""
+    return secrets.token_urlsafe(18)
+
+
+def progress_text(texts: Texts, lang: str, round_: Round, progress: Progress) -> Html:
+    """The counts the group may see: never who, never what."""
+    key = "group.progress" if round_.step == Step.BRAINSTORM.value else "group.progress_closed"
+    return texts.t(key, lang, joined=progress.joined, finished=progress.finished)
+
+
+def announce_text(texts: Texts, team: Team, round_: Round, progress: Progress) -> Html:
+    """The round's announcement in the group, with the current counts."""
+    lang = team.language.value
+    return texts.t(
+        "group.round_announce",
+        lang,
+        number=round_.number,
+        school=team.school_name or "",
+        progress=progress_text(texts, lang, round_, progress),
+    )
+
+
+@dataclass
+class StartResult:
+    """What /start in a group leads to."""
+
+    text: Html
+    ask_name: bool = False
+    team: Team | None = None
+
+
+async def start_team(
+    tx: Tx, texts: Texts, *, chat_id: int, user_id: int, principal_name: str, default: Language
+) -> StartResult:
+    """Registers the group as a team (once) with the sender as principal; asks the school name."""
+    team = await tx.team_by_chat(chat_id)
+    if team is None:
+        team = await tx.create_team(chat_id, user_id, default)
+        return StartResult(texts.t("group.hello", team.language.value), ask_name=True, team=team)
+    lang = team.language.value
+    if not team.is_ready:
+        return StartResult(texts.t("group.ask_name_again", lang), ask_name=True, team=team)
+    text = texts.t(
+        "group.already_registered", lang, school=team.school_name, principal=principal_name
+    )
+    return StartResult(text, team=team)
+
+
+async def set_school_name(tx: Tx, texts: Texts, team: Team, text: str, principal: str) -> Html:
+    """Stores the school name the principal replied with, or explains what is wrong."""
+    lang = team.language.value
+    cleaned = clean_school_name(text)
+    if isinstance(cleaned, Problem):
+        return texts.t(cleaned.key, lang, **cleaned.fields)
+    was_ready = team.is_ready
+    await tx.set_school_name(team.id, cleaned)
+    if was_ready:
+        return texts.t("group.name_changed", lang, school=cleaned)
+    return texts.t("group.name_saved", lang, school=cleaned, principal=principal)
+
+
+@dataclass
+class RoundResult:
+    """What /ronde leads to: an announcement to post, or a refusal."""
+
+    text: Html
+    round: Round | None = None
+
+
+async def open_round(tx: Tx, texts: Texts, team: Team) -> RoundResult:
+    """Opens the team's next round with a fresh deep-link token; only one may be open."""
+    lang = team.language.value
+    current = await tx.open_round_of(team.id)
+    if current is not None:
+        return RoundResult(texts.t("group.round_already_open", lang, number=current.number))
+    round_ = await tx.open_round(team.id, new_token(), Step.BRAINSTORM.value)
+    progress = await tx.progress(round_.id)
+    return RoundResult(announce_text(texts, team, round_, progress), round_)
+
+
+@dataclass
+class CloseResult:
+    """What closing the brainstorm leads to: a group message and a DM per member."""
+
+    text: Html
+    round: Round | None = None
+    direct: list[tuple[int, Html]] = field(default_factory=list)
+
+
+async def close_brainstorm(tx: Tx, texts: Texts, team: Team) -> CloseResult:
+    """Closes step 2A: every member's list is kept as it is; members are told what happens."""
+    lang = team.language.value
+    round_ = await tx.open_round_of(team.id)
+    if round_ is None:
+        return CloseResult(texts.t("group.no_round", lang))
+    if not can_move(Step(round_.step), Step.BRAINSTORM_CLOSED):
+        return CloseResult(texts.t("group.brainstorm_not_open", lang))
+    await tx.set_round_step(round_.id, Step.BRAINSTORM_CLOSED.value)
+    progress = await tx.progress(round_.id)
+    direct: list[tuple[int, Html]] = []
+    total = 0
+    for member in await tx.members(round_.id):
+        stage = Stage(member.stage)
+        count = len(await tx.postits(member.id))
+        total += count
+        following = stage_after_brainstorm_closed(stage)
+        if member.finished_at is not None:
+            message = texts.t("member.closed_finished", lang)
+        elif following is stage:
+            message = texts.t("member.closed_onboarding", lang)
+        else:
+            message = texts.t("member.closed_unfinished", lang, count=count)
+        if following is not stage:
+            await tx.update_member(member.id, stage=following, current_postit_id=None)
+            # The buttons this member still sees belong to the brainstorm: stale from now on.
+            await tx.bump_screen(member.id)
+        direct.append((member.user_id, message))
+    text = texts.t(
+        "group.brainstorm_closed",
+        lang,
+        finished=progress.finished,
+        joined=progress.joined,
+        postits=total,
+    )
+    return CloseResult(text, await tx.round(round_.id), direct)

@@ -1,0 +1,157 @@
+"""Shared plumbing of the thin Telegram adapters: services, keyboards, sending screens."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import callbacks
+from bot.config import Settings
+from bot.dialogs.base import Screen
+from bot.dialogs.team import announce_text
+from core.model import Round, Team
+from core.protocol import Step
+from prompts import Html, Texts
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+# Admin statuses in Telegram's getChatMember answer.
+ADMIN_STATUSES = {"creator", "administrator"}
+MEMBER_STATUSES = {"creator", "administrator", "member", "restricted"}
+# Telegram's helper account that stands in for anonymous group admins.
+ANONYMOUS_ADMIN_ID = 1087968824
+
+
+@dataclass
+class Services:
+    """What every handler needs, built once at start."""
+
+    settings: Settings
+    store: Store
+    texts: Texts
+
+
+def keyboard(screen: Screen, member_id: int, seq: int) -> InlineKeyboardMarkup | None:
+    """Turn a screen's buttons into an inline keyboard carrying the screen number."""
+    if not screen.rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(button.label, url=button.url)
+                if button.url
+                else InlineKeyboardButton(
+                    button.label,
+                    callback_data=callbacks.dialog(member_id, seq, button.action, button.arg),
+                )
+                for button in row
+            ]
+            for row in screen.rows
+        ]
+    )
+
+
+def _cut(line: str, limit: int) -> tuple[str, str]:
+    """Cut a too-long line at the limit without splitting an HTML entity like &amp;."""
+    head = line[:limit]
+    amp = head.rfind("&")
+    if amp != -1 and ";" not in head[amp:]:
+        head = head[:amp]
+    return head, line[len(head) :]
+
+
+def chunks(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Split a long HTML text at line breaks into messages Telegram accepts."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        pieces = []
+        while len(line) > limit:
+            head, line = _cut(line, limit)
+            pieces.append(head)
+        pieces.append(line)
+        for piece in pieces:
+            candidate = f"{current}\n{piece}" if current else piece
+            if len(candidate) > limit and current:
+                parts.append(current)
+                current = piece
+            else:
+                current = candidate
+    if current.strip():
+        parts.append(current)
+    return parts
+
+
+async def send_screens(
+    bot: Bot, chat_id: int, screens: list[Screen], member_id: int, seq: int
+) -> Message | None:
+    """Send the screens in order; only the last one carries live buttons."""
+    last: Message | None = None
+    for index, screen in enumerate(screens):
+        markup = keyboard(screen, member_id, seq) if index == len(screens) - 1 else None
+        parts = chunks(screen.text)
+        for part_index, part in enumerate(parts):
+            last = await bot.send_message(
+                chat_id, part, reply_markup=markup if part_index == len(parts) - 1 else None
+            )
+    return last
+
+
+async def send_text(bot: Bot, chat_id: int, text: Html) -> Message | None:
+    """Send an HTML text, split when it is long; None when the person cannot be reached."""
+    last: Message | None = None
+    try:
+        for part in chunks(text):
+            last = await bot.send_message(chat_id, part)
+    except Forbidden:
+        log.info("chat %s cannot be reached (never started or blocked the bot)", chat_id)
+        return None
+    return last
+
+
+def join_markup(texts: Texts, team: Team, round_: Round, bot_username: str) -> InlineKeyboardMarkup:
+    """The button under the round's announcement that opens the private chat via a deep link."""
+    url = f"https://t.me/{bot_username}?start={round_.token}"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.plain("btn.join", team.language.value), url=url)]]
+    )
+
+
+async def refresh_progress(bot: Bot, services: Services, round_id: int) -> None:
+    """Update the counts in the round's announcement; say so when everyone is done."""
+    async with services.store.tx() as tx:
+        round_ = await tx.round(round_id)
+        team = await tx.team(round_.team_id)
+        progress = await tx.progress(round_id)
+    if round_.progress_message_id is None:
+        return
+    all_done = progress.joined > 0 and progress.finished == progress.joined
+    if all_done and round_.step == Step.BRAINSTORM.value:
+        await send_text(
+            bot,
+            team.chat_id,
+            services.texts.t(
+                "group.all_done",
+                team.language.value,
+                finished=progress.finished,
+                joined=progress.joined,
+            ),
+        )
+    text = announce_text(services.texts, team, round_, progress)
+    try:
+        await bot.edit_message_text(
+            text,
+            chat_id=team.chat_id,
+            message_id=round_.progress_message_id,
+            reply_markup=join_markup(services.texts, team, round_, bot.username),
+        )
+    except BadRequest as exc:
+        # "message is not modified" is fine; a deleted announcement is not worth failing over.
+        log.debug("progress not updated: %s", exc)
+    except TelegramError as exc:
+        log.warning("progress not updated: %s", exc)

@@ -1,0 +1,237 @@
+"""Group commands: /start, /ronde, /status, /sluit, /taal, and the reply with the school name."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ForceReply, Update, User
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.dialogs import team as team_dialog
+from core.model import Language, Team
+from core.protocol import Step
+from prompts import Html
+
+from .common import (
+    ADMIN_STATUSES,
+    ANONYMOUS_ADMIN_ID,
+    Services,
+    join_markup,
+    refresh_progress,
+    send_text,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _mention(user: User | None) -> str:
+    return user.full_name if user else ""
+
+
+class GroupHandlers:
+    """Thin adapters for everything that happens in a team's group chat."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    async def _is_admin(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return False
+        try:
+            member = await context.bot.get_chat_member(chat.id, user.id)
+        except TelegramError as exc:
+            log.warning("could not check admin status: %s", exc)
+            return False
+        return member.status in ADMIN_STATUSES
+
+    async def _may_manage(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None
+    ) -> bool:
+        """The team's principal or a group admin may run the protocol; others get a polite no."""
+        user = update.effective_user
+        assert update.effective_chat is not None
+        lang = team.language.value if team else self.s.settings.language.value
+        if user is not None and user.id == ANONYMOUS_ADMIN_ID:
+            await send_text(
+                context.bot, update.effective_chat.id, self.s.texts.t("group.anonymous_admin", lang)
+            )
+            return False
+        if user is not None and team is not None and user.id == team.principal_user_id:
+            return True
+        if await self._is_admin(update, context):
+            return True
+        await send_text(
+            context.bot,
+            update.effective_chat.id,
+            self.s.texts.t("group.only_admin", lang, name=user.first_name if user else ""),
+        )
+        return False
+
+    async def _team(self, chat_id: int) -> Team | None:
+        async with self.s.store.tx() as tx:
+            return await tx.team_by_chat(chat_id)
+
+    async def _ready_team(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> Team | None:
+        """The registered team of this group; tells the group what to do when there is none."""
+        assert update.effective_chat is not None
+        team = await self._team(update.effective_chat.id)
+        if team is None or not team.is_ready:
+            key = "group.not_registered" if team is None else "group.ask_name_again"
+            lang = team.language.value if team else self.s.settings.language.value
+            text = self.s.texts.t(key, lang)
+            if team is None:
+                await send_text(context.bot, update.effective_chat.id, text)
+            else:
+                await self._ask_name(context, team, text)
+            return None
+        return team
+
+    async def _ask_name(self, context: ContextTypes.DEFAULT_TYPE, team: Team, text: Html) -> None:
+        message = await context.bot.send_message(
+            team.chat_id, text, reply_markup=ForceReply(selective=False)
+        )
+        async with self.s.store.tx() as tx:
+            await tx.set_name_prompt(team.id, message.message_id)
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Registers the group as a team with the sender as principal and asks the school name."""
+        chat = update.effective_chat
+        assert chat is not None
+        existing = await self._team(chat.id)
+        if not await self._may_manage(update, context, existing):
+            return
+        principal = _mention(update.effective_user)
+        if existing is not None and existing.principal_user_id != getattr(
+            update.effective_user, "id", None
+        ):
+            try:
+                owner = await context.bot.get_chat_member(chat.id, existing.principal_user_id)
+                principal = owner.user.full_name
+            except TelegramError:
+                principal = ""
+        assert update.effective_user is not None
+        async with self.s.store.tx() as tx:
+            result = await team_dialog.start_team(
+                tx,
+                self.s.texts,
+                chat_id=chat.id,
+                user_id=update.effective_user.id,
+                principal_name=principal,
+                default=self.s.settings.language,
+            )
+        assert result.team is not None
+        if result.ask_name:
+            await self._ask_name(context, result.team, result.text)
+        else:
+            await send_text(context.bot, chat.id, result.text)
+
+    async def on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stores the school name when someone answers the bot's name question."""
+        message = update.effective_message
+        chat = update.effective_chat
+        if message is None or chat is None or message.reply_to_message is None:
+            return
+        team = await self._team(chat.id)
+        if team is None or message.reply_to_message.message_id != team.name_prompt_message_id:
+            return
+        if not await self._may_manage(update, context, team):
+            return
+        async with self.s.store.tx() as tx:
+            text = await team_dialog.set_school_name(
+                tx, self.s.texts, team, message.text or "", _mention(update.effective_user)
+            )
+            updated = await tx.team(team.id)
+        if updated.is_ready:
+            await send_text(context.bot, chat.id, text)
+        else:
+            await self._ask_name(context, team, text)
+
+    async def new_round(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Opens a round and posts its aim with the button to join privately."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        async with self.s.store.tx() as tx:
+            result = await team_dialog.open_round(tx, self.s.texts, team)
+        if result.round is None:
+            await send_text(context.bot, team.chat_id, result.text)
+            return
+        message = await context.bot.send_message(
+            team.chat_id,
+            result.text,
+            reply_markup=join_markup(self.s.texts, team, result.round, context.bot.username),
+        )
+        async with self.s.store.tx() as tx:
+            await tx.set_progress_message(result.round.id, message.message_id)
+
+    async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Posts the round's progress counts (never who, never what)."""
+        team = await self._ready_team(update, context)
+        if team is None:
+            return
+        lang = team.language.value
+        async with self.s.store.tx() as tx:
+            round_ = await tx.open_round_of(team.id)
+            progress = await tx.progress(round_.id) if round_ else None
+        if round_ is None or progress is None:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("group.no_round", lang))
+            return
+        text = self.s.texts.t(
+            "group.status",
+            lang,
+            school=team.school_name,
+            number=round_.number,
+            step=self.s.texts.plain(f"step.{round_.step}", lang),
+            progress=team_dialog.progress_text(self.s.texts, lang, round_, progress),
+        )
+        await send_text(context.bot, team.chat_id, text)
+
+    async def close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Closes the brainstorm; tells every member in private what that means for them."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        async with self.s.store.tx() as tx:
+            result = await team_dialog.close_brainstorm(tx, self.s.texts, team)
+        await send_text(context.bot, team.chat_id, result.text)
+        if result.round is None:
+            return
+        unreachable = 0
+        for user_id, text in result.direct:
+            if await send_text(context.bot, user_id, text) is None:
+                unreachable += 1
+        if unreachable:
+            await send_text(
+                context.bot,
+                team.chat_id,
+                self.s.texts.t("group.unreachable", team.language.value, count=unreachable),
+            )
+        await refresh_progress(context.bot, self.s, result.round.id)
+
+    async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Sets the team's language (nl or en)."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        choice = (context.args[0].lower() if context.args else "").strip()
+        if choice not in {lang.value for lang in Language}:
+            text = self.s.texts.t("group.language_usage", team.language.value)
+            await send_text(context.bot, team.chat_id, text)
+            return
+        async with self.s.store.tx() as tx:
+            await tx.set_language(team.id, Language(choice))
+        await send_text(context.bot, team.chat_id, self.s.texts.t("group.language_set", choice))
+
+    async def migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Follows the group when Telegram turns it into a supergroup."""
+        message = update.effective_message
+        if message is None or message.migrate_to_chat_id is None:
+            return
+        async with self.s.store.tx() as tx:
+            await tx.migrate_chat(message.chat.id, message.migrate_to_chat_id)
+
+    def step_is_open(self, step: str) -> bool:
+        """True while members can still work on their brainstorm."""
+        return step == Step.BRAINSTORM.value

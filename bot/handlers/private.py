@@ -1,0 +1,324 @@
+"""Direct messages: joining through the deep link, the member's dialog, own data and help."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.dialogs import router
+from bot.dialogs.base import Ctx, Outcome, Screen
+from bot.dialogs.brainstorm import details
+from core.model import Member
+from core.protocol import BRAINSTORMING, Stage
+from prompts import Html
+
+from .common import MEMBER_STATUSES, Services, refresh_progress, send_screens, send_text
+
+log = logging.getLogger(__name__)
+
+
+class PrivateHandlers:
+    """Thin adapters for a person's private chat with the bot."""
+
+    def __init__(self, services: Services) -> None:
+        self.s = services
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _lang_of(self, user_id: int) -> str:
+        async with self.s.store.tx() as tx:
+            member = await tx.active_member(user_id)
+            if member is None:
+                return self.s.settings.language.value
+            team = await tx.team((await tx.round(member.round_id)).team_id)
+        return team.language.value
+
+    async def _deliver(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, member: Member, outcome: Outcome
+    ) -> None:
+        await send_screens(context.bot, chat_id, outcome.screens, member.id, outcome.seq)
+        if outcome.progress_changed:
+            await refresh_progress(context.bot, self.s, member.round_id)
+
+    async def _run(
+        self, member_id: int, action: str, text: str = "", arg: str = "", seq: int | None = None
+    ) -> tuple[Member, Outcome] | None:
+        """One user action in one transaction; None when the member or the button is stale."""
+        async with self.s.store.tx() as tx:
+            member = await tx.member(member_id)
+            if member is None or (seq is not None and seq != member.screen_seq):
+                return None
+            round_ = await tx.round(member.round_id)
+            team = await tx.team(round_.team_id)
+            ctx = Ctx(tx, self.s.texts, team, round_, member)
+            if action == "text":
+                outcome: Outcome | None = await router.on_text(ctx, text)
+            elif action == "resume":
+                outcome = Outcome([await router.current_screen(ctx)])
+            else:
+                outcome = await router.on_button(ctx, action, arg)
+            if outcome is None:
+                return None
+            outcome.seq = await tx.bump_screen(member.id)
+            return ctx.member, outcome
+
+    # -- /start ----------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Joins a round through the deep link, or resumes where the person was."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        payload = context.args[0] if context.args else ""
+        if payload:
+            await self._join(update, context, payload)
+            return
+        async with self.s.store.tx() as tx:
+            member = await tx.active_member(user.id)
+        if member is None:
+            lang = self.s.settings.language.value
+            await send_text(context.bot, chat.id, self.s.texts.t("dm.hello", lang))
+            return
+        await self._resume(context, chat.id, member, lead_key="dm.welcome_back")
+
+    async def _resume(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, member: Member, lead_key: str
+    ) -> None:
+        result = await self._run(member.id, "resume")
+        if result is None:
+            return
+        member, outcome = result
+        lang = await self._lang_of(member.user_id)
+        outcome.screens.insert(0, Screen(self.s.texts.t(lead_key, lang)))
+        await self._deliver(context, chat_id, member, outcome)
+
+    async def _join(self, update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        default = self.s.settings.language.value
+        async with self.s.store.tx() as tx:
+            round_ = await tx.round_by_token(token)
+            team = await tx.team(round_.team_id) if round_ else None
+            member = await tx.member_of(round_.id, user.id) if round_ else None
+        if round_ is None or team is None:
+            await send_text(context.bot, chat.id, self.s.texts.t("dm.link_invalid", default))
+            return
+        lang = team.language.value
+        if round_.closed_at is not None:
+            await send_text(context.bot, chat.id, self.s.texts.t("dm.round_closed", lang))
+            return
+        try:
+            status = (await context.bot.get_chat_member(team.chat_id, user.id)).status
+        except BadRequest:
+            status = "left"
+        except TelegramError as exc:
+            log.warning("membership check failed: %s", exc)
+            await send_text(context.bot, chat.id, self.s.texts.t("dm.check_failed", lang))
+            return
+        if status not in MEMBER_STATUSES:
+            text = self.s.texts.t("dm.not_member", lang, school=team.school_name or "")
+            await send_text(context.bot, chat.id, text)
+            return
+        if member is not None:
+            async with self.s.store.tx() as tx:
+                await tx.set_active_member(user.id, member.id)
+            await self._resume(context, chat.id, member, lead_key="dm.welcome_back")
+            return
+        async with self.s.store.tx() as tx:
+            member = await tx.add_member(
+                round_.id, user.id, user.first_name or "", Stage.PRIVACY.value
+            )
+        result = await self._run(member.id, "resume")
+        if result is not None:
+            member, outcome = result
+            outcome.progress_changed = True
+            await self._deliver(context, chat.id, member, outcome)
+
+    # -- the dialog ------------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Passes a typed message to the member's current dialog step."""
+        user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+        assert user is not None and chat is not None and message is not None
+        async with self.s.store.tx() as tx:
+            member = await tx.active_member(user.id)
+        if member is None:
+            lang = self.s.settings.language.value
+            await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
+            return
+        result = await self._run(member.id, "text", text=message.text or "")
+        if result is not None:
+            await self._deliver(context, chat.id, *result)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answers stickers, photos, voice messages and the like: only text is read."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        lang = await self._lang_of(user.id)
+        await send_text(context.bot, chat.id, self.s.texts.t("dm.not_text", lang))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs a dialog button; stale or foreign buttons change nothing and say so."""
+        query = update.callback_query
+        assert query is not None
+        tap = callbacks.decode(query.data)
+        lang = await self._lang_of(query.from_user.id)
+        if isinstance(tap, callbacks.PersonTap):
+            await self._person_button(update, context, query, tap)
+            return
+        result = None
+        if isinstance(tap, callbacks.DialogTap):
+            async with self.s.store.tx() as tx:
+                owner = await tx.member(tap.member_id)
+            if owner is not None and owner.user_id == query.from_user.id:
+                result = await self._run(tap.member_id, tap.action, arg=tap.arg, seq=tap.seq)
+        if result is None:
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            return
+        member, outcome = result
+        await query.answer(outcome.toast)
+        await self._mark_tapped(query)
+        if query.message is not None:
+            await self._deliver(context, query.message.chat.id, member, outcome)
+
+    async def _mark_tapped(self, query: CallbackQuery) -> None:
+        """Remove the keyboard of the tapped message and show which button was chosen."""
+        message = query.message
+        if not isinstance(message, Message) or message.text is None:
+            return
+        label = ""
+        markup = getattr(message, "reply_markup", None)
+        if markup is not None:
+            for row in markup.inline_keyboard:
+                for button in row:
+                    if button.callback_data == query.data:
+                        label = button.text
+        text = message.text_html
+        if label:
+            text = f"{text}\n\n<i>→ {html.escape(label, quote=False)}</i>"
+        try:
+            await message.edit_text(text, reply_markup=None)
+        except TelegramError as exc:
+            log.debug("could not mark tapped message: %s", exc)
+
+    # -- own data --------------------------------------------------------------------------
+
+    async def my_list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Shows the member's own list (the brainstorm's list screen)."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        async with self.s.store.tx() as tx:
+            member = await tx.active_member(user.id)
+        if member is None:
+            lang = self.s.settings.language.value
+            await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
+            return
+        stage = Stage(member.stage)
+        action = "list" if stage in BRAINSTORMING else "resume"
+        result = await self._run(member.id, action, arg="0")
+        if result is not None:
+            await self._deliver(context, chat.id, *result)
+
+    async def my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Sends the person everything stored about them."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        lang = await self._lang_of(user.id)
+        t, plain = self.s.texts.t, self.s.texts.plain
+        async with self.s.store.tx() as tx:
+            data = await tx.personal_data(user.id)
+        if not data.memberships:
+            await send_text(context.bot, chat.id, t("mydata.none", lang))
+            return
+        blocks: list[str] = [t("mydata.header", lang, user_id=user.id)]
+        for team, round_, member in data.memberships:
+            blocks.append(
+                t(
+                    "mydata.membership",
+                    lang,
+                    school=team.school_name or "",
+                    number=round_.number,
+                    first_name=member.first_name,
+                    role=plain(f"role.{member.role.value}", lang) if member.role else "–",
+                    function=member.function or "–",
+                    stage=member.stage,
+                    joined=member.joined_at.strftime("%d-%m-%Y"),
+                )
+            )
+            for answer in data.answers[member.id]:
+                question = plain(answer.question_id, lang)
+                blocks.append(t("mydata.answer", lang, question=question, text=answer.text))
+            postits = data.postits[member.id]
+            lines = [t("mydata.postits_header", lang, count=len(postits))]
+            lines += [
+                t("mydata.postit", lang, name=p.text, details=details(self.s.texts, lang, p))
+                for p in postits
+            ] or [t("mydata.no_postits", lang)]
+            blocks.append("\n".join(lines))
+        blocks.append(t("mydata.footer", lang))
+        await send_text(context.bot, chat.id, Html("\n\n".join(blocks)))
+
+    async def forget_me(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Asks to confirm deleting everything stored about the person."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        lang = await self._lang_of(user.id)
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        self.s.texts.plain("btn.forget_yes", lang),
+                        callback_data=callbacks.person("forget", "yes"),
+                    ),
+                    InlineKeyboardButton(
+                        self.s.texts.plain("btn.forget_no", lang),
+                        callback_data=callbacks.person("forget", "no"),
+                    ),
+                ]
+            ]
+        )
+        await context.bot.send_message(
+            chat.id, self.s.texts.t("forget.confirm", lang), reply_markup=markup
+        )
+
+    async def _person_button(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        query: CallbackQuery,
+        tap: callbacks.PersonTap,
+    ) -> None:
+        user = query.from_user
+        lang = await self._lang_of(user.id)
+        if tap.action != "forget":
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            return
+        await query.answer()
+        await self._mark_tapped(query)
+        chat_id = query.message.chat.id if query.message else user.id
+        if tap.arg != "yes":
+            await send_text(context.bot, chat_id, self.s.texts.t("forget.cancelled", lang))
+            return
+        async with self.s.store.tx() as tx:
+            data = await tx.personal_data(user.id)
+            deleted = await tx.forget_person(user.id)
+        if not deleted:
+            await send_text(context.bot, chat_id, self.s.texts.t("forget.nothing", lang))
+            return
+        await send_text(context.bot, chat_id, self.s.texts.t("forget.done", lang, count=deleted))
+        for _team, round_, _member in data.memberships:
+            if round_.closed_at is None:
+                await refresh_progress(context.bot, self.s, round_.id)
+
+    # -- help ------------------------------------------------------------------------------
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Points to /help for commands the bot does not know."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        lang = await self._lang_of(user.id)
+        await send_text(context.bot, chat.id, self.s.texts.t("dm.unknown_command", lang))

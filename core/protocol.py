@@ -1,0 +1,116 @@
+"""The protocol as data: round steps, a member's private stages, and what may follow what."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Step(StrEnum):
+    """Where a team's round is (PROTOCOL.md §2.1); later issues add the steps after 2A."""
+
+    BRAINSTORM = "brainstorm"  # steps 1 and 2A run privately, members join
+    BRAINSTORM_CLOSED = "brainstorm_closed"  # the principal closed 2A; the merge (2B) comes next
+
+
+# What may happen next to a round. Closing a round is possible from every step.
+TRANSITIONS: dict[Step, frozenset[Step]] = {
+    Step.BRAINSTORM: frozenset({Step.BRAINSTORM_CLOSED}),
+    Step.BRAINSTORM_CLOSED: frozenset(),
+}
+
+
+def can_move(current: Step, target: Step) -> bool:
+    """True when the protocol allows a round to go from current to target."""
+    return target in TRANSITIONS[current]
+
+
+class Stage(StrEnum):
+    """The screen of the private dialog a member is on; stored, so a restart resumes it."""
+
+    PRIVACY = "privacy"  # privacy notice shown, waiting for "akkoord"
+    ROLE = "role"  # waiting for a role button
+    FUNCTION = "function"  # waiting for an optional free-text function
+    INTRO_Q1 = "intro_q1"  # step 1: first reflection question
+    INTRO_Q2 = "intro_q2"  # step 1: second reflection question
+    DEFINITIONS = "definitions"  # step 1: definitions shown, waiting for "verder"
+    BRAINSTORM = "brainstorm"  # step 2A: waiting for a partner name
+    KIND = "kind"  # classifying the current post-it: individu / team / organisatie
+    CATEGORY = "category"  # ... its category
+    DISTANCE = "distance"  # ... its distance to the school
+    EDIT_KIND = "edit_kind"  # changing one field of an existing post-it from its card
+    EDIT_CATEGORY = "edit_category"
+    EDIT_DISTANCE = "edit_distance"
+    RENAME = "rename"  # waiting for a new name of the current post-it
+    DONE = "done"  # tapped "klaar"; may reopen while the brainstorm is open
+    WAITING = "waiting"  # the brainstorm closed; waiting for the next step of the round
+
+
+ONBOARDING: tuple[Stage, ...] = (
+    Stage.PRIVACY,
+    Stage.ROLE,
+    Stage.FUNCTION,
+    Stage.INTRO_Q1,
+    Stage.INTRO_Q2,
+    Stage.DEFINITIONS,
+)
+
+# Classifying a new post-it walks these stages in order (PROTOCOL §2.2 step 2A, PROPOSAL).
+CLASSIFY: tuple[Stage, ...] = (Stage.KIND, Stage.CATEGORY, Stage.DISTANCE)
+
+# Changing one field from a post-it's card returns to the card afterwards.
+EDIT_STAGE: dict[str, Stage] = {
+    "kind": Stage.EDIT_KIND,
+    "category": Stage.EDIT_CATEGORY,
+    "distance": Stage.EDIT_DISTANCE,
+}
+
+# Stages in which the member is working on their list (the brainstorm is theirs to change).
+BRAINSTORMING: frozenset[Stage] = frozenset(
+    {
+        Stage.BRAINSTORM,
+        Stage.KIND,
+        Stage.CATEGORY,
+        Stage.DISTANCE,
+        Stage.EDIT_KIND,
+        Stage.EDIT_CATEGORY,
+        Stage.EDIT_DISTANCE,
+        Stage.RENAME,
+    }
+)
+
+STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
+    Stage.PRIVACY: frozenset({Stage.ROLE}),
+    Stage.ROLE: frozenset({Stage.FUNCTION}),
+    Stage.FUNCTION: frozenset({Stage.INTRO_Q1}),
+    Stage.INTRO_Q1: frozenset({Stage.INTRO_Q2}),
+    Stage.INTRO_Q2: frozenset({Stage.DEFINITIONS}),
+    Stage.DEFINITIONS: frozenset({Stage.BRAINSTORM, Stage.WAITING}),
+    **{stage: BRAINSTORMING | {Stage.DONE, Stage.WAITING} for stage in BRAINSTORMING},
+    Stage.DONE: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),
+    Stage.WAITING: frozenset(),
+}
+
+
+def next_onboarding(stage: Stage, *, brainstorm_open: bool) -> Stage:
+    """The stage after an onboarding stage; the brainstorm only if it is still open."""
+    index = ONBOARDING.index(stage)
+    if index + 1 < len(ONBOARDING):
+        return ONBOARDING[index + 1]
+    return Stage.BRAINSTORM if brainstorm_open else Stage.WAITING
+
+
+def next_classify(stage: Stage) -> Stage | None:
+    """The next classification question after this one, or None when the post-it is done."""
+    index = CLASSIFY.index(stage)
+    return CLASSIFY[index + 1] if index + 1 < len(CLASSIFY) else None
+
+
+def can_enter(current: Stage, target: Stage) -> bool:
+    """True when a member's dialog may go from current to target (staying put is always fine)."""
+    return current == target or target in STAGE_TRANSITIONS[current]
+
+
+# When the principal closes the brainstorm, every stage except the onboarding ones becomes WAITING.
+def stage_after_brainstorm_closed(stage: Stage) -> Stage:
+    """Where a member goes when the principal closes the brainstorm."""
+    return stage if stage in ONBOARDING else Stage.WAITING

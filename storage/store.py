@@ -1,0 +1,457 @@
+"""The Store: every user action runs in one transaction and gets core types back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from core.model import (
+    Category,
+    ConceptAnswer,
+    Distance,
+    Kind,
+    Language,
+    Member,
+    PersonalData,
+    PostIt,
+    Progress,
+    Role,
+    Round,
+    Team,
+)
+from storage.db import connect
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The real clock, in UTC."""
+    return datetime.now(UTC)
+
+
+def _ts(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None
+
+
+def _req_dt(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+class Store:
+    """Owns the database connection; hands out one transaction at a time."""
+
+    def __init__(self, db: aiosqlite.Connection, clock: Clock = utc_now) -> None:
+        self._db = db
+        self._clock = clock
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path, clock: Clock = utc_now) -> Store:
+        """Open or create the database file and bring its schema up to date."""
+        return cls(await connect(path), clock)
+
+    async def close(self) -> None:
+        """Close the connection (all transactions are already committed)."""
+        await self._db.close()
+
+    @asynccontextmanager
+    async def tx(self) -> AsyncIterator[Tx]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._db, self._clock())
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+
+class Tx:
+    """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
+
+    def __init__(self, db: aiosqlite.Connection, now: datetime) -> None:
+        self._db = db
+        self.now = now
+
+    # -- low level -------------------------------------------------------------------------
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return await cursor.fetchone()
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _run(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Execute a write and return lastrowid (inserts) or rowcount (updates/deletes)."""
+        async with self._db.execute(sql, tuple(params)) as cursor:
+            if sql.lstrip().upper().startswith("INSERT"):
+                return int(cursor.lastrowid or 0)
+            return int(cursor.rowcount)
+
+    # -- teams -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _team(row: aiosqlite.Row) -> Team:
+        return Team(
+            id=row["id"],
+            chat_id=row["chat_id"],
+            school_name=row["school_name"],
+            language=Language(row["language"]),
+            principal_user_id=row["principal_user_id"],
+            name_prompt_message_id=row["name_prompt_message_id"],
+            created_at=_req_dt(row["created_at"]),
+        )
+
+    async def team_by_chat(self, chat_id: int) -> Team | None:
+        """The team registered for a group chat, if any."""
+        row = await self._one("SELECT * FROM teams WHERE chat_id = ?", (chat_id,))
+        return self._team(row) if row else None
+
+    async def team(self, team_id: int) -> Team:
+        """The team with this id (it must exist)."""
+        row = await self._one("SELECT * FROM teams WHERE id = ?", (team_id,))
+        if row is None:
+            raise LookupError(f"no team {team_id}")
+        return self._team(row)
+
+    async def create_team(self, chat_id: int, principal_user_id: int, language: Language) -> Team:
+        """Register a group as a team with the sender as principal."""
+        team_id = await self._run(
+            "INSERT INTO teams (chat_id, language, principal_user_id, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            (chat_id, language.value, principal_user_id, _ts(self.now)),
+        )
+        return await self.team(team_id)
+
+    async def set_name_prompt(self, team_id: int, message_id: int) -> None:
+        """Remember which bot message the school's name must be a reply to."""
+        await self._run(
+            "UPDATE teams SET name_prompt_message_id = ? WHERE id = ?", (message_id, team_id)
+        )
+
+    async def set_school_name(self, team_id: int, name: str) -> None:
+        """Store the school's name; the team is ready from now on."""
+        await self._run("UPDATE teams SET school_name = ? WHERE id = ?", (name, team_id))
+
+    async def set_language(self, team_id: int, language: Language) -> None:
+        """Change the team's language setting."""
+        await self._run("UPDATE teams SET language = ? WHERE id = ?", (language.value, team_id))
+
+    async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Follow a group that Telegram upgraded to a supergroup (new chat id)."""
+        await self._run(
+            "UPDATE teams SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+        )
+
+    # -- rounds ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _round(row: aiosqlite.Row) -> Round:
+        return Round(
+            id=row["id"],
+            team_id=row["team_id"],
+            number=row["number"],
+            token=row["token"],
+            step=row["step"],
+            opened_at=_req_dt(row["opened_at"]),
+            closed_at=_dt(row["closed_at"]),
+            progress_message_id=row["progress_message_id"],
+        )
+
+    async def round(self, round_id: int) -> Round:
+        """The round with this id (it must exist)."""
+        row = await self._one("SELECT * FROM rounds WHERE id = ?", (round_id,))
+        if row is None:
+            raise LookupError(f"no round {round_id}")
+        return self._round(row)
+
+    async def open_round_of(self, team_id: int) -> Round | None:
+        """The team's open round, if there is one."""
+        row = await self._one(
+            "SELECT * FROM rounds WHERE team_id = ? AND closed_at IS NULL", (team_id,)
+        )
+        return self._round(row) if row else None
+
+    async def round_by_token(self, token: str) -> Round | None:
+        """The round a deep-link payload belongs to."""
+        row = await self._one("SELECT * FROM rounds WHERE token = ?", (token,))
+        return self._round(row) if row else None
+
+    async def open_round(self, team_id: int, token: str, step: str) -> Round:
+        """Open the team's next round; the database refuses a second open round."""
+        row = await self._one(
+            "SELECT COALESCE(MAX(number), 0) + 1 AS n FROM rounds WHERE team_id = ?", (team_id,)
+        )
+        number = int(row["n"]) if row else 1
+        round_id = await self._run(
+            "INSERT INTO rounds (team_id, number, token, step, opened_at) VALUES (?, ?, ?, ?, ?)",
+            (team_id, number, token, step, _ts(self.now)),
+        )
+        return await self.round(round_id)
+
+    async def set_round_step(self, round_id: int, step: str) -> None:
+        """Move a round to another protocol step."""
+        await self._run("UPDATE rounds SET step = ? WHERE id = ?", (step, round_id))
+
+    async def close_round(self, round_id: int) -> None:
+        """Mark a round closed (no longer open for the team)."""
+        await self._run(
+            "UPDATE rounds SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+            (_ts(self.now), round_id),
+        )
+
+    async def set_progress_message(self, round_id: int, message_id: int) -> None:
+        """Remember the group message that shows the round's progress counts."""
+        await self._run(
+            "UPDATE rounds SET progress_message_id = ? WHERE id = ?", (message_id, round_id)
+        )
+
+    async def progress(self, round_id: int) -> Progress:
+        """How many members joined and finished: counts only."""
+        row = await self._one(
+            "SELECT COUNT(*) AS joined, COUNT(finished_at) AS finished"
+            " FROM members WHERE round_id = ?",
+            (round_id,),
+        )
+        assert row is not None
+        return Progress(joined=row["joined"], finished=row["finished"])
+
+    # -- members ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _member(row: aiosqlite.Row) -> Member:
+        return Member(
+            id=row["id"],
+            round_id=row["round_id"],
+            user_id=row["user_id"],
+            first_name=row["first_name"],
+            role=Role(row["role"]) if row["role"] else None,
+            function=row["function"],
+            stage=row["stage"],
+            current_postit_id=row["current_postit_id"],
+            screen_seq=row["screen_seq"],
+            finished_at=_dt(row["finished_at"]),
+            joined_at=_req_dt(row["joined_at"]),
+        )
+
+    async def member(self, member_id: int) -> Member | None:
+        """The member with this id, if it still exists."""
+        row = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
+        return self._member(row) if row else None
+
+    async def member_of(self, round_id: int, user_id: int) -> Member | None:
+        """This person's membership of a round, if they joined."""
+        row = await self._one(
+            "SELECT * FROM members WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+        )
+        return self._member(row) if row else None
+
+    async def members(self, round_id: int) -> list[Member]:
+        """All members of a round in the order they joined."""
+        rows = await self._all("SELECT * FROM members WHERE round_id = ? ORDER BY id", (round_id,))
+        return [self._member(row) for row in rows]
+
+    async def add_member(self, round_id: int, user_id: int, first_name: str, stage: str) -> Member:
+        """Add a person to a round and make it their active membership for direct messages."""
+        member_id = await self._run(
+            "INSERT INTO members (round_id, user_id, first_name, stage, joined_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (round_id, user_id, first_name, stage, _ts(self.now)),
+        )
+        await self.set_active_member(user_id, member_id)
+        member = await self.member(member_id)
+        assert member is not None
+        return member
+
+    async def set_active_member(self, user_id: int, member_id: int) -> None:
+        """Route this person's direct messages to the given membership."""
+        await self._run(
+            "INSERT INTO people (user_id, active_member_id) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET active_member_id = excluded.active_member_id",
+            (user_id, member_id),
+        )
+
+    async def active_member(self, user_id: int) -> Member | None:
+        """The membership this person's direct messages belong to."""
+        row = await self._one(
+            "SELECT m.* FROM people p JOIN members m ON m.id = p.active_member_id"
+            " WHERE p.user_id = ?",
+            (user_id,),
+        )
+        return self._member(row) if row else None
+
+    async def update_member(self, member_id: int, **fields: Any) -> Member:
+        """Change some of a member's columns and return the updated member."""
+        allowed = {"role", "function", "stage", "current_postit_id", "finished_at", "first_name"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update member fields {sorted(unknown)}")
+        values = [self._db_value(value) for value in fields.values()]
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        await self._run(f"UPDATE members SET {assignments} WHERE id = ?", (*values, member_id))
+        member = await self.member(member_id)
+        assert member is not None
+        return member
+
+    async def bump_screen(self, member_id: int) -> int:
+        """Start a new screen for the member; buttons of older screens become stale."""
+        await self._run("UPDATE members SET screen_seq = screen_seq + 1 WHERE id = ?", (member_id,))
+        row = await self._one("SELECT screen_seq FROM members WHERE id = ?", (member_id,))
+        assert row is not None
+        return int(row["screen_seq"])
+
+    # -- step 1 answers --------------------------------------------------------------------
+
+    async def add_answer(self, member_id: int, question_id: str, text: str) -> ConceptAnswer:
+        """Append a message to the member's answer (answers may span several messages)."""
+        await self._run(
+            "INSERT INTO concept_answers (member_id, question_id, text, updated_at)"
+            " VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (member_id, question_id)"
+            " DO UPDATE SET text = text || char(10) || excluded.text,"
+            " updated_at = excluded.updated_at",
+            (member_id, question_id, text, _ts(self.now)),
+        )
+        answers = {a.question_id: a for a in await self.answers(member_id)}
+        return answers[question_id]
+
+    async def clear_answer(self, member_id: int, question_id: str) -> None:
+        """Remove a member's answer so they can write it again."""
+        await self._run(
+            "DELETE FROM concept_answers WHERE member_id = ? AND question_id = ?",
+            (member_id, question_id),
+        )
+
+    async def answers(self, member_id: int) -> list[ConceptAnswer]:
+        """The member's answers to the introduction questions."""
+        rows = await self._all(
+            "SELECT * FROM concept_answers WHERE member_id = ? ORDER BY question_id", (member_id,)
+        )
+        return [ConceptAnswer(r["member_id"], r["question_id"], r["text"]) for r in rows]
+
+    # -- post-its --------------------------------------------------------------------------
+
+    @staticmethod
+    def _postit(row: aiosqlite.Row) -> PostIt:
+        return PostIt(
+            id=row["id"],
+            member_id=row["member_id"],
+            text=row["text"],
+            kind=Kind(row["kind"]) if row["kind"] else None,
+            category=Category(row["category"]) if row["category"] else None,
+            distance=Distance(row["distance"]) if row["distance"] is not None else None,
+            position=row["position"],
+            classified=bool(row["classified"]),
+            created_at=_req_dt(row["created_at"]),
+        )
+
+    async def postit(self, postit_id: int) -> PostIt | None:
+        """One post-it, if it still exists."""
+        row = await self._one("SELECT * FROM postits WHERE id = ?", (postit_id,))
+        return self._postit(row) if row else None
+
+    async def postits(self, member_id: int) -> list[PostIt]:
+        """A member's post-its in the order they were written."""
+        rows = await self._all(
+            "SELECT * FROM postits WHERE member_id = ? ORDER BY position, id", (member_id,)
+        )
+        return [self._postit(row) for row in rows]
+
+    async def postit_by_norm(self, member_id: int, norm: str) -> PostIt | None:
+        """The member's post-it with the same normalised name, if any."""
+        row = await self._one(
+            "SELECT * FROM postits WHERE member_id = ? AND norm = ?", (member_id, norm)
+        )
+        return self._postit(row) if row else None
+
+    async def add_postit(self, member_id: int, text: str, norm: str) -> PostIt:
+        """Add a post-it at the end of the member's list, not yet classified."""
+        row = await self._one(
+            "SELECT COALESCE(MAX(position), 0) + 1 AS p FROM postits WHERE member_id = ?",
+            (member_id,),
+        )
+        position = int(row["p"]) if row else 1
+        postit_id = await self._run(
+            "INSERT INTO postits (member_id, text, norm, position, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (member_id, text, norm, position, _ts(self.now), _ts(self.now)),
+        )
+        postit = await self.postit(postit_id)
+        assert postit is not None
+        return postit
+
+    async def update_postit(self, postit_id: int, **fields: Any) -> PostIt:
+        """Change some of a post-it's fields and return it."""
+        allowed = {"text", "norm", "kind", "category", "distance", "classified"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update post-it fields {sorted(unknown)}")
+        values = [self._db_value(value) for value in fields.values()]
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        await self._run(
+            f"UPDATE postits SET {assignments}, updated_at = ? WHERE id = ?",
+            (*values, _ts(self.now), postit_id),
+        )
+        postit = await self.postit(postit_id)
+        assert postit is not None
+        return postit
+
+    async def delete_postit(self, postit_id: int) -> bool:
+        """Delete a post-it; False when it was already gone."""
+        return await self._run("DELETE FROM postits WHERE id = ?", (postit_id,)) > 0
+
+    async def next_unclassified(self, member_id: int) -> PostIt | None:
+        """The oldest post-it whose kind/category/distance questions were not yet asked."""
+        row = await self._one(
+            "SELECT * FROM postits WHERE member_id = ? AND classified = 0"
+            " ORDER BY position, id LIMIT 1",
+            (member_id,),
+        )
+        return self._postit(row) if row else None
+
+    # -- privacy ---------------------------------------------------------------------------
+
+    async def personal_data(self, user_id: int) -> PersonalData:
+        """Everything stored about one person, across all teams."""
+        data = PersonalData(user_id=user_id)
+        rows = await self._all("SELECT * FROM members WHERE user_id = ? ORDER BY id", (user_id,))
+        for row in rows:
+            member = self._member(row)
+            round_ = await self.round(member.round_id)
+            team = await self.team(round_.team_id)
+            data.memberships.append((team, round_, member))
+            data.answers[member.id] = await self.answers(member.id)
+            data.postits[member.id] = await self.postits(member.id)
+        return data
+
+    async def forget_person(self, user_id: int) -> int:
+        """Delete every membership (with answers and post-its) of a person; returns how many."""
+        deleted = await self._run("DELETE FROM members WHERE user_id = ?", (user_id,))
+        await self._run("DELETE FROM people WHERE user_id = ?", (user_id,))
+        return deleted
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _db_value(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return _ts(value)
+        if isinstance(value, Distance):
+            return int(value)
+        if isinstance(value, Role | Kind | Category | Language):
+            return value.value
+        if isinstance(value, bool):
+            return int(value)
+        return value
