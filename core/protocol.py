@@ -114,3 +114,16 @@ def can_enter(current: Stage, target: Stage) -> bool:
 def stage_after_brainstorm_closed(stage: Stage) -> Stage:
     """Where a member goes when the principal closes the brainstorm."""
     return stage if stage in ONBOARDING else Stage.WAITING
+
+
+def mermaid() -> str:
+    """The member's dialog as a Mermaid state diagram, generated from STAGE_TRANSITIONS."""
+    lines = ["stateDiagram-v2", f"    [*] --> {Stage.PRIVACY.value}"]
+    for stage in Stage:
+        for target in sorted(STAGE_TRANSITIONS[stage], key=lambda s: list(Stage).index(s)):
+            lines.append(f"    {stage.value} --> {target.value}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(mermaid(), end="")

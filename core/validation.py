@@ -60,40 +60,31 @@ def split_partner_lines(text: str) -> list[str]:
     return lines
 
 
-def clean_partner_name(text: str) -> str | Problem:
-    """One partner as it goes on a post-it: a short name with at least one letter or digit."""
+def _clean_short(text: str, limit: int, too_long: str) -> str | Problem:
+    """A short single-line name: tidied, with at least one letter or digit, within limit."""
     name = tidy(text)
     if not name:
         return Problem("err.empty")
     if not has_words(name):
         return Problem("err.no_words")
-    if len(name) > MAX_PARTNER_NAME:
-        return Problem("err.partner_too_long", {"length": len(name), "max": MAX_PARTNER_NAME})
+    if len(name) > limit:
+        return Problem(too_long, {"length": len(name), "max": limit})
     return name
+
+
+def clean_partner_name(text: str) -> str | Problem:
+    """One partner as it goes on a post-it: a short name with at least one letter or digit."""
+    return _clean_short(text, MAX_PARTNER_NAME, "err.partner_too_long")
 
 
 def clean_school_name(text: str) -> str | Problem:
     """The school's name as the team wants it on the map."""
-    name = tidy(text)
-    if not name:
-        return Problem("err.empty")
-    if not has_words(name):
-        return Problem("err.no_words")
-    if len(name) > MAX_SCHOOL_NAME:
-        return Problem("err.name_too_long", {"length": len(name), "max": MAX_SCHOOL_NAME})
-    return name
+    return _clean_short(text, MAX_SCHOOL_NAME, "err.name_too_long")
 
 
 def clean_function(text: str) -> str | Problem:
     """A member's own description of their function, e.g. 'leraar 5de leerjaar'."""
-    name = tidy(text)
-    if not name:
-        return Problem("err.empty")
-    if not has_words(name):
-        return Problem("err.no_words")
-    if len(name) > MAX_FUNCTION:
-        return Problem("err.function_too_long", {"length": len(name), "max": MAX_FUNCTION})
-    return name
+    return _clean_short(text, MAX_FUNCTION, "err.function_too_long")
 
 
 def clean_answer(text: str, already: int = 0) -> str | Problem:

@@ -296,12 +296,7 @@ class Tx:
     async def update_member(self, member_id: int, **fields: Any) -> Member:
         """Change some of a member's columns and return the updated member."""
         allowed = {"role", "function", "stage", "current_postit_id", "finished_at", "first_name"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"cannot update member fields {sorted(unknown)}")
-        values = [self._db_value(value) for value in fields.values()]
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        await self._run(f"UPDATE members SET {assignments} WHERE id = ?", (*values, member_id))
+        await self._update("members", allowed, member_id, fields)
         member = await self.member(member_id)
         assert member is not None
         return member
@@ -396,15 +391,7 @@ class Tx:
     async def update_postit(self, postit_id: int, **fields: Any) -> PostIt:
         """Change some of a post-it's fields and return it."""
         allowed = {"text", "norm", "kind", "category", "distance", "classified"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"cannot update post-it fields {sorted(unknown)}")
-        values = [self._db_value(value) for value in fields.values()]
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        await self._run(
-            f"UPDATE postits SET {assignments}, updated_at = ? WHERE id = ?",
-            (*values, _ts(self.now), postit_id),
-        )
+        await self._update("postits", allowed, postit_id, {**fields, "updated_at": self.now})
         postit = await self.postit(postit_id)
         assert postit is not None
         return postit
@@ -444,6 +431,17 @@ class Tx:
         return deleted
 
     # -- helpers ---------------------------------------------------------------------------
+
+    async def _update(
+        self, table: str, allowed: set[str], row_id: int, fields: dict[str, Any]
+    ) -> None:
+        """UPDATE whitelisted columns of one row (column names never come from users)."""
+        unknown = set(fields) - allowed - {"updated_at"}
+        if unknown:
+            raise ValueError(f"cannot update {table} fields {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        values = [self._db_value(value) for value in fields.values()]
+        await self._run(f"UPDATE {table} SET {assignments} WHERE id = ?", (*values, row_id))
 
     def _db_value(self, value: Any) -> Any:
         if isinstance(value, datetime):

@@ -185,6 +185,9 @@ async def done_screen(ctx: Ctx) -> Screen:
     postits = await ctx.tx.postits(ctx.member.id)
     incomplete = sum(1 for p in postits if not p.is_complete)
     text = ctx.t("done.text", count=len(postits))
+    if postits:
+        names = ", ".join(p.text for p in postits)
+        text = Html(f"{text}\n\n{ctx.t('done.list', names=names)}")
     if incomplete:
         text = Html(f"{text}\n\n{ctx.t('done.incomplete', count=incomplete)}")
     return Screen(text, rows(Button(ctx.plain("btn.reopen"), "reopen")))

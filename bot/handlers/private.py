@@ -67,6 +67,30 @@ class PrivateHandlers:
             outcome.seq = await tx.bump_screen(member.id)
             return ctx.member, outcome
 
+    async def _act(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        action: str,
+        *,
+        text: str = "",
+        arg: str = "",
+    ) -> None:
+        """Run an action for the person's active membership, or explain how to join."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        async with self.s.store.tx() as tx:
+            member = await tx.active_member(user.id)
+        if member is None:
+            lang = self.s.settings.language.value
+            await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
+            return
+        if action == "list" and Stage(member.stage) not in BRAINSTORMING:
+            action = "resume"
+        result = await self._run(member.id, action, text=text, arg=arg)
+        if result is not None:
+            await self._deliver(context, chat.id, *result)
+
     # -- /start ----------------------------------------------------------------------------
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,17 +166,9 @@ class PrivateHandlers:
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Passes a typed message to the member's current dialog step."""
-        user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-        assert user is not None and chat is not None and message is not None
-        async with self.s.store.tx() as tx:
-            member = await tx.active_member(user.id)
-        if member is None:
-            lang = self.s.settings.language.value
-            await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
-            return
-        result = await self._run(member.id, "text", text=message.text or "")
-        if result is not None:
-            await self._deliver(context, chat.id, *result)
+        message = update.effective_message
+        assert message is not None
+        await self._act(update, context, "text", text=message.text or "")
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers stickers, photos, voice messages and the like: only text is read."""
@@ -209,19 +225,7 @@ class PrivateHandlers:
 
     async def my_list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the member's own list (the brainstorm's list screen)."""
-        user, chat = update.effective_user, update.effective_chat
-        assert user is not None and chat is not None
-        async with self.s.store.tx() as tx:
-            member = await tx.active_member(user.id)
-        if member is None:
-            lang = self.s.settings.language.value
-            await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
-            return
-        stage = Stage(member.stage)
-        action = "list" if stage in BRAINSTORMING else "resume"
-        result = await self._run(member.id, action, arg="0")
-        if result is not None:
-            await self._deliver(context, chat.id, *result)
+        await self._act(update, context, "list", arg="0")
 
     async def my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Sends the person everything stored about them."""

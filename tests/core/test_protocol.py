@@ -54,3 +54,13 @@ def test_waiting_is_final_for_this_step() -> None:
     """Once the brainstorm is closed, nothing in the table reopens it."""
     assert STAGE_TRANSITIONS[Stage.WAITING] == frozenset()
     assert not can_enter(Stage.WAITING, Stage.BRAINSTORM)
+
+
+def test_dialog_diagram_is_current() -> None:
+    """docs/dialog.md shows the diagram generated from the transition table."""
+    from pathlib import Path
+
+    from core.protocol import mermaid
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "dialog.md").read_text(encoding="utf-8")
+    assert mermaid() in doc, "regenerate docs/dialog.md from core.protocol.mermaid()"

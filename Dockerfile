@@ -1,0 +1,24 @@
+# Netwerkkaart bot: multi-stage build, runs as a non-root user, database on a volume.
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml constraints.txt README.md ./
+COPY bot ./bot
+COPY core ./core
+COPY storage ./storage
+COPY prompts ./prompts
+RUN python -m venv /opt/venv \
+ && /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check -c constraints.txt .
+
+FROM python:3.11-slim
+RUN useradd --create-home --uid 10001 netwerkkaart \
+ && mkdir /data && chown netwerkkaart /data
+COPY --from=build /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    NETWERKKAART_DB=/data/netwerkkaart.db \
+    NETWERKKAART_TIMEZONE=Europe/Brussels
+VOLUME ["/data"]
+USER netwerkkaart
+WORKDIR /home/netwerkkaart
+# The token comes from the environment: docker run -e TELEGRAM_BOT_TOKEN=... -v netwerkkaart:/data
+CMD ["python", "-m", "bot", "run"]

@@ -1,0 +1,207 @@
+"""Step 2A in private: partners with kind, category and distance; list, edit, delete, done."""
+
+from __future__ import annotations
+
+from core.model import Category, Distance, Kind
+from core.protocol import Stage
+
+from .conftest import Team, add_partner, onboard, open_round
+
+
+async def _postits(team: Team, person):  # type: ignore[no-untyped-def]
+    async with team.bot.store.tx() as tx:
+        member = await tx.active_member(person.user.id)
+        return await tx.postits(member.id)
+
+
+async def _stage(team: Team, person) -> Stage:  # type: ignore[no-untyped-def]
+    async with team.bot.store.tx() as tx:
+        member = await tx.active_member(person.user.id)
+    return Stage(member.stage)
+
+
+async def test_a_partner_gets_kind_category_and_distance(team: Team) -> None:
+    """One message, three button questions, and the post-it is stored with all three."""
+    await open_round(team)
+    anna = team.members[0]
+    bot = team.bot
+    await onboard(team, anna)
+    await anna.send("CLB")
+    assert anna.last().text == bot.t("brainstorm.ask_kind", name="CLB")
+    await anna.tap(bot.label("kind.organisatie"))
+    assert anna.last().text == bot.t("brainstorm.ask_category", name="CLB")
+    assert len(anna.last().button_labels) == len(Category) + 1
+    await anna.tap(bot.label("category.zorg"))
+    assert anna.last().text == bot.t("brainstorm.ask_distance", name="CLB")
+    await anna.tap(bot.label("distance.1"))
+    (postit,) = await _postits(team, anna)
+    assert (postit.text, postit.kind, postit.category, postit.distance) == (
+        "CLB",
+        Kind.ORGANISATIE,
+        Category.ZORG,
+        Distance.DICHTBIJ,
+    )
+    assert anna.last().plain_text.startswith("✓ CLB")
+
+
+async def test_tapped_buttons_disappear_and_show_the_choice(team: Team) -> None:
+    """After a tap the question keeps its text, loses its buttons and shows what was chosen."""
+    await open_round(team)
+    anna = team.members[0]
+    await onboard(team, anna)
+    await anna.send("CLB")
+    question = anna.last()
+    await anna.tap(team.bot.label("kind.team"))
+    assert question.buttons == []
+    assert question.plain_text.endswith("→ " + team.bot.label("kind.team"))
+
+
+async def test_later_leaves_a_field_open(team: Team) -> None:
+    """'Later invullen' skips a question; the list says what is still open."""
+    await open_round(team)
+    bert = team.members[1]
+    bot = team.bot
+    await onboard(team, bert)
+    await bert.send("ouders")
+    await bert.tap(bot.label("btn.later"))
+    await bert.tap(bot.label("category.aanbod"))
+    await bert.tap(bot.label("btn.later"))
+    (postit,) = await _postits(team, bert)
+    assert postit.kind is None and postit.distance is None
+    assert postit.category is Category.AANBOD
+    await bert.tap(bot.label("btn.my_list", count=1))
+    assert bot.label("label.unknown") in bert.last().plain_text
+
+
+async def test_a_pasted_list_becomes_one_post_it_per_line(team: Team) -> None:
+    """Several lines at once are several partners, asked about one after the other."""
+    await open_round(team)
+    carla = team.members[2]
+    bot = team.bot
+    await onboard(team, carla)
+    await carla.send("- CLB\n- ouderraad\n- pedagogische begeleidingsdienst")
+    assert [p.text for p in await _postits(team, carla)] == [
+        "CLB",
+        "ouderraad",
+        "pedagogische begeleidingsdienst",
+    ]
+    for _ in range(3):
+        await carla.tap(bot.label("kind.organisatie"))
+        await carla.tap(bot.label("category.professionalisering"))
+        await carla.tap(bot.label("distance.2"))
+    assert all(p.is_complete for p in await _postits(team, carla))
+    assert await _stage(team, carla) is Stage.BRAINSTORM
+
+
+async def test_typing_during_the_questions_queues_the_new_partner(team: Team) -> None:
+    """A name sent while a post-it is being classified is kept and asked about next."""
+    await open_round(team)
+    dirk = team.members[3]
+    bot = team.bot
+    await onboard(team, dirk)
+    await dirk.send("CLB")
+    await dirk.send("CGG")
+    assert dirk.last().plain_text.startswith("Genoteerd: CGG")
+    assert bot.t("brainstorm.ask_kind", name="CLB") in dirk.last().text
+    for _ in range(2):
+        await dirk.tap(bot.label("kind.organisatie"))
+        await dirk.tap(bot.label("category.zorg"))
+        await dirk.tap(bot.label("distance.3"))
+    assert [p.text for p in await _postits(team, dirk)] == ["CLB", "CGG"]
+    assert all(p.is_complete for p in await _postits(team, dirk))
+
+
+async def test_the_same_partner_twice_is_not_added_twice(team: Team) -> None:
+    """'clb' after 'CLB' is recognised as already in the list."""
+    await open_round(team)
+    els = team.members[4]
+    await onboard(team, els)
+    await add_partner(team, els, "CLB", "organisatie", "zorg", 1)
+    await els.send(" clb ")
+    assert team.bot.t("brainstorm.duplicate", name="clb") in els.last().text
+    assert len(await _postits(team, els)) == 1
+
+
+async def test_member_renames_changes_and_deletes_own_partners(team: Team) -> None:
+    """From the list: rename a post-it, change its distance, delete another one."""
+    await open_round(team)
+    anna = team.members[0]
+    bot = team.bot
+    await onboard(team, anna)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await add_partner(team, anna, "Hogeschol Gent", "organisatie", "stage", 3)
+    await anna.tap(bot.label("btn.my_list", count=2))
+    await anna.tap("2. Hogeschol Gent")
+    await anna.tap(bot.label("btn.rename"))
+    await anna.send("Hogeschool Gent")
+    assert bot.t("rename.done", old="Hogeschol Gent", new="Hogeschool Gent") in anna.last().text
+    await anna.tap(bot.label("btn.distance"))
+    await anna.tap(bot.label("distance.2"))
+    await anna.tap(bot.label("btn.to_list"))
+    await anna.tap("1. CLB")
+    await anna.tap(bot.label("btn.delete"))
+    assert anna.last().text == bot.t("delete.confirm", name="CLB")
+    await anna.tap(bot.label("btn.delete_yes"))
+    (postit,) = await _postits(team, anna)
+    assert (postit.text, postit.distance, postit.category) == (
+        "Hogeschool Gent",
+        Distance.TUSSENIN,
+        Category.STAGE,
+    )
+
+
+async def test_klaar_and_reopen(team: Team) -> None:
+    """'Klaar' finishes the list; 'Lijst weer openen' reopens it; the group count follows."""
+    await open_round(team)
+    bert = team.members[1]
+    bot = team.bot
+    await onboard(team, bert)
+    await add_partner(team, bert, "ouders", "team", "aanbod", 1)
+    await bert.tap(bot.label("btn.done"))
+    assert bert.last().text.startswith(bot.t("done.text", count=1))
+    assert "Klaar met de brainstorm: 1 van 1" in team.announcement().plain_text
+    await bert.tap(bot.label("btn.reopen"))
+    assert await _stage(team, bert) is Stage.BRAINSTORM
+    assert "Klaar met de brainstorm: 0 van 1" in team.announcement().plain_text
+
+
+async def test_a_partner_sent_after_klaar_reopens_the_list(team: Team) -> None:
+    """Nothing typed is lost: a partner sent after 'klaar' is added and the list reopened."""
+    await open_round(team)
+    carla = team.members[2]
+    bot = team.bot
+    await onboard(team, carla)
+    await carla.tap(bot.label("btn.done"))
+    await carla.send("Academie voor muziek")
+    assert [p.text for p in await _postits(team, carla)] == ["Academie voor muziek"]
+    assert bot.t("brainstorm.reopened") in carla.last().text
+    assert await _stage(team, carla) is Stage.KIND
+
+
+async def test_my_list_command_shows_the_list(team: Team) -> None:
+    """/lijst shows the member's own partners with a button per partner."""
+    await open_round(team)
+    dirk = team.members[3]
+    await onboard(team, dirk)
+    await add_partner(team, dirk, "LOP", "organisatie", "beleid", 2)
+    await dirk.send("/lijst")
+    assert "1. LOP" in dirk.last().button_labels
+    assert "LOP" in dirk.last().plain_text
+
+
+async def test_long_lists_are_paged(team: Team) -> None:
+    """Twenty partners are shown eight per page with a 'Meer' button."""
+    await open_round(team)
+    els = team.members[4]
+    bot = team.bot
+    await onboard(team, els)
+    await els.send("\n".join(f"Partner {i}" for i in range(1, 21)))
+    for _ in range(20):
+        await els.tap(bot.label("btn.later"))
+        await els.tap(bot.label("btn.later"))
+        await els.tap(bot.label("btn.later"))
+    await els.send("/lijst")
+    first = els.last()
+    assert "1. Partner 1" in first.button_labels and "9. Partner 9" not in first.button_labels
+    await els.tap(bot.label("btn.more"))
+    assert "9. Partner 9" in els.last().button_labels
