@@ -581,7 +581,7 @@ class FakeTelegram(BaseRequest):
 
     def _api_sendPhoto(self, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat_for_bot(params["chat_id"])
-        data = self._upload(params.get("photo"), files)
+        data = self._upload("photo", params, files)
         if len(data) > MAX_PHOTO_BYTES:
             raise ApiError(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
         width, height = _png_size(data)
@@ -602,7 +602,7 @@ class FakeTelegram(BaseRequest):
 
     def _api_sendDocument(self, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat_for_bot(params["chat_id"])
-        data = self._upload(params.get("document"), files)
+        data = self._upload("document", params, files)
         if len(data) > MAX_DOCUMENT_BYTES:
             raise ApiError(400, "Bad Request: file is too big")
         caption = params.get("caption")
@@ -620,14 +620,18 @@ class FakeTelegram(BaseRequest):
         return message.to_api(chat)
 
     @staticmethod
-    def _upload(value: Any, files: dict[str, Any]) -> bytes:
-        if isinstance(value, str) and value.startswith("attach://"):
-            part = files.get(value.removeprefix("attach://"))
-            if part is None:
-                raise ApiError(400, "Bad Request: file must be non-empty")
-            content = part[1]
-            return content if isinstance(content, bytes) else bytes(content.read())
-        raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+    def _upload(name: str, params: dict[str, Any], files: dict[str, Any]) -> bytes:
+        """The uploaded bytes: a direct multipart part, or one named by attach://."""
+        value = params.get(name)
+        part_name = value.removeprefix("attach://") if isinstance(value, str) else name
+        part = files.get(part_name)
+        if part is None:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        content = part[1]
+        data = content if isinstance(content, bytes) else bytes(content.read())
+        if not data:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        return data
 
     def _api_editMessageText(self, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat_for_bot(params["chat_id"])
