@@ -21,6 +21,7 @@ from telegram.ext import (
     Application,
     BaseRateLimiter,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -29,10 +30,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from prompts import LANGUAGES, Texts
+from prompts import LANGUAGES, Html, Texts
 from storage.store import Store
 
 from .config import Settings
+from .dialogs import help as help_dialog
 from .handlers.common import ADMIN_STATUSES, Services, send_text
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
@@ -98,6 +100,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     # With privacy mode the bot only sees replies to its own messages: the school's name.
     app.add_handler(MessageHandler(in_group & filters.REPLY & filters.TEXT, group.on_reply))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group.migrate))
+    app.add_handler(ChatMemberHandler(group.added, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # Private chats: joining, the member's dialog and their own data.
     app.add_handler(CommandHandler("start", private.start, filters=in_private))
@@ -125,17 +128,18 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    texts = services.texts
     async with services.store.tx() as tx:
         if chat.type == "private":
             member = await tx.active_member(user.id)
             team = await tx.team((await tx.round(member.round_id)).team_id) if member else None
+            round_ = None
         else:
             member = None
             team = await tx.team_by_chat(chat.id)
+            round_ = await tx.open_round_of(team.id) if team else None
     lang = team.language.value if team else services.settings.language.value
     if chat.type == "private":
-        key = "help.private_member" if member else "help.private_none"
+        keys = help_dialog.private_help(member)
     else:
         manager = team is not None and team.principal_user_id == user.id
         if not manager:
@@ -144,8 +148,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             except TelegramError:
                 status = "member"
             manager = status in ADMIN_STATUSES
-        key = "help.group_admin" if manager else "help.group_member"
-    await send_text(context.bot, chat.id, texts.t(key, lang))
+        keys = help_dialog.group_help(team, round_, manager=manager)
+    text = Html("\n".join(services.texts.t(key, lang) for key in keys))
+    await send_text(context.bot, chat.id, text)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,7 +10,6 @@ from telegram.ext import ContextTypes
 
 from bot.dialogs import team as team_dialog
 from core.model import Language, Team
-from core.protocol import Step
 from prompts import Html
 
 from .common import (
@@ -224,6 +223,20 @@ class GroupHandlers:
             await tx.set_language(team.id, Language(choice))
         await send_text(context.bot, team.chat_id, self.s.texts.t("group.language_set", choice))
 
+    async def added(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Says hello and what to do first when someone adds the bot to a group."""
+        change = update.my_chat_member
+        if change is None or change.chat.type not in {"group", "supergroup"}:
+            return
+        was_in = change.old_chat_member.status in {"member", "administrator", "creator"}
+        is_in = change.new_chat_member.status in {"member", "administrator"}
+        if was_in or not is_in:
+            return
+        team = await self._team(change.chat.id)
+        lang = team.language.value if team else self.s.settings.language.value
+        key = "group.added_again" if team and team.is_ready else "group.added"
+        await send_text(context.bot, change.chat.id, self.s.texts.t(key, lang))
+
     async def migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Follows the group when Telegram turns it into a supergroup."""
         message = update.effective_message
@@ -231,7 +244,3 @@ class GroupHandlers:
             return
         async with self.s.store.tx() as tx:
             await tx.migrate_chat(message.chat.id, message.migrate_to_chat_id)
-
-    def step_is_open(self, step: str) -> bool:
-        """True while members can still work on their brainstorm."""
-        return step == Step.BRAINSTORM.value

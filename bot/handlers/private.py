@@ -6,7 +6,7 @@ import html
 import logging
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
@@ -41,7 +41,11 @@ class PrivateHandlers:
     async def _deliver(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, member: Member, outcome: Outcome
     ) -> None:
-        await send_screens(context.bot, chat_id, outcome.screens, member.id, outcome.seq)
+        try:
+            await send_screens(context.bot, chat_id, outcome.screens, member.id, outcome.seq)
+        except Forbidden:
+            # They blocked the bot; what they did is stored, and /start shows it again later.
+            log.info("member %s cannot be reached", member.id)
         if outcome.progress_changed:
             await refresh_progress(context.bot, self.s, member.round_id)
 

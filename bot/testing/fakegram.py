@@ -381,8 +381,9 @@ class FakeTelegram(BaseRequest):
         members: list[FakeUser],
         creator: FakeUser | None = None,
         bot_is_admin: bool = False,
+        with_bot: bool = True,
     ) -> FakeChat:
-        """Create a group with the bot in it."""
+        """Create a group, with the bot already in it unless with_bot is False."""
         chat = FakeChat(-1001000000000 - next(self._group_ids), "supergroup", title=title)
         if creator is not None:
             chat.members[creator.id] = "creator"
@@ -390,7 +391,8 @@ class FakeTelegram(BaseRequest):
             chat.members[user.id] = "administrator"
         for user in members:
             chat.members[user.id] = "member"
-        chat.members[self.bot_user.id] = "administrator" if bot_is_admin else "member"
+        if with_bot:
+            chat.members[self.bot_user.id] = "administrator" if bot_is_admin else "member"
         chat.bot_is_admin = bot_is_admin
         self.chats[chat.id] = chat
         return chat
@@ -859,6 +861,23 @@ class Person:
         if self.fake._bot_sees(chat, message):
             await self.fake.deliver({"message": message.to_api(chat)})
         return message
+
+    async def add_bot(self, chat: FakeChat) -> None:
+        """Add the bot to a group, as a group admin does from the group's member list."""
+        old = chat.members.get(self.fake.bot_user.id, "left")
+        chat.members[self.fake.bot_user.id] = "member"
+        bot = self.fake.bot_user.to_api()
+        await self.fake.deliver(
+            {
+                "my_chat_member": {
+                    "chat": chat.to_api(),
+                    "from": self.user.to_api(),
+                    "date": self.fake.now(),
+                    "old_chat_member": {"status": old, "user": bot},
+                    "new_chat_member": {"status": "member", "user": bot},
+                }
+            }
+        )
 
     async def tap(
         self, label: str, *, message: FakeMessage | None = None, chat: FakeChat | None = None

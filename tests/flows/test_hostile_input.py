@@ -18,6 +18,8 @@ async def _texts(team: Team, person) -> list[str]:  # type: ignore[no-untyped-de
 @pytest.mark.parametrize(
     ("typed", "key"),
     [
+        ("   ", "err.empty"),
+        ("\u200b\u200b", "err.empty"),
         ("🙂🙂🙂", "err.no_words"),
         ("...!?", "err.no_words"),
         ("x" * 5000, "err.partner_too_long"),
@@ -141,3 +143,15 @@ async def test_flood_control_is_retried(team: Team) -> None:
     team.bot.fake.inject_error("sendMessage", status=429, retry_after=1, times=1)
     await anna.send("CLB")
     assert anna.last().text == team.bot.t("brainstorm.ask_kind", name="CLB")
+
+
+async def test_members_who_blocked_the_bot_are_counted_not_retried(team: Team) -> None:
+    """At /sluit a member who blocked the bot is reported as a count; the others are told."""
+    await open_round(team)
+    anna, bert = team.members[:2]
+    await onboard(team, anna)
+    await onboard(team, bert)
+    bert.block_bot()
+    await team.principal.send("/sluit", chat=team.group)
+    assert anna.last().text == team.bot.t("member.closed_unfinished", count=0)
+    assert team.bot.t("group.unreachable", count=1) in [m.text for m in team.group.messages]

@@ -118,15 +118,33 @@ async def test_command_menus_are_set_per_scope(bot: Bot) -> None:
     assert [n for n, _ in commands["all_private_chats:en"]] == private
 
 
-async def test_help_depends_on_who_asks(team: Team) -> None:
-    """/help shows the principal the admin commands and a colleague only theirs."""
+def _help(team: Team, *keys: str) -> str:
+    return "\n".join(team.bot.t(f"help.{key}") for key in keys)
+
+
+async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
+    """/help shows what this person can do right now: principal, colleague, stranger."""
+    anna = team.members[0]
+    await team.principal.send("/help", chat=team.group)
+    assert team.group.last().text == _help(team, "title_admin", "register", "help")
     await register(team)
     await team.principal.send("/help", chat=team.group)
-    assert team.group.last().text == team.bot.t("help.group_admin")
-    await team.members[0].send("/help", chat=team.group)
-    assert team.group.last().text == team.bot.t("help.group_member")
+    assert team.group.last().text == _help(
+        team, "title_admin", "round", "status", "language", "help"
+    )
+    await anna.send("/help", chat=team.group)
+    assert team.group.last().text == _help(team, "title_member", "wait_round", "status", "help")
+    await team.principal.send("/ronde", chat=team.group)
+    await team.principal.send("/help", chat=team.group)
+    assert team.group.last().text == _help(
+        team, "title_admin", "close", "status", "language", "help"
+    )
+    await anna.send("/help", chat=team.group)
+    assert team.group.last().text == _help(team, "title_member", "join", "status", "help")
     await team.outsider.send("/help")
-    assert team.outsider.last().text == team.bot.t("help.private_none")
+    assert team.outsider.last().text == _help(
+        team, "title_private", "not_joined", "mydata", "forget"
+    )
 
 
 async def test_team_language_switches_to_english(team: Team) -> None:
@@ -136,3 +154,11 @@ async def test_team_language_switches_to_english(team: Team) -> None:
     assert team.group.last().text == team.bot.texts.t("group.language_set", "en")
     await team.principal.send("/status", chat=team.group)
     assert team.group.last().text == team.bot.texts.t("group.no_round", "en")
+
+
+async def test_the_bot_says_hello_when_added_to_a_group(bot: Bot) -> None:
+    """Adding the bot to a group tells the group what to do first."""
+    piet = bot.fake.person("Piet")
+    group = bot.fake.add_group("Team", creator=piet.user, admins=[], members=[], with_bot=False)
+    await piet.add_bot(group)
+    assert group.last().text == bot.t("group.added")

@@ -1,0 +1,36 @@
+"""/help: which commands this person can use right now, decided without Telegram."""
+
+from __future__ import annotations
+
+from core.model import Member, Round, Team
+from core.protocol import BRAINSTORMING, Stage, Step
+
+
+def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> list[str]:
+    """Prompt keys for /help in a group, for the principal/admin or for a colleague."""
+    if not manager:
+        keys = ["help.title_member"]
+        if round_ is None:
+            keys.append("help.wait_round")
+        elif round_.step == Step.BRAINSTORM.value:
+            keys.append("help.join")
+        return [*keys, "help.status", "help.help"]
+    keys = ["help.title_admin"]
+    if team is None or not team.is_ready:
+        return [*keys, "help.register", "help.help"]
+    if round_ is None:
+        keys.append("help.round")
+    elif round_.step == Step.BRAINSTORM.value:
+        keys.append("help.close")
+    return [*keys, "help.status", "help.language", "help.help"]
+
+
+def private_help(member: Member | None) -> list[str]:
+    """Prompt keys for /help in a private chat."""
+    if member is None:
+        return ["help.title_private", "help.not_joined", "help.mydata", "help.forget"]
+    keys = ["help.title_private", "help.answer"]
+    stage = Stage(member.stage)
+    if stage in BRAINSTORMING or stage in (Stage.DONE, Stage.WAITING):
+        keys.append("help.list")
+    return [*keys, "help.resume", "help.mydata", "help.forget", "help.help"]
