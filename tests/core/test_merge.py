@@ -1,0 +1,148 @@
+"""Merging the members' post-its: variants of one partner meet, distinct partners never do."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.merge import Mention, merge, merged_distance, name_key
+from core.model import Category, Distance, Kind, Role
+
+
+def _merge(*names: str) -> list[list[str]]:
+    mentions = [Mention(i, i, Role.LERAAR, name) for i, name in enumerate(names)]
+    return sorted(sorted(node.aliases) for node in merge(mentions).nodes)
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("CLB", "clb", "C.L.B.", "het CLB", "Centrum voor Leerlingenbegeleiding"),
+        ("CGG", "Centrum voor Geestelijke Gezondheidszorg"),
+        ("LOP", "Lokaal Overlegplatform", "lokaal overleg platform"),
+        ("PBD", "Pedagogische begeleidingsdienst", "pedagogische begeleidings-dienst"),
+        ("Pedagogische begeleidingsdienst", "Pedagogische begeleidingdienst"),
+        ("ouders", "Ouders", "de ouders"),
+        ("logopedist", "logopedisten"),
+        ("Scholengemeenschap", "de scholengemeenschap", "Scholengemeenschap!"),
+        ("Ondersteuningsnetwerk", "'t ondersteuningsnetwerk", "ondersteuningsnetwerken"),
+        ("Geïntegreerde werking", "geintegreerde werking"),
+        ("Hogeschool Gent", "hogeschool  gent"),
+        ("Stad Antwerpen", "Stad Antwerpn"),
+        ("vrijwilligers", "vrijwilliger"),
+        ("scholen", "school"),
+    ],
+)
+def test_variants_of_one_partner_are_merged(variants: tuple[str, ...]) -> None:
+    """Case, spacing, punctuation, accents, articles, plural, typo and abbreviation merge."""
+    assert _merge(*variants) == [sorted(variants)]
+
+
+@pytest.mark.parametrize(
+    "distinct",
+    [
+        ("CLB", "CLW"),
+        ("ouders", "ouderraad"),
+        ("Hogeschool Gent", "Universiteit Gent"),
+        ("basisschool 1", "basisschool 2"),
+        ("CLB", "CGG"),
+        ("Academie", "Akademie voor Beeldende Kunsten"),
+        ("CLB", "CLB Gent"),
+        ("Stad Gent", "Stad Genk"),
+        ("VCLB", "CLB"),
+    ],
+)
+def test_distinct_partners_are_never_merged(distinct: tuple[str, ...]) -> None:
+    """Different partners stay apart, however alike their names look."""
+    assert _merge(*distinct) == sorted([name] for name in distinct)
+
+
+def test_similar_names_become_suggestions() -> None:
+    """'CLB' and 'CLB Gent' are not merged but offered to the principal."""
+    result = merge([Mention(1, 1, Role.LERAAR, "CLB"), Mention(2, 2, Role.DIRECTIE, "CLB Gent")])
+    assert len(result.nodes) == 2
+    (pair,) = result.suggestions
+    assert {result.nodes[i].label for i in pair} == {"CLB", "CLB Gent"}
+
+
+def test_kept_apart_pairs_are_not_suggested_again() -> None:
+    """Once the principal keeps two nodes apart, that pair is not suggested again."""
+    mentions = [Mention(1, 1, Role.LERAAR, "CLB"), Mention(2, 2, Role.DIRECTIE, "CLB Gent")]
+    keys = (name_key("CLB"), name_key("CLB Gent"))
+    assert merge(mentions, kept_apart=[keys]).suggestions == []
+
+
+def test_node_fields_follow_the_protocol() -> None:
+    """Label, majority kind/category, median distance toward the school, disputed, roles."""
+    mentions = [
+        Mention(1, 1, Role.LERAAR, "Centrum voor Leerlingenbegeleiding", Kind.ORGANISATIE,
+                Category.ZORG, Distance.DICHTBIJ),
+        Mention(2, 2, Role.LERAAR, "clb", Kind.ORGANISATIE, Category.ZORG, Distance.VERAF),
+        Mention(3, 3, Role.DIRECTIE, "CLB", Kind.TEAM, Category.BELEID, Distance.TUSSENIN),
+        Mention(4, 4, Role.ZORG, "CLB", None, None, Distance.TUSSENIN),
+    ]  # fmt: skip
+    (node,) = merge(mentions).nodes
+    assert node.label == "CLB"
+    assert node.kind is Kind.ORGANISATIE
+    assert node.category is Category.ZORG and node.category_tie == ()
+    assert node.distance is Distance.TUSSENIN
+    assert node.disputed
+    assert node.mention_count == 4
+    assert node.roles == {Role.LERAAR: 2, Role.DIRECTIE: 1, Role.ZORG: 1}
+
+
+def test_a_category_tie_is_reported() -> None:
+    """When members split evenly on the category, the tie is kept for the principal."""
+    mentions = [
+        Mention(1, 1, Role.LERAAR, "ouders", category=Category.ZORG),
+        Mention(2, 2, Role.LERAAR, "Ouders", category=Category.AANBOD),
+    ]
+    (node,) = merge(mentions).nodes
+    assert set(node.category_tie) == {Category.ZORG, Category.AANBOD}
+
+
+@pytest.mark.parametrize(
+    ("placements", "expected", "disputed"),
+    [
+        ([1], Distance.DICHTBIJ, False),
+        ([1, 2], Distance.DICHTBIJ, False),
+        ([1, 3], Distance.DICHTBIJ, True),
+        ([0, 2, 4, 4], Distance.TUSSENIN, True),
+        ([None, 3], Distance.VERAF, False),
+        ([None], None, False),
+    ],
+)
+def test_distance_is_the_median_rounded_toward_the_school(
+    placements: list[int | None], expected: Distance | None, disputed: bool
+) -> None:
+    """Even counts take the closer middle value; a span of two steps or more is disputed."""
+    values = [Distance(p) if p is not None else None for p in placements]
+    assert merged_distance(values) == (expected, disputed)
+
+
+NAMES = st.sampled_from(
+    ["CLB", "clb", "ouders", "Ouders", "ouderraad", "CGG", "basisschool 1", "basisschool 2",
+     "Hogeschool Gent", "Universiteit Gent", "Stad Gent", "bibliotheek", "Bibliotheek!",
+     "Academie", "logopedist", "logopedisten", "Centrum voor Leerlingenbegeleiding"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(NAMES, st.integers(1, 8)), max_size=40), st.randoms())
+def test_no_post_it_is_lost_and_order_does_not_matter(
+    items: list[tuple[str, int]], rnd: random.Random
+) -> None:
+    """Every post-it lands in exactly one node, whatever order the post-its come in."""
+    mentions = [Mention(i, member, Role.LERAAR, name) for i, (name, member) in enumerate(items)]
+    result = merge(mentions)
+    placed = sorted(m.postit_id for node in result.nodes for m in node.mentions)
+    assert placed == list(range(len(items)))
+    shuffled = list(mentions)
+    rnd.shuffle(shuffled)
+    again = merge(shuffled)
+    assert [(n.label, n.aliases) for n in again.nodes] == [
+        (n.label, n.aliases) for n in result.nodes
+    ]
