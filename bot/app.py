@@ -46,7 +46,8 @@ PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("mijngegevens", "myd
                     ("vergeetmij", "forget"), ("help", "help"))  # fmt: skip
 GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
-                  ("sluit", "close"), ("taal", "language"), ("help", "help"))  # fmt: skip
+                  ("sluit", "close"), ("kaart", "map"), ("taal", "language"),
+                  ("help", "help"))  # fmt: skip
 
 
 def default_rate_limiter() -> AIORateLimiter:
@@ -97,6 +98,8 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     app.add_handler(CommandHandler("status", group.status, filters=in_group))
     app.add_handler(CommandHandler(["sluit", "close"], group.close, filters=in_group))
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
+    # The map: in the group for the principal/admins, in private for the principal.
+    app.add_handler(CommandHandler(["kaart", "map"], group.show_map))
     # With privacy mode the bot only sees replies to its own messages: the school's name.
     app.add_handler(MessageHandler(in_group & filters.REPLY & filters.TEXT, group.on_reply))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group.migrate))
@@ -116,7 +119,8 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
         MessageHandler(in_private & ~filters.TEXT & ~filters.StatusUpdate.ALL, private.on_other)
     )
 
-    # Buttons (they only exist in private chats; group buttons are links).
+    # Buttons: merge questions in the group, everything else in private chats.
+    app.add_handler(CallbackQueryHandler(group.on_suggestion, pattern=r"^m:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)

@@ -2,6 +2,7 @@
 
 Dialog buttons:  d:<member_id>:<screen_seq>:<action>:<arg>
 Person buttons:  p:<action>:<arg>          (about the person themself, e.g. /vergeetmij)
+Merge questions: m:<suggestion_id>:<merge|apart>   (for the principal, in the group)
 """
 
 from __future__ import annotations
@@ -49,7 +50,22 @@ def person(action: str, arg: str = "") -> str:
     return _check(f"p:{action}:{arg}")
 
 
-def decode(data: str | None) -> DialogTap | PersonTap | None:
+@dataclass(frozen=True)
+class SuggestionTap:
+    """The principal's answer to 'Zijn dit dezelfde partner?'."""
+
+    suggestion_id: int
+    decision: str
+
+
+def suggestion(suggestion_id: int, decision: str) -> str:
+    """Encode a merge-suggestion button."""
+    if decision not in {"merge", "apart"}:
+        raise ValueError(decision)
+    return _check(f"m:{suggestion_id}:{decision}")
+
+
+def decode(data: str | None) -> DialogTap | PersonTap | SuggestionTap | None:
     """Decode callback_data; None for anything we did not make (old versions, garbage)."""
     if not data:
         return None
@@ -58,6 +74,11 @@ def decode(data: str | None) -> DialogTap | PersonTap | None:
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
             return None
         return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
+    if data.startswith("m:"):
+        parts = data.split(":")
+        if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in {"merge", "apart"}:
+            return None
+        return SuggestionTap(int(parts[1]), parts[2])
     if data.startswith("p:"):
         parts = data.split(":", 2)
         if len(parts) != 3:

@@ -61,6 +61,7 @@ class Node:
     distance: Distance | None = None
     disputed: bool = False
     aliases: list[str] = field(default_factory=list)
+    keys: frozenset[str] = frozenset()
 
     @property
     def member_ids(self) -> set[int]:
@@ -239,9 +240,15 @@ class _Groups:
 
 
 def merge(
-    mentions: Iterable[Mention], *, kept_apart: Iterable[tuple[str, str]] = ()
+    mentions: Iterable[Mention],
+    *,
+    kept_apart: Iterable[tuple[str, str]] = (),
+    joined: Iterable[tuple[str, str]] = (),
 ) -> MergeResult:
-    """Merge post-its into nodes; deterministic for the same input in any order."""
+    """Merge post-its into nodes; deterministic for the same input in any order.
+
+    `joined` are pairs of name keys the principal merged, `kept_apart` pairs they kept apart.
+    """
     ordered = sorted(mentions, key=lambda m: (m.postit_id, m.member_id))
     by_key: dict[str, list[Mention]] = {}
     for mention in ordered:
@@ -254,6 +261,10 @@ def merge(
             b = keys[j]
             if frozenset((a, b)) not in apart and _same_partner(a, b):
                 groups.union(i, j)
+    index = {key: i for i, key in enumerate(keys)}
+    for a, b in joined:
+        if a in index and b in index:
+            groups.union(index[a], index[b])
     members: dict[int, list[str]] = {}
     for i, key in enumerate(keys):
         members.setdefault(groups.find(i), []).append(key)
@@ -263,7 +274,7 @@ def merge(
         (i, j)
         for i in range(len(nodes))
         for j in range(i + 1, len(nodes))
-        if frozenset((nodes[i].key, nodes[j].key)) not in apart
+        if not any(frozenset((a, b)) in apart for a in nodes[i].keys for b in nodes[j].keys)
         and _similar(nodes[i].key, nodes[j].key)
     ]
     return MergeResult(nodes, suggestions)
@@ -272,7 +283,7 @@ def merge(
 def _node(keys: Sequence[str], by_key: dict[str, list[Mention]]) -> Node:
     mentions = sorted((m for key in keys for m in by_key[key]), key=lambda m: m.postit_id)
     key = min(keys, key=lambda k: (-len(by_key[k]), k))
-    node = Node(label=choose_label(mentions, key), mentions=mentions, key=key)
+    node = Node(label=choose_label(mentions, key), mentions=mentions, key=key, keys=frozenset(keys))
     node.aliases = sorted({m.text for m in mentions}, key=lambda t: (t.casefold(), t))
     node.kind = _majority([m.kind for m in mentions], list(Kind))[0]
     node.category, node.category_tie = _majority([m.category for m in mentions], list(Category))

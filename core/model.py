@@ -88,6 +88,7 @@ class Team:
     principal_user_id: int
     name_prompt_message_id: int | None
     created_at: datetime
+    colour_blind: bool = False
 
     @property
     def is_ready(self) -> bool:

@@ -19,11 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch, Wedge
@@ -201,8 +198,10 @@ def _positions(nodes: Sequence[MapNode]) -> list[tuple[float, float, float]]:
 
 def layout(data: MapData) -> Layout:
     """Draw the map into a new figure and return it with the final positions."""
-    plt.rcParams["svg.hashsalt"] = "netwerkkaart"
-    fig = plt.figure(figsize=(16, 11.5), dpi=SIZES["png_dpi"])
+    # No pyplot: a Figure of our own is safe to draw in a worker thread.
+    matplotlib.rcParams["svg.hashsalt"] = "netwerkkaart"
+    fig = Figure(figsize=(16, 11.5), dpi=SIZES["png_dpi"])
+    FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.02, 0.66, 0.90))
     panel = fig.add_axes((0.68, 0.02, 0.31, 0.90))
     ax.set_xlim(-1.42, 1.42)
@@ -512,5 +511,4 @@ def render(data: MapData, fmt: str = "png") -> bytes:
     else:
         raise ValueError(f"unknown format {fmt!r}")
     result.figure.savefig(buffer, format=fmt, dpi=SIZES["png_dpi"], metadata=metadata)
-    plt.close(result.figure)
     return buffer.getvalue()

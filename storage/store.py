@@ -11,6 +11,7 @@ from typing import Any
 
 import aiosqlite
 
+from core.merge import Mention
 from core.model import (
     Category,
     ConceptAnswer,
@@ -113,6 +114,7 @@ class Tx:
             principal_user_id=row["principal_user_id"],
             name_prompt_message_id=row["name_prompt_message_id"],
             created_at=_req_dt(row["created_at"]),
+            colour_blind=bool(row["colour_blind"]),
         )
 
     async def team_by_chat(self, chat_id: int) -> Team | None:
@@ -149,6 +151,21 @@ class Tx:
     async def set_language(self, team_id: int, language: Language) -> None:
         """Change the team's language setting."""
         await self._run("UPDATE teams SET language = ? WHERE id = ?", (language.value, team_id))
+
+    async def teams_led_by(self, user_id: int) -> list[Team]:
+        """Teams whose principal this person is, newest first."""
+        rows = await self._all(
+            "SELECT * FROM teams WHERE principal_user_id = ? ORDER BY id DESC", (user_id,)
+        )
+        return [self._team(row) for row in rows]
+
+    async def latest_round_of(self, team_id: int) -> Round | None:
+        """The team's open round, or else its most recent one."""
+        row = await self._one(
+            "SELECT * FROM rounds WHERE team_id = ? ORDER BY closed_at IS NULL DESC, id DESC",
+            (team_id,),
+        )
+        return self._round(row) if row else None
 
     async def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """Follow a group that Telegram upgraded to a supergroup (new chat id)."""
@@ -408,6 +425,141 @@ class Tx:
             (member_id,),
         )
         return self._postit(row) if row else None
+
+    # -- the team map (2B, 2C) -------------------------------------------------------------
+
+    async def mentions(self, round_id: int) -> list[Mention]:
+        """Every post-it of the round with its writer's role: the input of the merge."""
+        rows = await self._all(
+            "SELECT p.*, m.role AS member_role FROM postits p"
+            " JOIN members m ON m.id = p.member_id WHERE m.round_id = ? ORDER BY p.id",
+            (round_id,),
+        )
+        return [
+            Mention(
+                postit_id=row["id"],
+                member_id=row["member_id"],
+                role=Role(row["member_role"]) if row["member_role"] else None,
+                text=row["text"],
+                kind=Kind(row["kind"]) if row["kind"] else None,
+                category=Category(row["category"]) if row["category"] else None,
+                distance=Distance(row["distance"]) if row["distance"] is not None else None,
+            )
+            for row in rows
+        ]
+
+    async def decisions(self, round_id: int) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The principal's merge decisions: (joined pairs, kept-apart pairs) of name keys."""
+        rows = await self._all(
+            "SELECT key_a, key_b, decision FROM merge_decisions WHERE round_id = ?"
+            " ORDER BY decided_at, key_a, key_b",
+            (round_id,),
+        )
+        joined = [(r["key_a"], r["key_b"]) for r in rows if r["decision"] == "merge"]
+        apart = [(r["key_a"], r["key_b"]) for r in rows if r["decision"] == "apart"]
+        return joined, apart
+
+    async def decide(self, round_id: int, key_a: str, key_b: str, decision: str) -> None:
+        """Record that two partners are the same ('merge') or different ('apart')."""
+        a, b = sorted((key_a, key_b))
+        await self._run(
+            "INSERT INTO merge_decisions (round_id, key_a, key_b, decision, decided_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id, key_a, key_b)"
+            " DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at",
+            (round_id, a, b, decision, _ts(self.now)),
+        )
+
+    async def add_suggestion(
+        self, round_id: int, key_a: str, key_b: str, label_a: str, label_b: str
+    ) -> int | None:
+        """Store a suggestion once; returns its id, or None when it was already asked."""
+        a, b = sorted((key_a, key_b))
+        labels = (label_a, label_b) if (a, b) == (key_a, key_b) else (label_b, label_a)
+        existing = await self._one(
+            "SELECT id FROM suggestions WHERE round_id = ? AND key_a = ? AND key_b = ?",
+            (round_id, a, b),
+        )
+        if existing:
+            return None
+        return await self._run(
+            "INSERT INTO suggestions (round_id, key_a, key_b, label_a, label_b)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (round_id, a, b, *labels),
+        )
+
+    async def suggestion(self, suggestion_id: int) -> aiosqlite.Row | None:
+        """One suggestion row (round_id, keys, labels, status)."""
+        return await self._one("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,))
+
+    async def open_suggestions(self, round_id: int) -> list[aiosqlite.Row]:
+        """Suggestions the principal has not answered yet."""
+        return await self._all(
+            "SELECT * FROM suggestions WHERE round_id = ? AND status = 'open' ORDER BY id",
+            (round_id,),
+        )
+
+    async def answer_suggestion(self, suggestion_id: int, status: str) -> bool:
+        """Answer an open suggestion; False when it was already answered (double tap)."""
+        row = await self.suggestion(suggestion_id)
+        if row is None or row["status"] != "open":
+            return False
+        await self._run("UPDATE suggestions SET status = ? WHERE id = ?", (status, suggestion_id))
+        await self.decide(row["round_id"], row["key_a"], row["key_b"], status)
+        return True
+
+    async def set_priority(self, member_id: int, round_id: int, node_key: str) -> None:
+        """The member's one priority partner (a new pick replaces the old one and its reason)."""
+        await self._run(
+            "INSERT INTO priorities (member_id, round_id, node_key, chosen_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (member_id) DO UPDATE SET node_key = excluded.node_key,"
+            " reason = NULL, chosen_at = excluded.chosen_at",
+            (member_id, round_id, node_key, _ts(self.now)),
+        )
+
+    async def set_priority_reason(self, member_id: int, reason: str | None) -> None:
+        """The optional one-line reason for the member's pick."""
+        await self._run("UPDATE priorities SET reason = ? WHERE member_id = ?", (reason, member_id))
+
+    async def priority(self, member_id: int) -> aiosqlite.Row | None:
+        """The member's pick, if any."""
+        return await self._one("SELECT * FROM priorities WHERE member_id = ?", (member_id,))
+
+    async def priorities(self, round_id: int) -> list[tuple[Role | None, str, str | None]]:
+        """Every pick of the round as (role, node key, reason), no member ids."""
+        rows = await self._all(
+            "SELECT m.role, p.node_key, p.reason FROM priorities p"
+            " JOIN members m ON m.id = p.member_id WHERE p.round_id = ? ORDER BY p.member_id",
+            (round_id,),
+        )
+        return [(Role(r["role"]) if r["role"] else None, r["node_key"], r["reason"]) for r in rows]
+
+    async def add_link(self, round_id: int, member_id: int, key_a: str, key_b: str) -> bool:
+        """A line between two partners; False when this member already drew it."""
+        a, b = sorted((key_a, key_b))
+        exists = await self._one(
+            "SELECT 1 FROM links WHERE round_id = ? AND member_id = ? AND key_a = ? AND key_b = ?",
+            (round_id, member_id, a, b),
+        )
+        if exists:
+            return False
+        await self._run(
+            "INSERT INTO links (round_id, member_id, key_a, key_b, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (round_id, member_id, a, b, _ts(self.now)),
+        )
+        return True
+
+    async def links(self, round_id: int) -> list[tuple[str, str]]:
+        """All lines of the round as pairs of name keys (duplicates across members removed)."""
+        rows = await self._all(
+            "SELECT DISTINCT key_a, key_b FROM links WHERE round_id = ? ORDER BY key_a, key_b",
+            (round_id,),
+        )
+        return [(r["key_a"], r["key_b"]) for r in rows]
+
+    async def set_colour_blind(self, team_id: int, on: bool) -> None:
+        """The team's colour-blind-safe map setting."""
+        await self._run("UPDATE teams SET colour_blind = ? WHERE id = ?", (int(on), team_id))
 
     # -- privacy ---------------------------------------------------------------------------
 

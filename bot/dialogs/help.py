@@ -22,6 +22,8 @@ def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> lis
         keys.append("help.round")
     elif round_.step == Step.BRAINSTORM.value:
         keys.append("help.close")
+    else:
+        keys.append("help.map")
     return [*keys, "help.status", "help.language", "help.help"]
 
 

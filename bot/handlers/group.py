@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from telegram import ForceReply, Update, User
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot import callbacks
+from bot.dialogs import mapview
 from bot.dialogs import team as team_dialog
-from core.model import Language, Team
+from core.model import Language, Round, Team
+from core.protocol import Step
+from core.render import render
 from prompts import Html
 
 from .common import (
@@ -208,6 +220,125 @@ class GroupHandlers:
                 self.s.texts.t("group.unreachable", team.language.value, count=unreachable),
             )
         await refresh_progress(context.bot, self.s, result.round.id)
+        if result.round.step == Step.BRAINSTORM_CLOSED.value:
+            await self.post_map(context, team, result.round, with_suggestions=True)
+
+    # -- the map ---------------------------------------------------------------------------
+
+    async def post_map(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        team: Team,
+        round_: Round,
+        *,
+        chat_id: int | None = None,
+        with_suggestions: bool = False,
+    ) -> None:
+        """Render the round's current map and post it; optionally ask the merge questions."""
+        lang = team.language.value
+        target = chat_id if chat_id is not None else team.chat_id
+        async with self.s.store.tx() as tx:
+            team_map = await mapview.load(tx, round_)
+            asked: list[tuple[int, str, str]] = []
+            if with_suggestions:
+                for a, b in team_map.suggestions:
+                    node_a, node_b = team_map.nodes[a], team_map.nodes[b]
+                    suggestion_id = await tx.add_suggestion(
+                        round_.id, node_a.key, node_b.key, node_a.label, node_b.label
+                    )
+                    if suggestion_id is not None:
+                        asked.append((suggestion_id, node_a.label, node_b.label))
+        map_texts = mapview.texts_for(self.s.texts, team, round_, self.s.settings.timezone)
+        data = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
+        try:
+            png = await asyncio.to_thread(render, data)
+        except Exception:
+            log.exception("rendering the map failed")
+            await send_text(context.bot, target, self.s.texts.t("map.rendering_failed", lang))
+            return
+        await context.bot.send_photo(
+            target, png, caption=mapview.caption(self.s.texts, team, round_, team_map)
+        )
+        if asked:
+            intro = self.s.texts.t("map.suggestions_intro", lang, count=len(asked))
+            await send_text(context.bot, target, intro)
+        for suggestion_id, label_a, label_b in asked:
+            await context.bot.send_message(
+                target,
+                self.s.texts.t("map.suggestion", lang, a=label_a, b=label_b),
+                reply_markup=InlineKeyboardMarkup(
+                    [
+                        [
+                            InlineKeyboardButton(
+                                self.s.texts.plain("btn.merge", lang),
+                                callback_data=callbacks.suggestion(suggestion_id, "merge"),
+                            ),
+                            InlineKeyboardButton(
+                                self.s.texts.plain("btn.apart", lang),
+                                callback_data=callbacks.suggestion(suggestion_id, "apart"),
+                            ),
+                        ]
+                    ]
+                ),
+            )
+
+    async def show_map(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/kaart: the principal or a group admin sees the latest map (group or private chat)."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        if chat.type == "private":
+            async with self.s.store.tx() as tx:
+                led = await tx.teams_led_by(user.id)
+            if not led:
+                lang = self.s.settings.language.value
+                await send_text(context.bot, chat.id, self.s.texts.t("map.not_principal", lang))
+                return
+            team = led[0]
+        else:
+            found = await self._ready_team(update, context)
+            if found is None or not await self._may_manage(update, context, found):
+                return
+            team = found
+        async with self.s.store.tx() as tx:
+            round_ = await tx.latest_round_of(team.id)
+        if round_ is None or round_.step == Step.BRAINSTORM.value:
+            await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", team.language.value))
+            return
+        await self.post_map(context, team, round_, chat_id=chat.id)
+
+    async def on_suggestion(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The principal answers 'Zijn dit dezelfde partner?'; others only get a polite toast."""
+        query = update.callback_query
+        assert query is not None
+        tap = callbacks.decode(query.data)
+        chat = update.effective_chat
+        team = await self._team(chat.id) if chat else None
+        if not isinstance(tap, callbacks.SuggestionTap) or team is None:
+            await query.answer(self.s.texts.plain("err.stale", self.s.settings.language.value))
+            return
+        lang = team.language.value
+        if query.from_user.id != team.principal_user_id and not await self._is_admin(
+            update, context
+        ):
+            await query.answer(self.s.texts.plain("map.only_principal", lang))
+            return
+        async with self.s.store.tx() as tx:
+            row = await tx.suggestion(tap.suggestion_id)
+            round_ = await tx.round(row["round_id"]) if row else None
+            valid = row is not None and round_ is not None and round_.team_id == team.id
+            answered = valid and await tx.answer_suggestion(tap.suggestion_id, tap.decision)
+        if not answered or row is None:
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            return
+        await query.answer()
+        key = "map.suggestion_merged" if tap.decision == "merge" else "map.suggestion_apart"
+        text = self.s.texts.t(key, lang, a=row["label_a"], b=row["label_b"])
+        message = query.message
+        if isinstance(message, Message):
+            try:
+                await message.edit_text(text, reply_markup=None)
+            except TelegramError as exc:
+                log.debug("could not update the suggestion: %s", exc)
 
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Sets the team's language (nl or en)."""

@@ -146,3 +146,13 @@ def test_no_post_it_is_lost_and_order_does_not_matter(
     assert [(n.label, n.aliases) for n in again.nodes] == [
         (n.label, n.aliases) for n in result.nodes
     ]
+
+
+def test_the_principal_can_join_what_the_bot_kept_apart() -> None:
+    """A merge decision joins two nodes; the node knows all its name keys."""
+    mentions = [Mention(1, 1, Role.LERAAR, "CLB"), Mention(2, 2, Role.DIRECTIE, "CLB Gent")]
+    result = merge(mentions, joined=[(name_key("CLB"), name_key("CLB Gent"))])
+    (node,) = result.nodes
+    assert node.label == "CLB"
+    assert node.keys == {name_key("CLB"), name_key("CLB Gent")}
+    assert result.suggestions == []

@@ -1,0 +1,100 @@
+"""The team map as the bot shows it: load it from storage, label it, caption it (no Telegram)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from core import teammap
+from core.model import Category, Distance, Role, Round, Team
+from core.render import MapData, MapNode, MapTexts
+from core.teammap import TeamMap
+from prompts import Html, Texts
+from storage.store import Tx
+
+
+async def load(tx: Tx, round_: Round) -> TeamMap:
+    """The current merged map of a round, with the principal's decisions, picks and links."""
+    joined, apart = await tx.decisions(round_.id)
+    members = await tx.members(round_.id)
+    return teammap.build(
+        await tx.mentions(round_.id),
+        joined=joined,
+        apart=apart,
+        priorities=await tx.priorities(round_.id),
+        links=await tx.links(round_.id),
+        members=[m.role for m in members],
+    )
+
+
+def local_date(round_: Round, timezone: str) -> str:
+    """The round's date as a Flemish reader writes it (dd-mm-jjjj)."""
+    return round_.opened_at.astimezone(ZoneInfo(timezone)).strftime("%d-%m-%Y")
+
+
+def texts_for(texts: Texts, team: Team, round_: Round, timezone: str) -> MapTexts:
+    """Every word on the picture in the team's language."""
+    lang = team.language.value
+
+    def p(key: str, **fields: object) -> str:
+        return texts.plain(f"map.{key}", lang, **fields)
+
+    return MapTexts(
+        title=p(
+            "title",
+            school=team.school_name or "",
+            number=round_.number,
+            date=local_date(round_, timezone),
+        ),
+        centre=p("centre"),
+        legend_category=p("legend_category"),
+        legend_priority=p("legend_priority"),
+        disputed=p("disputed"),
+        size=p("size"),
+        rings_title=p("rings_title"),
+        missing_title=p("missing_title"),
+        priorities_title=p("priorities_title"),
+        patterns=p("patterns"),
+        no_priorities=p("no_priorities"),
+        key_title=p("key_title"),
+        unplaced=p("unplaced"),
+        categories={c: p(f"category.{c.value}") for c in Category},
+        distances={d: p(f"distance.{int(d)}") for d in Distance},
+        roles={r: p(f"role.{r.value}") for r in Role},
+    )
+
+
+def data_for(team_map: TeamMap, map_texts: MapTexts, *, colour_blind: bool) -> MapData:
+    """What the renderer draws."""
+    nodes = [
+        MapNode(
+            label=node.label,
+            category=node.category,
+            distance=node.distance,
+            mentions=node.mention_count,
+            disputed=node.disputed,
+            picks=tuple(team_map.picks[i]),
+        )
+        for i, node in enumerate(team_map.nodes)
+    ]
+    return MapData(nodes, team_map.links, map_texts, colour_blind=colour_blind)
+
+
+def caption(texts: Texts, team: Team, round_: Round, team_map: TeamMap) -> Html:
+    """A short photo caption (within Telegram's 1024 characters)."""
+    lang = team.language.value
+    members = len({m for node in team_map.nodes for m in node.member_ids})
+    text = texts.t(
+        "map.caption",
+        lang,
+        school=team.school_name or "",
+        number=round_.number,
+        partners=len(team_map.nodes),
+        members=members,
+    )
+    disputed = [node.label for node in team_map.nodes if node.disputed]
+    if disputed:
+        names = ", ".join(disputed)
+        extra = texts.t("map.caption_disputed", lang, names=names)
+        if len(text) + len(extra) < 1000:
+            text = Html(f"{text}\n{extra}")
+    return text

@@ -1,0 +1,175 @@
+"""The team's map as data: merged nodes, priority picks, links, and its exports (no Telegram).
+
+Everything here is derived from stored facts (post-its, the principal's merge decisions,
+priority picks and links by name key), so the same facts always give the same map.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .merge import Mention, MergeResult, Node, merge
+from .model import Role
+
+
+@dataclass
+class TeamMap:
+    """Nodes with their picks and links, plus the open merge suggestions."""
+
+    nodes: list[Node]
+    suggestions: list[tuple[int, int]]
+    picks: list[list[Role]] = field(default_factory=list)
+    reasons: list[list[str]] = field(default_factory=list)
+    links: list[tuple[int, int]] = field(default_factory=list)
+    members_by_role: Counter[Role] = field(default_factory=Counter)
+
+    def index_of(self, key: str) -> int | None:
+        """The node a name key belongs to (any spelling of the partner)."""
+        for index, node in enumerate(self.nodes):
+            if key in node.keys:
+                return index
+        return None
+
+
+def build(
+    mentions: Sequence[Mention],
+    *,
+    joined: Iterable[tuple[str, str]] = (),
+    apart: Iterable[tuple[str, str]] = (),
+    priorities: Iterable[tuple[Role | None, str, str | None]] = (),
+    links: Iterable[tuple[str, str]] = (),
+    members: Iterable[Role | None] = (),
+) -> TeamMap:
+    """Merge the post-its and attach priority picks and links to the resulting nodes."""
+    result: MergeResult = merge(mentions, kept_apart=apart, joined=joined)
+    team_map = TeamMap(result.nodes, result.suggestions)
+    team_map.picks = [[] for _ in result.nodes]
+    team_map.reasons = [[] for _ in result.nodes]
+    for role, key, reason in priorities:
+        index = team_map.index_of(key)
+        if index is None:
+            continue
+        team_map.picks[index].append(role or Role.ANDERE)
+        if reason:
+            team_map.reasons[index].append(reason)
+    seen: set[tuple[int, int]] = set()
+    for key_a, key_b in links:
+        a, b = team_map.index_of(key_a), team_map.index_of(key_b)
+        if a is None or b is None or a == b:
+            continue
+        pair = (min(a, b), max(a, b))
+        if pair not in seen:
+            seen.add(pair)
+            team_map.links.append(pair)
+    team_map.links.sort()
+    team_map.members_by_role = Counter(role or Role.ANDERE for role in members)
+    return team_map
+
+
+# -- exports (no member names anywhere) -------------------------------------------------------
+
+
+def to_json(team_map: TeamMap, *, school: str, round_number: int, date: str) -> dict[str, Any]:
+    """The whole map as plain data: partners, links, open suggestions, members per role."""
+    nodes = team_map.nodes
+    return {
+        "school": school,
+        "round": round_number,
+        "date": date,
+        "partners": [
+            {
+                "label": node.label,
+                "aliases": node.aliases,
+                "kind": node.kind.value if node.kind else None,
+                "category": node.category.value if node.category else None,
+                "category_tie": [c.value for c in node.category_tie],
+                "distance": int(node.distance) if node.distance is not None else None,
+                "disputed": node.disputed,
+                "mentions": node.mention_count,
+                "named_by_roles": _role_counts(node.roles),
+                "priority_by_roles": _role_counts(Counter(team_map.picks[i])),
+                "priority_reasons": team_map.reasons[i],
+            }
+            for i, node in enumerate(nodes)
+        ],
+        "links": [[nodes[a].label, nodes[b].label] for a, b in team_map.links],
+        "merge_suggestions": [[nodes[a].label, nodes[b].label] for a, b in team_map.suggestions],
+        "members_by_role": _role_counts(team_map.members_by_role),
+    }
+
+
+def _role_counts(counts: Counter[Role]) -> dict[str, int]:
+    return {role.value: counts[role] for role in Role if counts.get(role)}
+
+
+def to_json_bytes(data: dict[str, Any]) -> bytes:
+    """Stable, readable JSON (sorted keys, UTF-8)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def nodes_csv(team_map: TeamMap) -> bytes:
+    """Nodes for Gephi/Kumu: Id, Label, kind, category, distance, disputed, mentions, priorities."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["Id", "Label", "Kind", "Category", "Distance", "Disputed", "Mentions", "Priorities"]
+    )
+    for i, node in enumerate(team_map.nodes):
+        writer.writerow(
+            [
+                i + 1,
+                node.label,
+                node.kind.value if node.kind else "",
+                node.category.value if node.category else "",
+                int(node.distance) if node.distance is not None else "",
+                int(node.disputed),
+                node.mention_count,
+                len(team_map.picks[i]),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def links_csv(team_map: TeamMap) -> bytes:
+    """Edges for Gephi/Kumu: Source, Target, Type."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Source", "Target", "Type"])
+    for a, b in team_map.links:
+        writer.writerow([a + 1, b + 1, "Undirected"])
+    return buffer.getvalue().encode("utf-8")
+
+
+def graphml(team_map: TeamMap, school: str) -> bytes:
+    """The map as GraphML, with the school as the centre node."""
+    keys = [("label", "string"), ("category", "string"), ("distance", "int"),
+            ("mentions", "int"), ("priorities", "int")]  # fmt: skip
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+        *(f'  <key id="{k}" for="node" attr.name="{k}" attr.type="{t}"/>' for k, t in keys),
+        '  <graph id="netwerkkaart" edgedefault="undirected">',
+        f'    <node id="school"><data key="label">{escape(school)}</data></node>',
+    ]
+    for i, node in enumerate(team_map.nodes):
+        data = [f'<data key="label">{escape(node.label)}</data>']
+        if node.category:
+            data.append(f'<data key="category">{node.category.value}</data>')
+        if node.distance is not None:
+            data.append(f'<data key="distance">{int(node.distance)}</data>')
+        data.append(f'<data key="mentions">{node.mention_count}</data>')
+        data.append(f'<data key="priorities">{len(team_map.picks[i])}</data>')
+        lines.append(f'    <node id="n{i + 1}">{"".join(data)}</node>')
+    for i, _ in enumerate(team_map.nodes):
+        lines.append(f'    <edge source="school" target="n{i + 1}"/>')
+    for a, b in team_map.links:
+        lines.append(f'    <edge source="n{a + 1}" target="n{b + 1}"/>')
+    lines += ["  </graph>", "</graphml>", ""]
+    return "\n".join(lines).encode("utf-8")

@@ -1,0 +1,70 @@
+"""Step 2B in the group: the merged map after /sluit, merge questions, and /kaart."""
+
+from __future__ import annotations
+
+from core.merge import name_key
+
+from .conftest import Team, add_partner, onboard, open_round
+
+
+async def _brainstorm(team: Team) -> None:
+    """Three members name partners with variants, then the principal closes the brainstorm."""
+    anna, bert, carla = team.members[:3]
+    await open_round(team)
+    for person in (anna, bert, carla):
+        await onboard(team, person)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await add_partner(team, anna, "Ouders", "team", "aanbod", 1)
+    await add_partner(team, bert, "Centrum voor Leerlingenbegeleiding", "organisatie", "zorg", 3)
+    await add_partner(team, bert, "CLB Gent", "organisatie", "zorg", 2)
+    await add_partner(team, carla, "de ouders", "team", "zorg", 2)
+    await add_partner(team, carla, "ouderraad", "team", "beleid", 2)
+    await team.principal.send("/sluit", chat=team.group)
+
+
+async def test_closing_the_brainstorm_posts_the_merged_map(team: Team) -> None:
+    """The group gets one photo of the map; variants are merged, names of members never shown."""
+    await _brainstorm(team)
+    photos = [m for m in team.group.bot_messages if m.photo is not None]
+    assert len(photos) == 1
+    caption = photos[0].plain_text
+    assert "4 partners" in caption and "3 deelnemer" in caption
+    assert "Anna" not in caption and "Bert" not in caption
+
+
+async def test_the_principal_answers_merge_questions(team: Team) -> None:
+    """'CLB' and 'CLB Gent' are asked about; only the principal's answer counts."""
+    await _brainstorm(team)
+    bot = team.bot
+    question = team.group.last()
+    assert question.text == bot.t("map.suggestion", a="CLB", b="CLB Gent")
+    await team.members[0].tap(bot.label("btn.merge"), chat=team.group)
+    assert team.members[0].last_toast == bot.label("map.only_principal")
+    await team.principal.tap(bot.label("btn.merge"), chat=team.group)
+    assert question.text == bot.t("map.suggestion_merged", a="CLB", b="CLB Gent")
+    async with bot.store.tx() as tx:
+        round_ = await tx.open_round_of((await tx.team_by_chat(team.group.id)).id)
+        joined, _apart = await tx.decisions(round_.id)
+    assert joined == [tuple(sorted((name_key("CLB"), name_key("CLB Gent"))))]
+    await team.principal.tap(bot.label("btn.apart"), message=question, chat=team.group)
+    assert team.principal.last_toast == bot.label("err.stale")
+    await team.principal.send("/kaart", chat=team.group)
+    assert "3 partners" in team.group.last().plain_text
+
+
+async def test_kaart_is_for_the_principal_and_admins(team: Team) -> None:
+    """A colleague's /kaart gets a polite answer; before the merge there is no map yet."""
+    await open_round(team)
+    await team.principal.send("/kaart", chat=team.group)
+    assert team.group.last().text == team.bot.t("map.no_map")
+    await team.members[1].send("/kaart", chat=team.group)
+    assert team.group.last().text == team.bot.t("group.only_admin", name="Bert")
+
+
+async def test_kaart_in_the_principals_private_chat(team: Team) -> None:
+    """The principal can ask for the map in private too; others cannot."""
+    await _brainstorm(team)
+    await team.principal.send("/kaart")
+    assert team.principal.last().photo is not None
+    await team.members[0].send("/kaart")
+    assert team.members[0].last().text == team.bot.t("map.not_principal")
