@@ -46,7 +46,8 @@ PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("mijngegevens", "myd
                     ("vergeetmij", "forget"), ("help", "help"))  # fmt: skip
 GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
-                  ("sluit", "close"), ("kaart", "map"), ("taal", "language"),
+                  ("sluit", "close"), ("prioriteit", "priority"), ("kaart", "map"),
+                  ("taal", "language"),
                   ("help", "help"))  # fmt: skip
 
 
@@ -97,6 +98,9 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     app.add_handler(CommandHandler(["ronde", "round"], group.new_round, filters=in_group))
     app.add_handler(CommandHandler("status", group.status, filters=in_group))
     app.add_handler(CommandHandler(["sluit", "close"], group.close, filters=in_group))
+    app.add_handler(
+        CommandHandler(["prioriteit", "priority"], group.open_priorities, filters=in_group)
+    )
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
     # The map: in the group for the principal/admins, in private for the principal.
     app.add_handler(CommandHandler(["kaart", "map"], group.show_map))

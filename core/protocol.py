@@ -9,13 +9,17 @@ class Step(StrEnum):
     """Where a team's round is (PROTOCOL.md §2.1); later issues add the steps after 2A."""
 
     BRAINSTORM = "brainstorm"  # steps 1 and 2A run privately, members join
-    BRAINSTORM_CLOSED = "brainstorm_closed"  # the principal closed 2A; the merge (2B) comes next
+    BRAINSTORM_CLOSED = "brainstorm_closed"  # 2B: the merged map is shown and settled
+    PRIORITIES = "priorities"  # 2C: every member picks one priority partner in private
+    PRIORITIES_CLOSED = "priorities_closed"  # 2C closed: the map shows the picks
 
 
 # What may happen next to a round. Closing a round is possible from every step.
 TRANSITIONS: dict[Step, frozenset[Step]] = {
     Step.BRAINSTORM: frozenset({Step.BRAINSTORM_CLOSED}),
-    Step.BRAINSTORM_CLOSED: frozenset(),
+    Step.BRAINSTORM_CLOSED: frozenset({Step.PRIORITIES}),
+    Step.PRIORITIES: frozenset({Step.PRIORITIES_CLOSED}),
+    Step.PRIORITIES_CLOSED: frozenset(),
 }
 
 
@@ -42,7 +46,10 @@ class Stage(StrEnum):
     EDIT_DISTANCE = "edit_distance"
     RENAME = "rename"  # waiting for a new name of the current post-it
     DONE = "done"  # tapped "klaar"; may reopen while the brainstorm is open
-    WAITING = "waiting"  # the brainstorm closed; waiting for the next step of the round
+    WAITING = "waiting"  # between steps: waiting for the principal to open the next one
+    PRIORITY = "priority"  # step 2C: choosing one partner from the merged map
+    PRIORITY_REASON = "priority_reason"  # ... optionally saying why in one line
+    PRIORITY_DONE = "priority_done"  # picked; may change until the principal closes 2C
 
 
 ONBOARDING: tuple[Stage, ...] = (
@@ -84,19 +91,28 @@ STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.FUNCTION: frozenset({Stage.INTRO_Q1}),
     Stage.INTRO_Q1: frozenset({Stage.INTRO_Q2}),
     Stage.INTRO_Q2: frozenset({Stage.DEFINITIONS}),
-    Stage.DEFINITIONS: frozenset({Stage.BRAINSTORM, Stage.WAITING}),
+    Stage.DEFINITIONS: frozenset({Stage.BRAINSTORM, Stage.WAITING, Stage.PRIORITY}),
     **{stage: BRAINSTORMING | {Stage.DONE, Stage.WAITING} for stage in BRAINSTORMING},
     Stage.DONE: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),
-    Stage.WAITING: frozenset(),
+    Stage.WAITING: frozenset({Stage.PRIORITY}),
+    Stage.PRIORITY: frozenset({Stage.PRIORITY_REASON, Stage.WAITING}),
+    Stage.PRIORITY_REASON: frozenset({Stage.PRIORITY_DONE, Stage.PRIORITY, Stage.WAITING}),
+    Stage.PRIORITY_DONE: frozenset({Stage.PRIORITY, Stage.WAITING}),
 }
 
+PRIORITISING: frozenset[Stage] = frozenset(
+    {Stage.PRIORITY, Stage.PRIORITY_REASON, Stage.PRIORITY_DONE}
+)
 
-def next_onboarding(stage: Stage, *, brainstorm_open: bool) -> Stage:
-    """The stage after an onboarding stage; the brainstorm only if it is still open."""
+
+def next_onboarding(stage: Stage, *, brainstorm_open: bool, priorities_open: bool = False) -> Stage:
+    """The stage after an onboarding stage: the brainstorm if open, else the step that is."""
     index = ONBOARDING.index(stage)
     if index + 1 < len(ONBOARDING):
         return ONBOARDING[index + 1]
-    return Stage.BRAINSTORM if brainstorm_open else Stage.WAITING
+    if brainstorm_open:
+        return Stage.BRAINSTORM
+    return Stage.PRIORITY if priorities_open else Stage.WAITING
 
 
 def next_classify(stage: Stage) -> Stage | None:
@@ -113,6 +129,11 @@ def can_enter(current: Stage, target: Stage) -> bool:
 # When the principal closes the brainstorm, every stage except the onboarding ones becomes WAITING.
 def stage_after_brainstorm_closed(stage: Stage) -> Stage:
     """Where a member goes when the principal closes the brainstorm."""
+    return stage if stage in ONBOARDING else Stage.WAITING
+
+
+def stage_after_step_closed(stage: Stage) -> Stage:
+    """Where a member goes when the principal closes any step: onboarding may be finished."""
     return stage if stage in ONBOARDING else Stage.WAITING
 
 

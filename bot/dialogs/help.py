@@ -22,6 +22,10 @@ def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> lis
         keys.append("help.round")
     elif round_.step == Step.BRAINSTORM.value:
         keys.append("help.close")
+    elif round_.step == Step.BRAINSTORM_CLOSED.value:
+        keys += ["help.priority", "help.map"]
+    elif round_.step == Step.PRIORITIES.value:
+        keys += ["help.close", "help.map"]
     else:
         keys.append("help.map")
     return [*keys, "help.status", "help.language", "help.help"]

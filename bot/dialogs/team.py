@@ -5,8 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from core.model import Language, Progress, Round, Team
-from core.protocol import Stage, Step, can_move, stage_after_brainstorm_closed
+from core.model import Language, Member, Progress, Round, Team
+from core.protocol import (
+    Stage,
+    Step,
+    can_move,
+    stage_after_brainstorm_closed,
+    stage_after_step_closed,
+)
 from core.validation import Problem, clean_school_name
 from prompts import Html, Texts
 from storage.store import Tx
@@ -102,14 +108,80 @@ class CloseResult:
     direct: list[tuple[int, Html]] = field(default_factory=list)
 
 
-async def close_brainstorm(tx: Tx, texts: Texts, team: Team) -> CloseResult:
-    """Closes step 2A: every member's list is kept as it is; members are told what happens."""
+async def close_step(tx: Tx, texts: Texts, team: Team) -> CloseResult:
+    """/sluit closes whatever step is open: the brainstorm (2A) or the priority pick (2C)."""
     lang = team.language.value
     round_ = await tx.open_round_of(team.id)
     if round_ is None:
         return CloseResult(texts.t("group.no_round", lang))
-    if not can_move(Step(round_.step), Step.BRAINSTORM_CLOSED):
-        return CloseResult(texts.t("group.brainstorm_not_open", lang))
+    if round_.step == Step.BRAINSTORM.value:
+        return await close_brainstorm(tx, texts, team, round_)
+    if round_.step == Step.PRIORITIES.value:
+        return await close_priorities(tx, texts, team, round_)
+    return CloseResult(texts.t("group.nothing_to_close", lang))
+
+
+async def close_priorities(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseResult:
+    """Closes step 2C: picks are final; every member hears what they chose."""
+    lang = team.language.value
+    await tx.set_round_step(round_.id, Step.PRIORITIES_CLOSED.value)
+    direct: list[tuple[int, Html]] = []
+    for member in await tx.members(round_.id):
+        stage = Stage(member.stage)
+        following = stage_after_step_closed(stage)
+        picked = await tx.priority(member.id) is not None
+        if following is not stage:
+            await tx.update_member(member.id, stage=following)
+            await tx.bump_screen(member.id)
+        key = "member.priorities_closed" if picked else "member.priorities_closed_none"
+        direct.append((member.user_id, texts.t(key, lang)))
+    counts = await priority_progress(tx, round_.id)
+    text = texts.t("group.priorities_closed", lang, picked=counts[0], joined=counts[1])
+    return CloseResult(text, await tx.round(round_.id), direct)
+
+
+async def priority_progress(tx: Tx, round_id: int) -> tuple[int, int]:
+    """(members who picked, members): counts only."""
+    members = await tx.members(round_id)
+    picked = len(await tx.priorities(round_id))
+    return picked, len(members)
+
+
+@dataclass
+class OpenResult:
+    """What /prioriteit leads to: a group text and the members to ask in private."""
+
+    text: Html
+    round: Round | None = None
+    members: list[Member] = field(default_factory=list)
+
+
+async def open_priorities(tx: Tx, texts: Texts, team: Team) -> OpenResult:
+    """Opens step 2C: every member who finished the introduction is asked for one partner."""
+    lang = team.language.value
+    round_ = await tx.open_round_of(team.id)
+    if round_ is None:
+        return OpenResult(texts.t("group.no_round", lang))
+    if not can_move(Step(round_.step), Step.PRIORITIES):
+        key = (
+            "group.priorities_not_yet"
+            if round_.step == Step.BRAINSTORM.value
+            else ("group.priorities_already")
+        )
+        return OpenResult(texts.t(key, lang))
+    await tx.set_round_step(round_.id, Step.PRIORITIES.value)
+    asked: list[Member] = []
+    for member in await tx.members(round_.id):
+        if Stage(member.stage) is Stage.WAITING:
+            asked.append(await tx.update_member(member.id, stage=Stage.PRIORITY))
+    round_ = await tx.round(round_.id)
+    text = texts.t("group.priorities_opened", lang, joined=len(await tx.members(round_.id)))
+    return OpenResult(text, round_, asked)
+
+
+async def close_brainstorm(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseResult:
+    """Closes step 2A: every member's list is kept as it is; members are told what happens."""
+    lang = team.language.value
     await tx.set_round_step(round_.id, Step.BRAINSTORM_CLOSED.value)
     progress = await tx.progress(round_.id)
     direct: list[tuple[int, Html]] = []

@@ -11,9 +11,10 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import callbacks
 from bot.config import Settings
-from bot.dialogs.base import Screen
+from bot.dialogs import router
+from bot.dialogs.base import Ctx, Outcome, Screen
 from bot.dialogs.team import announce_text
-from core.model import Round, Team
+from core.model import Member, Round, Team
 from core.protocol import Step
 from prompts import Html, Texts
 from storage.store import Store
@@ -34,6 +35,39 @@ class Services:
     settings: Settings
     store: Store
     texts: Texts
+
+
+async def run_action(
+    services: Services,
+    member_id: int,
+    action: str,
+    *,
+    text: str = "",
+    arg: str = "",
+    seq: int | None = None,
+) -> tuple[Member, Outcome] | None:
+    """One member action in one transaction; None when the member or the button is stale.
+
+    `action` is "text" (a typed message), "resume" (show the current screen again) or a
+    button action. The new screen number is stored in the same transaction.
+    """
+    async with services.store.tx() as tx:
+        member = await tx.member(member_id)
+        if member is None or (seq is not None and seq != member.screen_seq):
+            return None
+        round_ = await tx.round(member.round_id)
+        team = await tx.team(round_.team_id)
+        ctx = Ctx(tx, services.texts, team, round_, member)
+        if action == "text":
+            outcome: Outcome | None = await router.on_text(ctx, text)
+        elif action == "resume":
+            outcome = Outcome([await router.current_screen(ctx)])
+        else:
+            outcome = await router.on_button(ctx, action, arg)
+        if outcome is None:
+            return None
+        outcome.seq = await tx.bump_screen(member.id)
+        return ctx.member, outcome
 
 
 def keyboard(screen: Screen, member_id: int, seq: int) -> InlineKeyboardMarkup | None:

@@ -13,7 +13,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
@@ -30,6 +30,8 @@ from .common import (
     Services,
     join_markup,
     refresh_progress,
+    run_action,
+    send_screens,
     send_text,
 )
 
@@ -189,13 +191,18 @@ class GroupHandlers:
         if round_ is None or progress is None:
             await send_text(context.bot, team.chat_id, self.s.texts.t("group.no_round", lang))
             return
+        counts = team_dialog.progress_text(self.s.texts, lang, round_, progress)
+        if round_.step in (Step.PRIORITIES.value, Step.PRIORITIES_CLOSED.value):
+            async with self.s.store.tx() as tx:
+                picked, joined = await team_dialog.priority_progress(tx, round_.id)
+            counts = self.s.texts.t("group.priority_progress", lang, picked=picked, joined=joined)
         text = self.s.texts.t(
             "group.status",
             lang,
             school=team.school_name,
             number=round_.number,
             step=self.s.texts.plain(f"step.{round_.step}", lang),
-            progress=team_dialog.progress_text(self.s.texts, lang, round_, progress),
+            progress=counts,
         )
         await send_text(context.bot, team.chat_id, text)
 
@@ -205,7 +212,7 @@ class GroupHandlers:
         if team is None or not await self._may_manage(update, context, team):
             return
         async with self.s.store.tx() as tx:
-            result = await team_dialog.close_brainstorm(tx, self.s.texts, team)
+            result = await team_dialog.close_step(tx, self.s.texts, team)
         await send_text(context.bot, team.chat_id, result.text)
         if result.round is None:
             return
@@ -222,6 +229,34 @@ class GroupHandlers:
         await refresh_progress(context.bot, self.s, result.round.id)
         if result.round.step == Step.BRAINSTORM_CLOSED.value:
             await self.post_map(context, team, result.round, with_suggestions=True)
+        elif result.round.step == Step.PRIORITIES_CLOSED.value:
+            await self.post_map(context, team, result.round)
+
+    async def open_priorities(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Opens step 2C: every member is asked in private to circle one priority partner."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        async with self.s.store.tx() as tx:
+            result = await team_dialog.open_priorities(tx, self.s.texts, team)
+        await send_text(context.bot, team.chat_id, result.text)
+        unreachable = 0
+        for member in result.members:
+            outcome = await run_action(self.s, member.id, "resume")
+            if outcome is None:
+                continue
+            try:
+                await send_screens(
+                    context.bot, member.user_id, outcome[1].screens, member.id, outcome[1].seq
+                )
+            except Forbidden:
+                unreachable += 1
+        if unreachable:
+            await send_text(
+                context.bot,
+                team.chat_id,
+                self.s.texts.t("group.unreachable", team.language.value, count=unreachable),
+            )
 
     # -- the map ---------------------------------------------------------------------------
 

@@ -10,14 +10,20 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.dialogs import router
-from bot.dialogs.base import Ctx, Outcome, Screen
+from bot.dialogs.base import Outcome, Screen
 from bot.dialogs.brainstorm import details
 from core.model import Member
 from core.protocol import BRAINSTORMING, Stage
 from prompts import Html
 
-from .common import MEMBER_STATUSES, Services, refresh_progress, send_screens, send_text
+from .common import (
+    MEMBER_STATUSES,
+    Services,
+    refresh_progress,
+    run_action,
+    send_screens,
+    send_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,23 +59,7 @@ class PrivateHandlers:
         self, member_id: int, action: str, text: str = "", arg: str = "", seq: int | None = None
     ) -> tuple[Member, Outcome] | None:
         """One user action in one transaction; None when the member or the button is stale."""
-        async with self.s.store.tx() as tx:
-            member = await tx.member(member_id)
-            if member is None or (seq is not None and seq != member.screen_seq):
-                return None
-            round_ = await tx.round(member.round_id)
-            team = await tx.team(round_.team_id)
-            ctx = Ctx(tx, self.s.texts, team, round_, member)
-            if action == "text":
-                outcome: Outcome | None = await router.on_text(ctx, text)
-            elif action == "resume":
-                outcome = Outcome([await router.current_screen(ctx)])
-            else:
-                outcome = await router.on_button(ctx, action, arg)
-            if outcome is None:
-                return None
-            outcome.seq = await tx.bump_screen(member.id)
-            return ctx.member, outcome
+        return await run_action(self.s, member_id, action, text=text, arg=arg, seq=seq)
 
     async def _act(
         self,

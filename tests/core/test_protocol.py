@@ -50,9 +50,9 @@ def test_closing_the_brainstorm_keeps_onboarding_members_where_they_are() -> Non
         assert can_enter(stage, Stage.WAITING)
 
 
-def test_waiting_is_final_for_this_step() -> None:
-    """Once the brainstorm is closed, nothing in the table reopens it."""
-    assert STAGE_TRANSITIONS[Stage.WAITING] == frozenset()
+def test_waiting_leads_only_to_the_next_step() -> None:
+    """Once the brainstorm is closed, nothing reopens it; waiting leads to the priority pick."""
+    assert STAGE_TRANSITIONS[Stage.WAITING] == frozenset({Stage.PRIORITY})
     assert not can_enter(Stage.WAITING, Stage.BRAINSTORM)
 
 
