@@ -47,6 +47,7 @@ PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("mijngegevens", "myd
 GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("sluit", "close"), ("prioriteit", "priority"), ("kaart", "map"),
+                  ("export", "export"),
                   ("taal", "language"),
                   ("help", "help"))  # fmt: skip
 
@@ -104,6 +105,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
     # The map: in the group for the principal/admins, in private for the principal.
     app.add_handler(CommandHandler(["kaart", "map"], group.show_map))
+    app.add_handler(CommandHandler("export", group.export))
     # With privacy mode the bot only sees replies to its own messages: the school's name.
     app.add_handler(MessageHandler(in_group & filters.REPLY & filters.TEXT, group.on_reply))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group.migrate))

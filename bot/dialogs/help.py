@@ -23,11 +23,11 @@ def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> lis
     elif round_.step == Step.BRAINSTORM.value:
         keys.append("help.close")
     elif round_.step == Step.BRAINSTORM_CLOSED.value:
-        keys += ["help.priority", "help.map"]
+        keys += ["help.priority", "help.map", "help.export"]
     elif round_.step == Step.PRIORITIES.value:
-        keys += ["help.close", "help.map"]
+        keys += ["help.close", "help.map", "help.export"]
     else:
-        keys.append("help.map")
+        keys += ["help.map", "help.export"]
     return [*keys, "help.status", "help.language", "help.help"]
 
 

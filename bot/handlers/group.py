@@ -19,9 +19,11 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.dialogs import mapview
 from bot.dialogs import team as team_dialog
+from core import teammap
 from core.model import Language, Round, Team
 from core.protocol import Step
 from core.render import render
+from core.teammap import TeamMap
 from prompts import Html
 
 from .common import (
@@ -340,6 +342,60 @@ class GroupHandlers:
             await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", team.language.value))
             return
         await self.post_map(context, team, round_, chat_id=chat.id)
+
+    async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/export: the principal gets the map as JSON, CSV, GraphML, SVG and PDF in private."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        if chat.type == "private":
+            async with self.s.store.tx() as tx:
+                led = await tx.teams_led_by(user.id)
+            if not led:
+                lang = self.s.settings.language.value
+                await send_text(context.bot, chat.id, self.s.texts.t("map.not_principal", lang))
+                return
+            team = led[0]
+        else:
+            found = await self._ready_team(update, context)
+            if found is None or not await self._may_manage(update, context, found):
+                return
+            team = found
+        lang = team.language.value
+        async with self.s.store.tx() as tx:
+            round_ = await tx.latest_round_of(team.id)
+            team_map = await mapview.load(tx, round_) if round_ else None
+        if round_ is None or team_map is None or round_.step == Step.BRAINSTORM.value:
+            await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", lang))
+            return
+        files = await asyncio.to_thread(self._export_files, team, round_, team_map)
+        try:
+            for name, data in files:
+                await context.bot.send_document(user.id, data, filename=name)
+        except Forbidden:
+            await send_text(context.bot, chat.id, self.s.texts.t("export.open_private", lang))
+            return
+        await send_text(context.bot, user.id, self.s.texts.t("export.sent", lang))
+        if chat.type != "private":
+            await send_text(context.bot, chat.id, self.s.texts.t("export.sent_group", lang))
+
+    def _export_files(
+        self, team: Team, round_: Round, team_map: TeamMap
+    ) -> list[tuple[str, bytes]]:
+        """The export files, named after the school and round (computed in a worker thread)."""
+        date = mapview.local_date(round_, self.s.settings.timezone)
+        school = team.school_name or ""
+        data = teammap.to_json(team_map, school=school, round_number=round_.number, date=date)
+        map_texts = mapview.texts_for(self.s.texts, team, round_, self.s.settings.timezone)
+        picture = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
+        stem = f"netwerkkaart-ronde{round_.number}"
+        return [
+            (f"{stem}.json", teammap.to_json_bytes(data)),
+            (f"{stem}-partners.csv", teammap.nodes_csv(team_map)),
+            (f"{stem}-verbanden.csv", teammap.links_csv(team_map)),
+            (f"{stem}.graphml", teammap.graphml(team_map, school)),
+            (f"{stem}.svg", render(picture, "svg")),
+            (f"{stem}.pdf", render(picture, "pdf")),
+        ]
 
     async def on_suggestion(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The principal answers 'Zijn dit dezelfde partner?'; others only get a polite toast."""

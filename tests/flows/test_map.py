@@ -68,3 +68,42 @@ async def test_kaart_in_the_principals_private_chat(team: Team) -> None:
     assert team.principal.last().photo is not None
     await team.members[0].send("/kaart")
     assert team.members[0].last().text == team.bot.t("map.not_principal")
+
+
+async def test_export_sends_the_principal_files_without_member_names(team: Team) -> None:
+    """/export gives JSON, CSV, GraphML, SVG and PDF in private; no member name appears."""
+    import json
+
+    await _brainstorm(team)
+    await team.principal.send("/start")  # the principal opened a private chat
+    await team.principal.send("/export", chat=team.group)
+    documents = {m.document_name: m.document for m in team.principal.messages() if m.document}
+    assert set(documents) == {
+        "netwerkkaart-ronde1.json",
+        "netwerkkaart-ronde1-partners.csv",
+        "netwerkkaart-ronde1-verbanden.csv",
+        "netwerkkaart-ronde1.graphml",
+        "netwerkkaart-ronde1.svg",
+        "netwerkkaart-ronde1.pdf",
+    }
+    raw = documents["netwerkkaart-ronde1.json"]
+    assert raw is not None
+    data = json.loads(raw)
+    assert data["school"] == "Basisschool De Linde"
+    labels = {p["label"] for p in data["partners"]}
+    assert labels == {"CLB", "Ouders", "CLB Gent", "ouderraad"}
+    clb = next(p for p in data["partners"] if p["label"] == "CLB")
+    assert clb["mentions"] == 2 and clb["named_by_roles"] == {"leraar": 2}
+    assert clb["disputed"] is True and clb["distance"] == 1
+    assert data["merge_suggestions"] == [["CLB", "CLB Gent"]]
+    assert data["members_by_role"] == {"leraar": 3}
+    everything = b"".join(d for d in documents.values() if d)
+    for name in (b"Anna", b"Bert", b"Carla", b"Piet"):
+        assert name not in everything
+
+
+async def test_export_without_a_private_chat_explains_how(team: Team) -> None:
+    """When the principal never opened a private chat, the group is told what to do."""
+    await _brainstorm(team)
+    await team.principal.send("/export", chat=team.group)
+    assert team.group.last().text == team.bot.t("export.open_private")
