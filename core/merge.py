@@ -294,13 +294,13 @@ def _node(keys: Sequence[str], by_key: dict[str, list[Mention]]) -> Node:
 def choose_label(mentions: Sequence[Mention], key: str) -> str:
     """The short key term: the known abbreviation if there is one, else the commonest spelling."""
     if key.startswith("="):
-        return next(
-            abbreviation
-            for abbreviation in abbreviations().values()
-            if abbreviation.casefold() == key[1:]
-        )
+        abbreviation = next(a for a in abbreviations().values() if a.casefold() == key[1:])
+        # The abbreviation is the key term, but only when someone on the team used it.
+        if any(_key_words(m.text) == _key_words(abbreviation) for m in mentions):
+            return abbreviation
     counts = Counter(_without_article(m.text) for m in mentions)
-    return min(counts, key=lambda text: (-counts[text], len(text), text))
+    # Commonest spelling; then the singular/shorter form; then the most carefully written one.
+    return min(counts, key=lambda t: (-counts[t], len(_fold(t)), -len(t), t))
 
 
 def _without_article(text: str) -> str:

@@ -204,8 +204,8 @@ def layout(data: MapData) -> Layout:
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.02, 0.66, 0.90))
     panel = fig.add_axes((0.68, 0.02, 0.31, 0.90))
-    ax.set_xlim(-1.42, 1.42)
-    ax.set_ylim(-1.42, 1.42)
+    ax.set_xlim(-1.55, 1.55)
+    ax.set_ylim(-1.45, 1.45)
     ax.set_aspect("equal")
     ax.axis("off")
     panel.axis("off")
@@ -269,19 +269,16 @@ def _draw_sector_lines(
         if category is None:
             continue
         middle = math.radians((low + high) / 2)
-        radius = outer + 0.04
-        names.append(ax.text(radius * math.cos(middle), radius * math.sin(middle),
-                             sector_names.get(category, category.value), ha="center", va="center",
-                             fontsize=8, color="#424949", fontweight="bold",
-                             rotation=_readable_angle((low + high) / 2), rotation_mode="anchor",
+        radius = outer + 0.03
+        cx, cy = math.cos(middle), math.sin(middle)
+        # Horizontal text, anchored on the side facing the circle: a compact box for the labels.
+        ha = "left" if cx > 0.25 else "right" if cx < -0.25 else "center"
+        va = "bottom" if cy > 0.25 else "top" if cy < -0.25 else "center"
+        name = _wrap(sector_names.get(category, category.value), 16).replace("    ", "")
+        names.append(ax.text(radius * cx, radius * cy, name, ha=ha, multialignment=ha, va=va,
+                             fontsize=8.5, color="#424949", fontweight="bold",
                              zorder=1))  # fmt: skip
     return names
-
-
-def _readable_angle(degrees: float) -> float:
-    """Text along the circle, never upside down."""
-    angle = (degrees - 90) % 360
-    return angle - 180 if 90 < angle < 270 else angle
 
 
 def _draw_node(
@@ -300,7 +297,7 @@ def _draw_node(
     for k, role in enumerate(sorted(node.picks, key=lambda r: list(Role).index(r))):
         angle = math.pi / 2 - k * (2 * math.pi / max(len(node.picks), 6))
         mx, my = x + (radius + 0.010) * math.cos(angle), y + (radius + 0.010) * math.sin(angle)
-        ax.plot(mx, my, marker=ROLE_MARKER[role] if colour_blind else "o", markersize=6,
+        ax.plot(mx, my, marker=ROLE_MARKER[role] if colour_blind else "o", markersize=7,
                 markerfacecolor=ROLE_HEX[role], markeredgecolor="#17202A",
                 markeredgewidth=0.9, linestyle="none", zorder=7)  # fmt: skip
     return Placed(x, y, radius + (0.02 if node.picks else 0.0), node.label)

@@ -38,5 +38,5 @@ def private_help(member: Member | None) -> list[str]:
     keys = ["help.title_private", "help.answer"]
     stage = Stage(member.stage)
     if stage in BRAINSTORMING or stage in (Stage.DONE, Stage.WAITING):
-        keys.append("help.list")
+        keys += ["help.list", "help.link"]
     return [*keys, "help.resume", "help.mydata", "help.forget", "help.help"]

@@ -70,6 +70,22 @@ async def run_action(
         return ctx.member, outcome
 
 
+async def run_link(services: Services, member_id: int, text: str) -> tuple[Member, Outcome] | None:
+    """/verband for a member, in one transaction."""
+    from bot.dialogs import links
+
+    async with services.store.tx() as tx:
+        member = await tx.member(member_id)
+        if member is None:
+            return None
+        round_ = await tx.round(member.round_id)
+        team = await tx.team(round_.team_id)
+        ctx = Ctx(tx, services.texts, team, round_, member)
+        outcome = await links.on_link(ctx, text)
+        outcome.seq = await tx.bump_screen(member.id)
+        return ctx.member, outcome
+
+
 def keyboard(screen: Screen, member_id: int, seq: int) -> InlineKeyboardMarkup | None:
     """Turn a screen's buttons into an inline keyboard carrying the screen number."""
     if not screen.rows:

@@ -21,6 +21,7 @@ from .common import (
     Services,
     refresh_progress,
     run_action,
+    run_link,
     send_screens,
     send_text,
 )
@@ -78,6 +79,11 @@ class PrivateHandlers:
         if member is None:
             lang = self.s.settings.language.value
             await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
+            return
+        if action == "link":
+            result = await run_link(self.s, member.id, arg)
+            if result is not None:
+                await self._deliver(context, chat.id, *result)
             return
         if action == "list" and Stage(member.stage) not in BRAINSTORMING:
             action = "resume"
@@ -220,6 +226,11 @@ class PrivateHandlers:
     async def my_list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Shows the member's own list (the brainstorm's list screen)."""
         await self._act(update, context, "list", arg="0")
+
+    async def link(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/verband A — B: a line between two partners on the map."""
+        text = " ".join(context.args or [])
+        await self._act(update, context, "link", arg=text)
 
     async def my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Sends the person everything stored about them."""

@@ -1,0 +1,347 @@
+"""`python -m bot simulate SCENARIO.json --out DIR`: play a whole team through the real bot.
+
+Every member joins through the deep link and types every partner with the same messages and
+buttons a person uses, against the fake Telegram and a fresh SQLite file. The principal closes the
+brainstorm (keeping the bot's automatic merges and leaving its suggestions open), opens the
+priority step, closes it, asks /kaart and /export. Written to DIR: map.png (the exact photo the
+group received), export.json (the exact /export JSON), transcript.txt (every message per chat).
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import AIORateLimiter
+
+from core.merge import name_key
+from core.model import Category, Distance, Kind, Role
+from prompts import Texts
+from storage.store import Store
+
+from .app import build_application, set_command_menus
+from .config import Settings
+from .dialogs import mapview
+from .testing.fakegram import FakeChat, FakeMessage, FakeTelegram, Person
+
+SIMULATION_TOKEN = "123456:SIMULATION-token-not-used-for-any-network"
+
+
+class ScenarioError(Exception):
+    """The scenario file is not valid; the message says where and why, in one line."""
+
+
+@dataclass
+class PartnerSpec:
+    """One partner as a member types it."""
+
+    name: str
+    kind: Kind | None = None
+    category: Category | None = None
+    distance: Distance | None = None
+
+
+@dataclass
+class MemberSpec:
+    """One team member of the scenario."""
+
+    name: str
+    role: Role
+    function: str | None = None
+    partners: list[PartnerSpec] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    priority: str | None = None
+    priority_reason: str | None = None
+
+
+@dataclass
+class Scenario:
+    """A school team and what each member answers."""
+
+    school: str
+    language: str
+    members: list[MemberSpec]
+
+    @property
+    def principal(self) -> MemberSpec:
+        """The first member with role directie, else the first member."""
+        return next((m for m in self.members if m.role is Role.DIRECTIE), self.members[0])
+
+
+def _enum(raw: Any, enum: Callable[[Any], Any], where: str, allowed: list[str]) -> Any:
+    if raw is None:
+        return None
+    try:
+        return enum(raw)
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: {raw!r} is not one of {', '.join(allowed)}") from exc
+
+
+def _text(raw: Any, where: str, *, required: bool = True) -> str | None:
+    if raw is None and not required:
+        return None
+    if not isinstance(raw, str) or not raw.strip():
+        raise ScenarioError(f"{where}: expected a non-empty text")
+    return raw
+
+
+def parse_scenario(data: Any) -> Scenario:
+    """Validate the JSON structure of a scenario (see the map issue / README)."""
+    if not isinstance(data, dict):
+        raise ScenarioError("the scenario must be a JSON object")
+    school = _text(data.get("school"), "school")
+    assert school is not None
+    language = data.get("language", "nl")
+    if language not in ("nl", "en"):
+        raise ScenarioError(f"language: {language!r} is not one of nl, en")
+    raw_members = data.get("members")
+    if not isinstance(raw_members, list) or not raw_members:
+        raise ScenarioError("members: expected a non-empty list")
+    members: list[MemberSpec] = []
+    names: set[str] = set()
+    for i, raw in enumerate(raw_members):
+        where = f"members[{i}]"
+        if not isinstance(raw, dict):
+            raise ScenarioError(f"{where}: expected an object")
+        name = _text(raw.get("name"), f"{where}.name")
+        assert name is not None
+        if name in names:
+            raise ScenarioError(f"{where}.name: {name!r} appears twice")
+        names.add(name)
+        role = _enum(raw.get("role"), Role, f"{where}.role", [r.value for r in Role])
+        if role is None:
+            raise ScenarioError(f"{where}.role: missing")
+        member = MemberSpec(
+            name=name,
+            role=role,
+            function=_text(raw.get("function"), f"{where}.function", required=False),
+            priority=_text(raw.get("priority"), f"{where}.priority", required=False),
+            priority_reason=_text(
+                raw.get("priority_reason"), f"{where}.priority_reason", required=False
+            ),
+        )
+        partners = raw.get("partners", [])
+        if not isinstance(partners, list):
+            raise ScenarioError(f"{where}.partners: expected a list")
+        for j, p in enumerate(partners):
+            pw = f"{where}.partners[{j}]"
+            if not isinstance(p, dict):
+                raise ScenarioError(f"{pw}: expected an object")
+            partner_name = _text(p.get("name"), f"{pw}.name")
+            assert partner_name is not None
+            distance = p.get("distance")
+            if distance is not None and (
+                not isinstance(distance, int) or isinstance(distance, bool)
+            ):
+                raise ScenarioError(f"{pw}.distance: expected a whole number 0-4")
+            member.partners.append(
+                PartnerSpec(
+                    partner_name,
+                    _enum(p.get("kind"), Kind, f"{pw}.kind", [k.value for k in Kind]),
+                    _enum(p.get("category"), Category, f"{pw}.category",
+                          [c.value for c in Category]),
+                    _enum(distance, Distance, f"{pw}.distance", ["0", "1", "2", "3", "4"]),
+                )
+            )  # fmt: skip
+        links = raw.get("links", [])
+        if not isinstance(links, list):
+            raise ScenarioError(f"{where}.links: expected a list of [name, name] pairs")
+        for j, link in enumerate(links):
+            ok = isinstance(link, list) and len(link) == 2 and all(isinstance(x, str) for x in link)
+            if not ok:
+                raise ScenarioError(f"{where}.links[{j}]: expected [name, name]")
+            member.links.append((link[0], link[1]))
+        members.append(member)
+    return Scenario(school, language, members)
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ScenarioError(f"{path}: file not found") from exc
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+    return parse_scenario(data)
+
+
+# -- playing ----------------------------------------------------------------------------------
+
+
+class Simulation:
+    """The bot, the fake Telegram and the scenario's people."""
+
+    def __init__(self, scenario: Scenario, workdir: Path) -> None:
+        self.scenario = scenario
+        self.workdir = workdir
+        self.texts = Texts.load()
+        self.fake = FakeTelegram()
+        self.people = {m.name: self.fake.person(m.name) for m in scenario.members}
+        principal = self.people[scenario.principal.name]
+        others = [p.user for name, p in self.people.items() if p is not principal]
+        self.group: FakeChat = self.fake.add_group(
+            f"Team {scenario.school}", creator=principal.user, admins=[], members=others
+        )
+        self.principal = principal
+        self.store: Store
+
+    def label(self, key: str, **fields: object) -> str:
+        """A button label in the scenario's language (until the team switches, Dutch)."""
+        return self.texts.plain(key, self.scenario.language, **fields)
+
+    async def run(self) -> tuple[bytes, bytes]:
+        """Play the whole scenario; returns (map PNG, export JSON)."""
+        store = await Store.open(self.workdir / "simulation.db")
+        self.store = store
+        settings = Settings(token=SIMULATION_TOKEN, db_path=self.workdir / "simulation.db")
+        limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2)
+        app = build_application(
+            settings, store, self.texts, request=self.fake, rate_limiter=limiter
+        )
+        self.fake.attach(app)
+        await app.initialize()
+        await set_command_menus(app)
+        try:
+            return await self._play()
+        finally:
+            await app.shutdown()
+            await store.close()
+
+    async def _play(self) -> tuple[bytes, bytes]:
+        scenario, group, principal = self.scenario, self.group, self.principal
+        await principal.send("/start", chat=group)
+        await principal.send(scenario.school, chat=group, reply_to=group.last())
+        if scenario.language != "nl":
+            await principal.send(f"/taal {scenario.language}", chat=group)
+        await principal.send("/ronde", chat=group)
+        announcement = group.last()
+        for spec in scenario.members:
+            await self._brainstorm(self.people[spec.name], spec, announcement)
+        await principal.send("/sluit", chat=group)
+        await principal.send("/prioriteit", chat=group)
+        for spec in scenario.members:
+            if spec.priority:
+                await self._pick(self.people[spec.name], spec)
+        await principal.send("/sluit", chat=group)
+        await principal.send("/kaart", chat=group)
+        photo = group.last().photo
+        if photo is None:
+            raise RuntimeError("the group did not receive the map")
+        await principal.send("/start")
+        await principal.send("/export", chat=group)
+        export = next(
+            (m.document for m in reversed(principal.messages())
+             if m.document_name and m.document_name.endswith(".json")),
+            None,
+        )  # fmt: skip
+        if export is None:
+            raise RuntimeError("the principal did not receive the export")
+        return photo, export
+
+    async def _brainstorm(
+        self, person: Person, spec: MemberSpec, announcement: FakeMessage
+    ) -> None:
+        await person.tap(self.label("btn.join"), message=announcement, chat=self.group)
+        await person.tap(self.label("btn.agree"))
+        await person.tap(self.label(f"role.{spec.role.value}"))
+        if spec.function:
+            await person.send(spec.function)
+        else:
+            await person.tap(self.label("btn.skip"))
+        await person.tap(self.label("btn.skip"))
+        await person.tap(self.label("btn.skip"))
+        await person.tap(self.label("btn.to_brainstorm"))
+        for partner in spec.partners:
+            await person.send(partner.name)
+            if (
+                person.last().button_labels
+                and self.label("btn.later") in person.last().button_labels
+            ):
+                await self._answer(person, "kind", partner.kind)
+                await self._answer(person, "category", partner.category)
+                await self._answer(person, "distance", partner.distance)
+        for a, b in spec.links:
+            await person.send(f"/verband {a} — {b}")
+        await person.tap(self.label("btn.done"))
+
+    async def _answer(self, person: Person, field_name: str, value: Any) -> None:
+        if value is None:
+            await person.tap(self.label("btn.later"))
+        else:
+            raw = str(int(value)) if isinstance(value, Distance) else value.value
+            await person.tap(self.label(f"{field_name}.{raw}"))
+
+    async def _pick(self, person: Person, spec: MemberSpec) -> None:
+        """Find the partner's button on the pick screens (paging on) and tap it."""
+        assert spec.priority is not None
+        async with self.store.tx() as tx:
+            rows = await tx._all("SELECT id FROM rounds ORDER BY id DESC LIMIT 1")
+            team_map = await mapview.load(tx, await tx.round(rows[0]["id"]))
+        labels = {key: node.label for node in team_map.nodes for key in node.keys}
+        wanted = labels.get(name_key(spec.priority))
+        if wanted is None:
+            raise ScenarioError(f"{spec.name}: priority {spec.priority!r} is not on the map")
+        for _ in range(100):
+            screen = person.last()
+            if wanted in screen.button_labels:
+                await person.tap(wanted)
+                if spec.priority_reason:
+                    await person.send(spec.priority_reason)
+                else:
+                    await person.tap(self.label("btn.skip"))
+                return
+            if self.label("btn.more") not in screen.button_labels:
+                break
+            await person.tap(self.label("btn.more"))
+        raise ScenarioError(f"{spec.name}: priority {spec.priority!r} not found on the pick screen")
+
+
+def transcript(fake: FakeTelegram, names: dict[int, str], group: FakeChat) -> str:
+    """Every message per chat, oldest first, with the buttons under each bot message."""
+    lines: list[str] = []
+    chats = [group, *(c for c in fake.chats.values() if c.type == "private")]
+    for chat in chats:
+        title = chat.title if chat.type != "private" else f"privé: {names.get(chat.id, chat.id)}"
+        lines.append(f"=== {title} ===")
+        for message in chat.messages:
+            who = "bot" if message.from_bot else message.from_user.first_name
+            body = message.plain_text
+            if message.photo is not None:
+                body = f"[foto, {len(message.photo)} bytes] {body}"
+            if message.document is not None:
+                body = f"[bestand {message.document_name}, {len(message.document)} bytes] {body}"
+            if message.sticker:
+                body = "[sticker]"
+            lines.append(f"{who}: {body}")
+            labels = [b.label for row in (message.buttons or []) for b in row]
+            original = [
+                b["text"]
+                for row in (message.original_reply_markup or {}).get("inline_keyboard", [])
+                for b in row
+            ]
+            if labels or original:
+                lines.append(f"    [knoppen: {' | '.join(labels or original)}]")
+        lines.append("")
+    return "\n".join(lines)
+
+
+async def simulate(scenario_path: Path, out: Path) -> Path:
+    """Run a scenario and write map.png, export.json and transcript.txt into `out`."""
+    # A one-shot command line run: nothing else shares this event loop, so plain file I/O is fine.
+    scenario = load_scenario(scenario_path)
+    out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
+    with tempfile.TemporaryDirectory(prefix="netwerkkaart-sim-") as tmp:
+        simulation = Simulation(scenario, Path(tmp))
+        photo, export = await simulation.run()
+    (out / "map.png").write_bytes(photo)
+    (out / "export.json").write_bytes(export)
+    names = {person.user.id: name for name, person in simulation.people.items()}
+    (out / "transcript.txt").write_text(
+        transcript(simulation.fake, names, simulation.group), encoding="utf-8"
+    )
+    return out

@@ -1,0 +1,83 @@
+"""`python -m bot simulate`: a whole team through the real bot, offline, with files to check."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.simulate import ScenarioError, parse_scenario, simulate
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = {
+    "school": "Basisschool De Linde",
+    "language": "nl",
+    "members": [
+        {"name": "An", "role": "directie", "function": "directeur",
+         "partners": [{"name": "CLB", "kind": "organisatie", "category": "zorg", "distance": 1},
+                      {"name": "Pedagogische begeleidingsdienst", "kind": "team",
+                       "category": "professionalisering", "distance": 2}],
+         "links": [["CLB", "Ondersteuningsnetwerk"]],
+         "priority": "CLB"},
+        {"name": "Bo", "role": "leraar",
+         "partners": [{"name": "centrum voor leerlingenbegeleiding", "kind": "organisatie",
+                       "category": "zorg", "distance": 3},
+                      {"name": "Ondersteuningsnetwerk"},
+                      {"name": "CLB Gent", "category": "zorg", "distance": 2}],
+         "priority": "Centrum voor Leerlingenbegeleiding"},
+    ],
+}  # fmt: skip
+
+
+async def test_simulation_writes_map_export_and_transcript(tmp_path: Path) -> None:
+    """The map is the exact photo, the export lists merged partners and open suggestions."""
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps(SCENARIO), encoding="utf-8")
+    out = await simulate(scenario, tmp_path / "out")
+    png = (out / "map.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    data = json.loads((out / "export.json").read_text(encoding="utf-8"))
+    by_label = {p["label"]: p for p in data["partners"]}
+    assert set(by_label) == {"CLB", "Pedagogische begeleidingsdienst", "Ondersteuningsnetwerk",
+                             "CLB Gent"}  # fmt: skip
+    assert by_label["CLB"]["mentions"] == 2
+    assert by_label["CLB"]["priority_by_roles"] == {"directie": 1, "leraar": 1}
+    assert by_label["CLB"]["disputed"] is True
+    assert by_label["Ondersteuningsnetwerk"]["kind"] is None
+    assert data["links"] == [["CLB", "Ondersteuningsnetwerk"]]
+    assert data["merge_suggestions"] == [["CLB", "CLB Gent"]]
+    assert data["members_by_role"] == {"directie": 1, "leraar": 1}
+    transcript = (out / "transcript.txt").read_text(encoding="utf-8")
+    assert "=== privé: Bo ===" in transcript and "CLB Gent" in transcript
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"school": ""}, "school"),
+        ({"members": []}, "members"),
+        ({"language": "fr"}, "language"),
+        ({"members": [{"name": "X", "role": "koning"}]}, "members[0].role"),
+        ({"members": [{"name": "X", "role": "leraar", "partners": [{"name": "A", "distance": 9}]}]},
+         "members[0].partners[0].distance"),
+    ],
+)  # fmt: skip
+def test_invalid_scenarios_are_refused_clearly(change: dict[str, object], message: str) -> None:
+    """Each mistake names the place in the file."""
+    with pytest.raises(ScenarioError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_scenario({**SCENARIO, **change})
+
+
+def test_cli_exits_non_zero_on_a_bad_scenario(tmp_path: Path) -> None:
+    """The command line prints one line and exits 2 for a broken file."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "simulate", str(bad), "--out", str(tmp_path / "o")],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "not valid JSON" in result.stderr and "Traceback" not in result.stderr
