@@ -191,6 +191,9 @@ def _same_partner(a: str, b: str) -> bool:
         return True
     if min(len(ca), len(cb)) < AUTO_MIN_LENGTH:
         return False
+    # A ratio of 92 needs lengths within about 16% of each other: skip the rest cheaply.
+    if abs(len(ca) - len(cb)) > 0.2 * max(len(ca), len(cb)):
+        return False
     if len(a.split()) != len(b.split()):
         # "begeleidings-dienst" / "begeleidingsdienst": only when written together nearly equal.
         return fuzz.ratio(ca, cb) >= WRITTEN_TOGETHER_RATIO
@@ -210,7 +213,12 @@ def _similar(a: str, b: str) -> bool:
     if _numbers(a) != _numbers(b):
         return False
     ca, cb = _compact(a.lstrip("=")), _compact(b.lstrip("="))
-    if min(len(ca), len(cb)) >= SUGGEST_MIN_LENGTH and fuzz.ratio(ca, cb) >= SUGGEST_RATIO:
+    close_in_length = abs(len(ca) - len(cb)) <= 0.3 * max(len(ca), len(cb))
+    if (
+        close_in_length
+        and min(len(ca), len(cb)) >= SUGGEST_MIN_LENGTH
+        and fuzz.ratio(ca, cb) >= SUGGEST_RATIO
+    ):
         return True
     # One name is the other plus a place or detail: "CLB" / "CLB Gent" style.
     wa, wb = set(a.lstrip("=").split()), set(b.lstrip("=").split())

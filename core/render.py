@@ -306,7 +306,11 @@ def _draw_node(
 def _place_labels(
     fig: Figure, ax: Axes, placed: list[Placed], fixed: list[Text]
 ) -> list[tuple[int, str]]:
-    """Put each label at the first free spot around its node; number the ones that do not fit."""
+    """Put each label at the first free spot around its node; number the ones that do not fit.
+
+    Text sizes are measured once per label; candidate spots are then checked arithmetically,
+    which keeps a 60-partner map fast.
+    """
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     to_display = ax.transData
     pad = 2.0
@@ -327,21 +331,26 @@ def _place_labels(
     for index in order:
         p = placed[index]
         text = str(len(key) + 1) if numbered_all else p.label
-        box = _try_spots(
-            ax, renderer, p, text, blocked, area, fontsize=8.5 if not numbered_all else 7
-        )
-        if box is None and not numbered_all:
-            text = str(len(key) + 1)
-            box = _try_spots(ax, renderer, p, text, blocked, area, fontsize=7)
-        if box is None:
-            box = _try_spots(ax, renderer, p, text, blocked, area, fontsize=6, far=True)
+        size = 7.0 if numbered_all else 8.5
+        spot = _free_spot(ax, renderer, p, text, blocked, area, size)
+        if spot is None and not numbered_all:
+            text, size = str(len(key) + 1), 7.0
+            spot = _free_spot(ax, renderer, p, text, blocked, area, size)
+        if spot is None:
+            size = 6.0
+            spot = _free_spot(ax, renderer, p, text, blocked, area, size, far=True)
         if text != p.label:
             key.append((len(key) + 1, p.label))
             p.numbered = True
+        if spot is None:
+            continue
+        box, (ox, oy), ha, va = spot
+        ax.text(ox, oy, text, fontsize=size, ha=ha, va=va, zorder=8, color="#17202A",
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.8})  # fmt: skip
         p.label_box = box
-        if box is not None:
-            blocked.append(box)
-            _leader_line(ax, p, box)
+        blocked.append(box)
+        _leader_line(ax, p, box)
     return key
 
 
@@ -361,36 +370,46 @@ _SPOTS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1),
           (1, 0.5), (-1, 0.5), (1, -0.5), (-1, -0.5))  # fmt: skip
 
 
-def _try_spots(
+def _measure(ax: Axes, renderer: object, text: str, fontsize: float) -> tuple[float, float]:
+    """Width and height in pixels of a label with its white box."""
+    artist = ax.text(0, 0, text, fontsize=fontsize,
+                     bbox={"boxstyle": "round,pad=0.15", "edgecolor": "none"})  # fmt: skip
+    box = artist.get_window_extent(renderer)  # type: ignore[arg-type]
+    artist.remove()
+    # The rounded box adds 0.15 em on every side.
+    pad = 2 * 0.15 * fontsize * ax.figure.dpi / 72
+    return box.width + pad, box.height + pad
+
+
+def _free_spot(
     ax: Axes,
     renderer: object,
     p: Placed,
     text: str,
     blocked: list[Bbox],
     area: Bbox,
-    *,
     fontsize: float,
+    *,
     far: bool = False,
-) -> Bbox | None:
-    steps = (1.0, 1.8, 2.8, 4.0, 5.5, 7.5) if far else (1.0, 1.6, 2.4, 3.4, 4.6)
+) -> tuple[Bbox, tuple[float, float], str, str] | None:
+    """The first candidate position whose label box is inside the map and touches nothing."""
+    width, height = _measure(ax, renderer, text, fontsize)
+    steps = (1.0, 1.8, 2.8, 4.0, 5.5, 7.5, 10.0, 13.0, 17.0) if far else (1.0, 1.6, 2.4, 3.4, 4.6)
     for step in steps:
         for dx, dy in _SPOTS:
             gap = p.radius * 0.35 + 0.008 * step
-            ox = p.x + dx * (p.radius + gap)
-            oy = p.y + dy * (p.radius + gap)
+            ox, oy = p.x + dx * (p.radius + gap), p.y + dy * (p.radius + gap)
             ha = "left" if dx > 0 else "right" if dx < 0 else "center"
             va = "bottom" if (dy >= 0.5 and dx == 0) or dy >= 1 else "top" if dy <= -1 else "center"
-            artist = ax.text(ox, oy, text, fontsize=fontsize, ha=ha, va=va, zorder=8,
-                             color="#17202A",
-                             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                                   "edgecolor": "none", "alpha": 0.8})  # fmt: skip
-            box = artist.get_window_extent(renderer)  # type: ignore[arg-type]
+            px, py = ax.transData.transform((ox, oy))
+            x0 = px if ha == "left" else px - width if ha == "right" else px - width / 2
+            y0 = py if va == "bottom" else py - height if va == "top" else py - height / 2
+            box = Bbox([[x0, y0], [x0 + width, y0 + height]])
             inside = (
                 area.x0 <= box.x0 and box.x1 <= area.x1 and area.y0 <= box.y0 and box.y1 <= area.y1
             )
             if inside and not any(box.overlaps(other) for other in blocked):
-                return box
-            artist.remove()
+                return box, (ox, oy), ha, va
     return None
 
 
