@@ -129,6 +129,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
 
     # Buttons: merge questions in the group, everything else in private chats.
     app.add_handler(CallbackQueryHandler(group.on_suggestion, pattern=r"^m:"))
+    app.add_handler(CallbackQueryHandler(group.on_tie, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)

@@ -3,6 +3,7 @@
 Dialog buttons:  d:<member_id>:<screen_seq>:<action>:<arg>
 Person buttons:  p:<action>:<arg>          (about the person themself, e.g. /vergeetmij)
 Merge questions: m:<suggestion_id>:<merge|apart>   (for the principal, in the group)
+Category ties:   t:<round_id>:<node key hash>:<category>   (for the principal, in the group)
 """
 
 from __future__ import annotations
@@ -65,7 +66,21 @@ def suggestion(suggestion_id: int, decision: str) -> str:
     return _check(f"m:{suggestion_id}:{decision}")
 
 
-def decode(data: str | None) -> DialogTap | PersonTap | SuggestionTap | None:
+@dataclass(frozen=True)
+class TieTap:
+    """The principal settles a category on which members were split evenly."""
+
+    round_id: int
+    node_hash: str
+    category: str
+
+
+def tie(round_id: int, node_hash: str, category: str) -> str:
+    """Encode a category-tie button."""
+    return _check(f"t:{round_id}:{node_hash}:{category}")
+
+
+def decode(data: str | None) -> DialogTap | PersonTap | SuggestionTap | TieTap | None:
     """Decode callback_data; None for anything we did not make (old versions, garbage)."""
     if not data:
         return None
@@ -74,6 +89,11 @@ def decode(data: str | None) -> DialogTap | PersonTap | SuggestionTap | None:
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
             return None
         return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
+    if data.startswith("t:"):
+        parts = data.split(":")
+        if len(parts) != 4 or not parts[1].isdigit():
+            return None
+        return TieTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("m:"):
         parts = data.split(":")
         if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in {"merge", "apart"}:

@@ -16,7 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .merge import Mention, MergeResult, Node, merge
-from .model import Role
+from .model import Category, Distance, Role
 
 
 @dataclass
@@ -46,10 +46,15 @@ def build(
     priorities: Iterable[tuple[Role | None, str, str | None]] = (),
     links: Iterable[tuple[str, str]] = (),
     members: Iterable[Role | None] = (),
+    overrides: Iterable[tuple[str, str, str]] = (),
 ) -> TeamMap:
-    """Merge the post-its and attach priority picks and links to the resulting nodes."""
+    """Merge the post-its, apply the principal's own values, attach picks and links."""
     result: MergeResult = merge(mentions, kept_apart=apart, joined=joined)
     team_map = TeamMap(result.nodes, result.suggestions)
+    for key, field_name, value in overrides:
+        index = team_map.index_of(key)
+        if index is not None:
+            apply_override(team_map.nodes[index], field_name, value)
     team_map.picks = [[] for _ in result.nodes]
     team_map.reasons = [[] for _ in result.nodes]
     for role, key, reason in priorities:
@@ -71,6 +76,18 @@ def build(
     team_map.links.sort()
     team_map.members_by_role = Counter(role or Role.ANDERE for role in members)
     return team_map
+
+
+def apply_override(node: Node, field_name: str, value: str) -> None:
+    """Set what the principal decided; a decided category is no longer a tie."""
+    if field_name == "label":
+        node.label = value
+    elif field_name == "category":
+        node.category = Category(value)
+        node.category_tie = ()
+    elif field_name == "distance":
+        # Disputed stays true: members' placements did differ, which is worth discussing.
+        node.distance = Distance(int(value))
 
 
 # -- exports (no member names anywhere) -------------------------------------------------------

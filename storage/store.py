@@ -195,6 +195,10 @@ class Tx:
             raise LookupError(f"no round {round_id}")
         return self._round(row)
 
+    async def round_exists(self, round_id: int) -> bool:
+        """True when a round with this id exists."""
+        return await self._one("SELECT 1 FROM rounds WHERE id = ?", (round_id,)) is not None
+
     async def open_round_of(self, team_id: int) -> Round | None:
         """The team's open round, if there is one."""
         row = await self._one(
@@ -556,6 +560,24 @@ class Tx:
             (round_id,),
         )
         return [(r["key_a"], r["key_b"]) for r in rows]
+
+    async def set_override(self, round_id: int, node_key: str, field: str, value: str) -> None:
+        """The principal's own value for a node's label, category or distance."""
+        await self._run(
+            "INSERT INTO node_overrides (round_id, node_key, field, value, set_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id, node_key, field)"
+            " DO UPDATE SET value = excluded.value, set_at = excluded.set_at",
+            (round_id, node_key, field, value, _ts(self.now)),
+        )
+
+    async def overrides(self, round_id: int) -> list[tuple[str, str, str]]:
+        """Every override of the round as (node key, field, value), oldest first."""
+        rows = await self._all(
+            "SELECT node_key, field, value FROM node_overrides WHERE round_id = ?"
+            " ORDER BY set_at, node_key, field",
+            (round_id,),
+        )
+        return [(r["node_key"], r["field"], r["value"]) for r in rows]
 
     async def set_colour_blind(self, team_id: int, on: bool) -> None:
         """The team's colour-blind-safe map setting."""

@@ -23,6 +23,7 @@ async def load(tx: Tx, round_: Round) -> TeamMap:
         priorities=await tx.priorities(round_.id),
         links=await tx.links(round_.id),
         members=[m.role for m in members],
+        overrides=await tx.overrides(round_.id),
     )
 
 

@@ -19,8 +19,10 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.dialogs import mapview
 from bot.dialogs import team as team_dialog
+from bot.dialogs.priority import key_hash
 from core import teammap
-from core.model import Language, Round, Team
+from core.merge import Node
+from core.model import Category, Language, Round, Team
 from core.protocol import Step
 from core.render import render
 from core.teammap import TeamMap
@@ -299,6 +301,10 @@ class GroupHandlers:
         if asked:
             intro = self.s.texts.t("map.suggestions_intro", lang, count=len(asked))
             await send_text(context.bot, target, intro)
+        if with_suggestions:
+            for node in team_map.nodes:
+                if node.category_tie:
+                    await self._ask_tie(context, team, round_, node, target)
         for suggestion_id, label_a, label_b in asked:
             await context.bot.send_message(
                 target,
@@ -318,6 +324,76 @@ class GroupHandlers:
                     ]
                 ),
             )
+
+    async def _ask_tie(
+        self, context: ContextTypes.DEFAULT_TYPE, team: Team, round_: Round, node: Node, target: int
+    ) -> None:
+        """Members split evenly on a category: the principal picks one with a button."""
+        lang = team.language.value
+        options = ", ".join(
+            self.s.texts.plain(f"category.{c.value}", lang) for c in node.category_tie
+        )
+        chosen = (
+            self.s.texts.plain(f"category.{node.category.value}", lang) if node.category else ""
+        )
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    self.s.texts.plain(f"category.{c.value}", lang),
+                    callback_data=callbacks.tie(round_.id, key_hash(node.key), c.value),
+                )
+            ]
+            for c in node.category_tie
+        ]
+        await context.bot.send_message(
+            target,
+            self.s.texts.t("map.tie", lang, name=node.label, options=options, chosen=chosen),
+            reply_markup=InlineKeyboardMarkup(buttons),
+        )
+
+    async def on_tie(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The principal settles a tied category; others get a polite toast."""
+        query = update.callback_query
+        assert query is not None
+        tap = callbacks.decode(query.data)
+        chat = update.effective_chat
+        team = await self._team(chat.id) if chat else None
+        if not isinstance(tap, callbacks.TieTap) or team is None:
+            await query.answer(self.s.texts.plain("err.stale", self.s.settings.language.value))
+            return
+        lang = team.language.value
+        if query.from_user.id != team.principal_user_id and not await self._is_admin(
+            update, context
+        ):
+            await query.answer(self.s.texts.plain("map.only_principal", lang))
+            return
+        try:
+            category = Category(tap.category)
+        except ValueError:
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            return
+        async with self.s.store.tx() as tx:
+            round_ = await tx.round(tap.round_id) if await tx.round_exists(tap.round_id) else None
+            node = None
+            if round_ is not None and round_.team_id == team.id:
+                team_map = await mapview.load(tx, round_)
+                node = next((n for n in team_map.nodes if key_hash(n.key) == tap.node_hash), None)
+            if round_ is None or node is None:
+                await query.answer(self.s.texts.plain("err.stale", lang))
+                return
+            await tx.set_override(round_.id, node.key, "category", category.value)
+        await query.answer()
+        text = self.s.texts.t(
+            "map.tie_settled",
+            lang,
+            name=node.label,
+            category=self.s.texts.plain(f"category.{category.value}", lang),
+        )
+        if isinstance(query.message, Message):
+            try:
+                await query.message.edit_text(text, reply_markup=None)
+            except TelegramError as exc:
+                log.debug("could not update the tie question: %s", exc)
 
     async def show_map(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/kaart: the principal or a group admin sees the latest map (group or private chat)."""

@@ -107,3 +107,33 @@ async def test_export_without_a_private_chat_explains_how(team: Team) -> None:
     await _brainstorm(team)
     await team.principal.send("/export", chat=team.group)
     assert team.group.last().text == team.bot.t("export.open_private")
+
+
+async def test_a_category_tie_is_settled_by_the_principal(team: Team) -> None:
+    """Two members split on a category: the principal is asked and the map follows the answer."""
+    import json
+
+    await open_round(team)
+    anna, bert = team.members[:2]
+    bot = team.bot
+    for person in (anna, bert):
+        await onboard(team, person)
+    await add_partner(team, anna, "Ouders", "team", "zorg", 1)
+    await add_partner(team, bert, "ouders", "team", "aanbod", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    question = team.group.last()
+    assert "Ouders" in question.plain_text
+    assert question.button_labels == [bot.label("category.zorg"), bot.label("category.aanbod")]
+    await anna.tap(bot.label("category.aanbod"), chat=team.group)
+    assert anna.last_toast == bot.label("map.only_principal")
+    await team.principal.tap(bot.label("category.aanbod"), chat=team.group)
+    assert question.text == bot.t(
+        "map.tie_settled", name="Ouders", category=bot.label("category.aanbod")
+    )
+    await team.principal.send("/start")
+    await team.principal.send("/export")
+    raw = next(m.document for m in team.principal.messages() if m.document_name
+               and m.document_name.endswith(".json"))  # fmt: skip
+    assert raw is not None
+    (ouders,) = json.loads(raw)["partners"]
+    assert ouders["category"] == "aanbod" and ouders["category_tie"] == []
