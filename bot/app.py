@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 # Command names are Dutch; English aliases work too but are not in the menus.
 PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("verband", "link"),
-                    ("mijngegevens", "mydata"),
+                    ("bewerk", "edit"), ("mijngegevens", "mydata"),
                     ("vergeetmij", "forget"), ("help", "help"))  # fmt: skip
 GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
@@ -116,6 +116,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     app.add_handler(CommandHandler("start", private.start, filters=in_private))
     app.add_handler(CommandHandler(["lijst", "list"], private.my_list, filters=in_private))
     app.add_handler(CommandHandler(["verband", "link"], private.link, filters=in_private))
+    app.add_handler(CommandHandler(["bewerk", "edit"], private.edit_map, filters=in_private))
     app.add_handler(CommandHandler(["mijngegevens", "mydata"], private.my_data, filters=in_private))
     app.add_handler(
         CommandHandler(["vergeetmij", "forgetme"], private.forget_me, filters=in_private)

@@ -4,6 +4,7 @@ Dialog buttons:  d:<member_id>:<screen_seq>:<action>:<arg>
 Person buttons:  p:<action>:<arg>          (about the person themself, e.g. /vergeetmij)
 Merge questions: m:<suggestion_id>:<merge|apart>   (for the principal, in the group)
 Category ties:   t:<round_id>:<node key hash>:<category>   (for the principal, in the group)
+Map editor:      e:<screen_seq>:<action>:<arg>              (the principal's /bewerk)
 """
 
 from __future__ import annotations
@@ -80,7 +81,26 @@ def tie(round_id: int, node_hash: str, category: str) -> str:
     return _check(f"t:{round_id}:{node_hash}:{category}")
 
 
-def decode(data: str | None) -> DialogTap | PersonTap | SuggestionTap | TieTap | None:
+@dataclass(frozen=True)
+class EditorTap:
+    """A tap in the principal's map editor."""
+
+    seq: int
+    action: str
+    arg: str
+
+
+def editor(seq: int, action: str, arg: str = "") -> str:
+    """Encode a map-editor button."""
+    if ":" in action:
+        raise ValueError("action may not contain ':'")
+    return _check(f"e:{seq}:{action}:{arg}")
+
+
+Tap = DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap
+
+
+def decode(data: str | None) -> Tap | None:
     """Decode callback_data; None for anything we did not make (old versions, garbage)."""
     if not data:
         return None
@@ -89,6 +109,11 @@ def decode(data: str | None) -> DialogTap | PersonTap | SuggestionTap | TieTap |
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
             return None
         return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
+    if data.startswith("e:"):
+        parts = data.split(":", 3)
+        if len(parts) != 4 or not parts[1].isdigit():
+            return None
+        return EditorTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("t:"):
         parts = data.split(":")
         if len(parts) != 4 or not parts[1].isdigit():

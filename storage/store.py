@@ -579,6 +579,33 @@ class Tx:
         )
         return [(r["node_key"], r["field"], r["value"]) for r in rows]
 
+    async def editor(self, user_id: int) -> aiosqlite.Row | None:
+        """The principal's map-editor state, if they opened /bewerk."""
+        return await self._one("SELECT * FROM editors WHERE user_id = ?", (user_id,))
+
+    async def open_editor(self, user_id: int, round_id: int) -> int:
+        """Start (or restart) the map editor for a round; returns the new screen number."""
+        await self._run(
+            "INSERT INTO editors (user_id, round_id) VALUES (?, ?) ON CONFLICT (user_id)"
+            " DO UPDATE SET round_id = excluded.round_id, stage = 'browse', node_key = NULL,"
+            " screen_seq = screen_seq + 1",
+            (user_id, round_id),
+        )
+        row = await self.editor(user_id)
+        assert row is not None
+        return int(row["screen_seq"])
+
+    async def update_editor(self, user_id: int, stage: str, node_key: str | None) -> int:
+        """Move the editor to another stage; returns the new screen number."""
+        await self._run(
+            "UPDATE editors SET stage = ?, node_key = ?, screen_seq = screen_seq + 1"
+            " WHERE user_id = ?",
+            (stage, node_key, user_id),
+        )
+        row = await self.editor(user_id)
+        assert row is not None
+        return int(row["screen_seq"])
+
     async def set_colour_blind(self, team_id: int, on: bool) -> None:
         """The team's colour-blind-safe map setting."""
         await self._run("UPDATE teams SET colour_blind = ? WHERE id = ?", (int(on), team_id))
@@ -602,6 +629,7 @@ class Tx:
         """Delete every membership (with answers and post-its) of a person; returns how many."""
         deleted = await self._run("DELETE FROM members WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM people WHERE user_id = ?", (user_id,))
+        await self._run("DELETE FROM editors WHERE user_id = ?", (user_id,))
         return deleted
 
     # -- helpers ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -12,7 +13,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot import callbacks
 from bot.config import Settings
 from bot.dialogs import router
-from bot.dialogs.base import Ctx, Outcome, Screen
+from bot.dialogs.base import Button, Ctx, Outcome, Screen
 from bot.dialogs.team import announce_text
 from core.model import Member, Round, Team
 from core.protocol import Step
@@ -86,19 +87,24 @@ async def run_link(services: Services, member_id: int, text: str) -> tuple[Membe
         return ctx.member, outcome
 
 
-def keyboard(screen: Screen, member_id: int, seq: int) -> InlineKeyboardMarkup | None:
+def keyboard(
+    screen: Screen, member_id: int, seq: int, encode: Callable[[Button], str] | None = None
+) -> InlineKeyboardMarkup | None:
     """Turn a screen's buttons into an inline keyboard carrying the screen number."""
     if not screen.rows:
         return None
+
+    def data(button: Button) -> str:
+        if encode is not None:
+            return encode(button)
+        return callbacks.dialog(member_id, seq, button.action, button.arg)
+
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(button.label, url=button.url)
                 if button.url
-                else InlineKeyboardButton(
-                    button.label,
-                    callback_data=callbacks.dialog(member_id, seq, button.action, button.arg),
-                )
+                else InlineKeyboardButton(button.label, callback_data=data(button))
                 for button in row
             ]
             for row in screen.rows
@@ -138,12 +144,17 @@ def chunks(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
 
 
 async def send_screens(
-    bot: Bot, chat_id: int, screens: list[Screen], member_id: int, seq: int
+    bot: Bot,
+    chat_id: int,
+    screens: list[Screen],
+    member_id: int,
+    seq: int,
+    encode: Callable[[Button], str] | None = None,
 ) -> Message | None:
     """Send the screens in order; only the last one carries live buttons."""
     last: Message | None = None
     for index, screen in enumerate(screens):
-        markup = keyboard(screen, member_id, seq) if index == len(screens) - 1 else None
+        markup = keyboard(screen, member_id, seq, encode) if index == len(screens) - 1 else None
         parts = chunks(screen.text)
         for part_index, part in enumerate(parts):
             last = await bot.send_message(

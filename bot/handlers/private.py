@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 
+import aiosqlite
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.dialogs.base import Outcome, Screen
+from bot.dialogs import editor
+from bot.dialogs.base import Button, Outcome, Screen
 from bot.dialogs.brainstorm import details
+from bot.dialogs.editor import EditorCtx
 from core.model import Member
-from core.protocol import BRAINSTORMING, Stage
+from core.protocol import BRAINSTORMING, Stage, Step
 from prompts import Html
+from storage.store import Tx
 
 from .common import (
     MEMBER_STATUSES,
@@ -27,6 +32,11 @@ from .common import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _editor_encoder(seq: int) -> Callable[[Button], str]:
+    """Editor buttons carry the editor's screen number, not a member's."""
+    return lambda button: callbacks.editor(seq, button.action, button.arg)
 
 
 class PrivateHandlers:
@@ -165,9 +175,11 @@ class PrivateHandlers:
     # -- the dialog ------------------------------------------------------------------------
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Passes a typed message to the member's current dialog step."""
+        """Passes a typed message to the map editor (when renaming) or the member's dialog."""
         message = update.effective_message
         assert message is not None
+        if await self._editor_text(update, context, message.text or ""):
+            return
         await self._act(update, context, "text", text=message.text or "")
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -183,6 +195,9 @@ class PrivateHandlers:
         assert query is not None
         tap = callbacks.decode(query.data)
         lang = await self._lang_of(query.from_user.id)
+        if isinstance(tap, callbacks.EditorTap):
+            await self._editor_button(update, context, query, tap)
+            return
         if isinstance(tap, callbacks.PersonTap):
             await self._person_button(update, context, query, tap)
             return
@@ -220,6 +235,83 @@ class PrivateHandlers:
             await message.edit_text(text, reply_markup=None)
         except TelegramError as exc:
             log.debug("could not mark tapped message: %s", exc)
+
+    # -- the principal's map editor ---------------------------------------------------------
+
+    async def edit_map(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/bewerk: the principal opens the map editor for their team's latest merged map."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        async with self.s.store.tx() as tx:
+            led = await tx.teams_led_by(user.id)
+            round_ = await tx.latest_round_of(led[0].id) if led else None
+            if round_ is None or round_.step == Step.BRAINSTORM.value:
+                ctx = None
+            else:
+                seq = await tx.open_editor(user.id, round_.id)
+                ctx = EditorCtx(tx, self.s.texts, led[0], round_, user.id)
+                screen = await editor.list_screen(ctx)
+        if not led:
+            lang = self.s.settings.language.value
+            await send_text(context.bot, chat.id, self.s.texts.t("map.not_principal", lang))
+            return
+        if ctx is None:
+            await send_text(
+                context.bot, chat.id, self.s.texts.t("map.no_map", led[0].language.value)
+            )
+            return
+        await send_screens(context.bot, chat.id, [screen], 0, seq, _editor_encoder(seq))
+
+    async def _editor_ctx(self, tx: Tx, user_id: int) -> tuple[EditorCtx, aiosqlite.Row] | None:
+        row = await tx.editor(user_id)
+        if row is None:
+            return None
+        round_ = await tx.round(row["round_id"])
+        team = await tx.team(round_.team_id)
+        if team.principal_user_id != user_id:
+            return None
+        return EditorCtx(tx, self.s.texts, team, round_, user_id), row
+
+    async def _editor_button(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        query: CallbackQuery,
+        tap: callbacks.EditorTap,
+    ) -> None:
+        user = query.from_user
+        result = None
+        async with self.s.store.tx() as tx:
+            found = await self._editor_ctx(tx, user.id)
+            if found is not None and found[1]["screen_seq"] == tap.seq:
+                ctx, _ = found
+                result = await editor.on_button(ctx, tap.action, tap.arg)
+                if result is not None:
+                    seq = await tx.update_editor(user.id, result[1], result[2])
+        lang = await self._lang_of(user.id)
+        if result is None:
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            return
+        await query.answer()
+        await self._mark_tapped(query)
+        chat_id = query.message.chat.id if query.message else user.id
+        await send_screens(context.bot, chat_id, result[0].screens, 0, seq, _editor_encoder(seq))
+
+    async def _editor_text(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
+    ) -> bool:
+        """Handle the principal's new label while renaming in the editor; False otherwise."""
+        user, chat = update.effective_user, update.effective_chat
+        assert user is not None and chat is not None
+        async with self.s.store.tx() as tx:
+            found = await self._editor_ctx(tx, user.id)
+            if found is None or found[1]["stage"] != "rename" or found[1]["node_key"] is None:
+                return False
+            ctx, row = found
+            outcome, stage, key = await editor.on_rename(ctx, row["node_key"], text)
+            seq = await tx.update_editor(user.id, stage, key)
+        await send_screens(context.bot, chat.id, outcome.screens, 0, seq, _editor_encoder(seq))
+        return True
 
     # -- own data --------------------------------------------------------------------------
 

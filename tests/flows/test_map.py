@@ -137,3 +137,45 @@ async def test_a_category_tie_is_settled_by_the_principal(team: Team) -> None:
     assert raw is not None
     (ouders,) = json.loads(raw)["partners"]
     assert ouders["category"] == "aanbod" and ouders["category_tie"] == []
+
+
+async def test_the_principal_edits_the_map_in_private(team: Team) -> None:
+    """/bewerk: rename, recategorise, merge and split; the members' post-its stay untouched."""
+    import json
+
+    await _brainstorm(team)
+    bot = team.bot
+    piet = team.principal
+    await piet.send("/bewerk")
+    assert "4 partners" in piet.last().plain_text
+    await piet.tap("ouderraad")
+    await piet.tap(bot.label("btn.rename"))
+    await piet.send("Ouderraad De Linde")
+    assert "Ouderraad De Linde" in piet.last().plain_text
+    await piet.tap(bot.label("btn.category"))
+    await piet.tap(bot.label("category.beleid"))
+    await piet.tap(bot.label("btn.to_list"))
+    await piet.tap("CLB Gent")
+    await piet.tap(bot.label("btn.merge_with"))
+    await piet.tap("CLB")
+    assert bot.t("editor.merged", a="CLB Gent", b="CLB") in piet.last().text
+    await piet.tap(bot.label("btn.split"))
+    await piet.send("/export")
+    raw = next(m.document for m in reversed(piet.messages()) if m.document_name
+               and m.document_name.endswith(".json"))  # fmt: skip
+    assert raw is not None
+    labels = {p["label"]: p for p in json.loads(raw)["partners"]}
+    assert "Ouderraad De Linde" in labels and labels["Ouderraad De Linde"]["category"] == "beleid"
+    # Split undoes the merge: names that are written differently become separate partners again.
+    assert {"CLB", "CLB Gent"} <= set(labels)
+    assert labels["CLB"]["mentions"] == 2
+    async with bot.store.tx() as tx:
+        texts = [m.text for m in await tx.mentions((await tx.latest_round_of(1)).id)]
+    assert "ouderraad" in texts and "CLB Gent" in texts
+
+
+async def test_only_the_principal_can_edit(team: Team) -> None:
+    """A member's /bewerk is refused politely."""
+    await _brainstorm(team)
+    await team.members[0].send("/bewerk")
+    assert team.members[0].last().text == team.bot.t("map.not_principal")

@@ -1,0 +1,223 @@
+"""The principal's map editor (/bewerk in a private chat): rename, recategorise, move, merge, split.
+
+Every change is stored as a fact about name keys (an override or a merge decision), so the map
+is recomputed from the post-its and nothing a member typed is ever changed or lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from core.merge import Node
+from core.model import Category, Distance, Round, Team
+from core.teammap import TeamMap
+from core.validation import Problem, clean_partner_name
+from prompts import Html, Texts
+from storage.store import Tx
+
+from . import mapview
+from .base import Button, Outcome, Screen, rows
+from .priority import key_hash
+
+PAGE_SIZE = 8
+MAX_LABEL = 40
+
+
+@dataclass
+class EditorCtx:
+    """The editor's view: transaction, texts, team, round and the principal's user id."""
+
+    tx: Tx
+    texts: Texts
+    team: Team
+    round: Round
+    user_id: int
+
+    @property
+    def lang(self) -> str:
+        """The team's language."""
+        return self.team.language.value
+
+    def t(self, key: str, /, **fields: object) -> Html:
+        """An HTML prompt."""
+        return self.texts.t(key, self.lang, **fields)
+
+    def plain(self, key: str, /, **fields: object) -> str:
+        """A plain prompt."""
+        return self.texts.plain(key, self.lang, **fields)
+
+    async def map(self) -> TeamMap:
+        """The round's current map."""
+        return await mapview.load(self.tx, self.round)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _sorted(team_map: TeamMap) -> list[Node]:
+    return sorted(team_map.nodes, key=lambda n: (n.label.casefold(), n.key))
+
+
+def _find(team_map: TeamMap, node_hash: str) -> Node | None:
+    return next((n for n in team_map.nodes if key_hash(n.key) == node_hash), None)
+
+
+async def list_screen(ctx: EditorCtx, page: int = 0, *, lead: Html | None = None) -> Screen:
+    """All partners of the map, paged; tap one to edit it."""
+    nodes = _sorted(await ctx.map())
+    pages = max(1, (len(nodes) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    shown = nodes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    text = ctx.t("editor.list", school=ctx.team.school_name or "", count=len(nodes), page=page + 1,
+                 pages=pages)  # fmt: skip
+    if lead:
+        text = Html(f"{lead}\n\n{text}")
+    buttons = [Button(_short(n.label), "node", key_hash(n.key)) for n in shown]
+    nav = []
+    if page > 0:
+        nav.append(Button(ctx.plain("btn.previous"), "list", str(page - 1)))
+    if page < pages - 1:
+        nav.append(Button(ctx.plain("btn.more"), "list", str(page + 1)))
+    return Screen(text, (*rows(*buttons, per_row=2), *((tuple(nav),) if nav else ())))
+
+
+def card_screen(ctx: EditorCtx, node: Node, *, lead: Html | None = None) -> Screen:
+    """One partner with what the principal can change."""
+    text = ctx.t(
+        "editor.card",
+        name=node.label,
+        aliases=", ".join(node.aliases),
+        mentions=node.mention_count,
+        category=ctx.plain(f"category.{node.category.value}") if node.category else "–",
+        distance=ctx.plain(f"distance.{int(node.distance)}") if node.distance is not None else "–",
+    )
+    if lead:
+        text = Html(f"{lead}\n\n{text}")
+    h = key_hash(node.key)
+    buttons: list[tuple[Button, ...]] = [
+        (Button(ctx.plain("btn.rename"), "ren", h), Button(ctx.plain("btn.category"), "cat", h)),
+        (
+            Button(ctx.plain("btn.distance"), "dist", h),
+            Button(ctx.plain("btn.merge_with"), "mw", h),
+        ),
+    ]
+    if len(node.keys) > 1:
+        buttons.append((Button(ctx.plain("btn.split"), "split", h),))
+    buttons.append((Button(ctx.plain("btn.to_list"), "list", "0"),))
+    return Screen(text, tuple(buttons))
+
+
+def _choices(ctx: EditorCtx, node: Node, field: str) -> Screen:
+    h = key_hash(node.key)
+    if field == "category":
+        buttons = [
+            Button(ctx.plain(f"category.{c.value}"), "setc", f"{h}:{c.value}") for c in Category
+        ]
+        question = ctx.t("editor.ask_category", name=node.label)
+    else:
+        buttons = [
+            Button(ctx.plain(f"distance.{int(d)}"), "setd", f"{h}:{int(d)}") for d in Distance
+        ]
+        question = ctx.t("editor.ask_distance", name=node.label)
+    return Screen(question, (*rows(*buttons), (Button(ctx.plain("btn.back"), "node", h),)))
+
+
+async def _merge_targets(ctx: EditorCtx, node: Node, page: int) -> Screen:
+    others = [n for n in _sorted(await ctx.map()) if n.key != node.key]
+    pages = max(1, (len(others) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    shown = others[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    h = key_hash(node.key)
+    buttons = [Button(_short(n.label), "mto", f"{h}:{key_hash(n.key)}") for n in shown]
+    nav = []
+    if page > 0:
+        nav.append(Button(ctx.plain("btn.previous"), "mwp", f"{h}:{page - 1}"))
+    if page < pages - 1:
+        nav.append(Button(ctx.plain("btn.more"), "mwp", f"{h}:{page + 1}"))
+    return Screen(
+        ctx.t("editor.ask_merge", name=node.label),
+        (*rows(*buttons, per_row=2), *((tuple(nav),) if nav else ()),
+         (Button(ctx.plain("btn.back"), "node", h),)),
+    )  # fmt: skip
+
+
+async def on_button(
+    ctx: EditorCtx, action: str, arg: str
+) -> tuple[Outcome, str, str | None] | None:
+    """Handle an editor button; returns (outcome, next stage, node key) or None when stale."""
+    team_map = await ctx.map()
+    if action == "list":
+        return Outcome([await list_screen(ctx, int(arg) if arg.isdigit() else 0)]), "browse", None
+    node_hash, _, rest = arg.partition(":")
+    node = _find(team_map, node_hash)
+    if node is None:
+        return None
+    if action == "node":
+        return Outcome([card_screen(ctx, node)]), "browse", node.key
+    if action == "ren":
+        screen = Screen(
+            ctx.t("editor.ask_name", name=node.label),
+            rows(Button(ctx.plain("btn.cancel"), "node", node_hash)),
+        )
+        return Outcome([screen]), "rename", node.key
+    if action in ("cat", "dist"):
+        return (
+            Outcome([_choices(ctx, node, "category" if action == "cat" else "distance")]),
+            ("browse"),
+            node.key,
+        )
+    if action in ("setc", "setd"):
+        field = "category" if action == "setc" else "distance"
+        try:
+            value = Category(rest).value if field == "category" else str(int(Distance(int(rest))))
+        except ValueError:
+            return None
+        await ctx.tx.set_override(ctx.round.id, node.key, field, value)
+        updated = _find(await ctx.map(), node_hash) or node
+        return Outcome([card_screen(ctx, updated, lead=ctx.t("editor.saved"))]), "browse", node.key
+    if action == "mw":
+        return Outcome([await _merge_targets(ctx, node, 0)]), "browse", node.key
+    if action == "mwp":
+        page = int(rest) if rest.isdigit() else 0
+        return Outcome([await _merge_targets(ctx, node, page)]), "browse", node.key
+    if action == "mto":
+        other = _find(team_map, rest)
+        if other is None or other.key == node.key:
+            return None
+        await ctx.tx.decide(ctx.round.id, node.key, other.key, "merge")
+        merged = await ctx.map()
+        index = merged.index_of(node.key)
+        result = merged.nodes[index] if index is not None else node
+        lead = ctx.t("editor.merged", a=node.label, b=other.label)
+        return Outcome([card_screen(ctx, result, lead=lead)]), "browse", result.key
+    if action == "split":
+        for a, b in combinations(sorted(node.keys), 2):
+            await ctx.tx.decide(ctx.round.id, a, b, "apart")
+        return (
+            Outcome([await list_screen(ctx, lead=ctx.t("editor.split", name=node.label))]),
+            ("browse"),
+            None,
+        )
+    return None
+
+
+async def on_rename(ctx: EditorCtx, node_key: str, text: str) -> tuple[Outcome, str, str | None]:
+    """The new label the principal typed for a partner."""
+    team_map = await ctx.map()
+    index = team_map.index_of(node_key)
+    if index is None:
+        return Outcome([await list_screen(ctx)]), "browse", None
+    node = team_map.nodes[index]
+    cleaned = clean_partner_name(text)
+    if isinstance(cleaned, Problem):
+        screen = Screen(
+            ctx.t("editor.ask_name", name=node.label),
+            rows(Button(ctx.plain("btn.cancel"), "node", key_hash(node.key))),
+        )
+        return Outcome([Screen(ctx.t(cleaned.key, **cleaned.fields)), screen]), "rename", node_key
+    await ctx.tx.set_override(ctx.round.id, node.key, "label", cleaned)
+    lead = ctx.t("rename.done", old=node.label, new=cleaned)
+    updated = _find(await ctx.map(), key_hash(node.key)) or node
+    return Outcome([card_screen(ctx, updated, lead=lead)]), "browse", node.key
