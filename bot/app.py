@@ -49,7 +49,7 @@ GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("sluit", "close"), ("prioriteit", "priority"), ("kaart", "map"),
                   ("export", "export"),
-                  ("taal", "language"),
+                  ("taal", "language"), ("kleurenblind", "colourblind"),
                   ("help", "help"))  # fmt: skip
 
 
@@ -104,6 +104,9 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
         CommandHandler(["prioriteit", "priority"], group.open_priorities, filters=in_group)
     )
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
+    app.add_handler(
+        CommandHandler(["kleurenblind", "colourblind"], group.colour_blind, filters=in_group)
+    )
     # The map: in the group for the principal/admins, in private for the principal.
     app.add_handler(CommandHandler(["kaart", "map"], group.show_map))
     app.add_handler(CommandHandler("export", group.export))

@@ -535,6 +535,22 @@ class GroupHandlers:
         key = "group.added_again" if team and team.is_ready else "group.added"
         await send_text(context.bot, change.chat.id, self.s.texts.t(key, lang))
 
+    async def colour_blind(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/kleurenblind aan|uit: shapes and patterns besides colour on the team's maps."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        lang = team.language.value
+        choice = (context.args[0].lower() if context.args else "").strip()
+        if choice not in {"aan", "uit", "on", "off"}:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("group.colour_usage", lang))
+            return
+        on = choice in {"aan", "on"}
+        async with self.s.store.tx() as tx:
+            await tx.set_colour_blind(team.id, on)
+        key = "group.colour_on" if on else "group.colour_off"
+        await send_text(context.bot, team.chat_id, self.s.texts.t(key, lang))
+
     async def migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Follows the group when Telegram turns it into a supergroup."""
         message = update.effective_message

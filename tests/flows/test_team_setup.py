@@ -130,14 +130,14 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
     await register(team)
     await team.principal.send("/help", chat=team.group)
     assert team.group.last().text == _help(
-        team, "title_admin", "round", "status", "language", "help"
+        team, "title_admin", "round", "status", "language", "colourblind", "help"
     )
     await anna.send("/help", chat=team.group)
     assert team.group.last().text == _help(team, "title_member", "wait_round", "status", "help")
     await team.principal.send("/ronde", chat=team.group)
     await team.principal.send("/help", chat=team.group)
     assert team.group.last().text == _help(
-        team, "title_admin", "close", "status", "language", "help"
+        team, "title_admin", "close", "status", "language", "colourblind", "help"
     )
     await anna.send("/help", chat=team.group)
     assert team.group.last().text == _help(team, "title_member", "join", "status", "help")
@@ -162,3 +162,15 @@ async def test_the_bot_says_hello_when_added_to_a_group(bot: Bot) -> None:
     group = bot.fake.add_group("Team", creator=piet.user, admins=[], members=[], with_bot=False)
     await piet.add_bot(group)
     assert group.last().text == bot.t("group.added")
+
+
+async def test_colour_blind_setting(team: Team) -> None:
+    """/kleurenblind aan turns on shapes and patterns for this team's maps."""
+    await register(team)
+    await team.principal.send("/kleurenblind aan", chat=team.group)
+    assert team.group.last().text == team.bot.t("group.colour_on")
+    async with team.bot.store.tx() as tx:
+        row = await tx.team_by_chat(team.group.id)
+    assert row is not None and row.colour_blind
+    await team.principal.send("/kleurenblind", chat=team.group)
+    assert team.group.last().text == team.bot.t("group.colour_usage")
