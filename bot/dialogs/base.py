@@ -46,14 +46,13 @@ class Outcome:
 
 
 @dataclass
-class Ctx:
-    """Everything a dialog step needs: the transaction, texts and who is talking."""
+class TeamCtx:
+    """A transaction, the texts, and the team and round being talked about."""
 
     tx: Tx
     texts: Texts
     team: Team
     round: Round
-    member: Member
 
     @property
     def lang(self) -> str:
@@ -67,6 +66,13 @@ class Ctx:
     def plain(self, key: str, /, **fields: object) -> str:
         """Render a plain-text prompt (button labels, toasts) in the team's language."""
         return self.texts.plain(key, self.lang, **fields)
+
+
+@dataclass
+class Ctx(TeamCtx):
+    """Everything a member's dialog step needs: TeamCtx plus the member who is talking."""
+
+    member: Member
 
     async def move(self, stage: Stage, **fields: object) -> None:
         """Put the member on another stage; the protocol table must allow it."""

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from core.merge import Node
-from core.model import Category, Distance, Round, Team
+from core.model import Category, Distance
 from core.teammap import TeamMap
 from core.validation import Problem, clean_partner_name
-from prompts import Html, Texts
-from storage.store import Tx
+from prompts import Html
 
 from . import mapview
-from .base import Button, Outcome, Screen, rows
+from .base import Button, Outcome, Screen, TeamCtx, rows
 from .priority import key_hash
 
 PAGE_SIZE = 8
@@ -25,27 +24,10 @@ MAX_LABEL = 40
 
 
 @dataclass
-class EditorCtx:
-    """The editor's view: transaction, texts, team, round and the principal's user id."""
+class EditorCtx(TeamCtx):
+    """The editor's view: TeamCtx plus the principal's user id."""
 
-    tx: Tx
-    texts: Texts
-    team: Team
-    round: Round
     user_id: int
-
-    @property
-    def lang(self) -> str:
-        """The team's language."""
-        return self.team.language.value
-
-    def t(self, key: str, /, **fields: object) -> Html:
-        """An HTML prompt."""
-        return self.texts.t(key, self.lang, **fields)
-
-    def plain(self, key: str, /, **fields: object) -> str:
-        """A plain prompt."""
-        return self.texts.plain(key, self.lang, **fields)
 
     async def map(self) -> TeamMap:
         """The round's current map."""

@@ -395,23 +395,32 @@ class GroupHandlers:
             except TelegramError as exc:
                 log.debug("could not update the tie question: %s", exc)
 
+    async def _managed_team(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE
+    ) -> Team | None:
+        """The team this principal (private chat) or principal/admin (group) may manage."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        if chat.type != "private":
+            found = await self._ready_team(update, context)
+            if found is None or not await self._may_manage(update, context, found):
+                return None
+            return found
+        async with self.s.store.tx() as tx:
+            led = await tx.teams_led_by(user.id)
+        if not led:
+            lang = self.s.settings.language.value
+            await send_text(context.bot, chat.id, self.s.texts.t("map.not_principal", lang))
+            return None
+        return led[0]
+
     async def show_map(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/kaart: the principal or a group admin sees the latest map (group or private chat)."""
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
-        if chat.type == "private":
-            async with self.s.store.tx() as tx:
-                led = await tx.teams_led_by(user.id)
-            if not led:
-                lang = self.s.settings.language.value
-                await send_text(context.bot, chat.id, self.s.texts.t("map.not_principal", lang))
-                return
-            team = led[0]
-        else:
-            found = await self._ready_team(update, context)
-            if found is None or not await self._may_manage(update, context, found):
-                return
-            team = found
+        team = await self._managed_team(update, context)
+        if team is None:
+            return
         async with self.s.store.tx() as tx:
             round_ = await tx.latest_round_of(team.id)
         if round_ is None or round_.step == Step.BRAINSTORM.value:
@@ -423,19 +432,9 @@ class GroupHandlers:
         """/export: the principal gets the map as JSON, CSV, GraphML, SVG and PDF in private."""
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
-        if chat.type == "private":
-            async with self.s.store.tx() as tx:
-                led = await tx.teams_led_by(user.id)
-            if not led:
-                lang = self.s.settings.language.value
-                await send_text(context.bot, chat.id, self.s.texts.t("map.not_principal", lang))
-                return
-            team = led[0]
-        else:
-            found = await self._ready_team(update, context)
-            if found is None or not await self._may_manage(update, context, found):
-                return
-            team = found
+        team = await self._managed_team(update, context)
+        if team is None:
+            return
         lang = team.language.value
         async with self.s.store.tx() as tx:
             round_ = await tx.latest_round_of(team.id)
