@@ -526,5 +526,7 @@ def render(data: MapData, fmt: str = "png") -> bytes:
         metadata = {"CreationDate": None, "Creator": None, "Producer": None}
     else:
         raise ValueError(f"unknown format {fmt!r}")
-    result.figure.savefig(buffer, format=fmt, dpi=SIZES["png_dpi"], metadata=metadata)
+    # zlib level 3 encodes ~3x faster than the default 6 for a few percent more bytes.
+    extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+    result.figure.savefig(buffer, format=fmt, dpi=SIZES["png_dpi"], metadata=metadata, **extra)
     return buffer.getvalue()
