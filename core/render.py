@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
@@ -204,7 +205,7 @@ def layout(data: MapData) -> Layout:
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.01, 0.02, 0.66, 0.90))
     panel = fig.add_axes((0.68, 0.02, 0.31, 0.90))
-    ax.set_xlim(-1.55, 1.55)
+    ax.set_xlim(-1.65, 1.65)
     ax.set_ylim(-1.45, 1.45)
     ax.set_aspect("equal")
     ax.axis("off")
@@ -527,6 +528,6 @@ def render(data: MapData, fmt: str = "png") -> bytes:
     else:
         raise ValueError(f"unknown format {fmt!r}")
     # zlib level 3 encodes ~3x faster than the default 6 for a few percent more bytes.
-    extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+    extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
     result.figure.savefig(buffer, format=fmt, dpi=SIZES["png_dpi"], metadata=metadata, **extra)
     return buffer.getvalue()

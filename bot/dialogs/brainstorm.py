@@ -6,6 +6,8 @@ and reopen their list while the brainstorm is open. Nothing here is visible to a
 
 from __future__ import annotations
 
+import re
+
 from core.model import Category, Distance, Kind, PostIt
 from core.protocol import CLASSIFY, EDIT_STAGE, Stage, next_classify
 from core.validation import (
@@ -20,6 +22,8 @@ from prompts import Html, Texts
 from .base import Button, Ctx, Outcome, Screen, rows
 
 PAGE_SIZE = 8
+# Two names joined by an em or en dash with spaces; a hyphen ("Sint-Jan") is part of a name.
+LINK_TEXT = re.compile(r"^[^\n—–]+\s[—–]\s[^\n—–]+$")
 # Button labels stay short enough for a phone screen.
 MAX_LABEL = 40
 
@@ -221,6 +225,11 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
     stage = Stage(ctx.member.stage)
     if stage is Stage.RENAME:
         return await _rename(ctx, text)
+    if LINK_TEXT.match(text.strip()):
+        # "CLB — Ondersteuningsnetwerk": a line between two partners, not a partner.
+        from . import links
+
+        return await links.on_link(ctx, text)
 
     outcome = Outcome()
     notes: list[str] = []

@@ -205,3 +205,17 @@ async def test_long_lists_are_paged(team: Team) -> None:
     assert "1. Partner 1" in first.button_labels and "9. Partner 9" not in first.button_labels
     await els.tap(bot.label("btn.more"))
     assert "9. Partner 9" in els.last().button_labels
+
+
+async def test_a_dash_between_two_names_is_a_link(team: Team) -> None:
+    """'CLB — Ondersteuningsnetwerk' draws a line; 'Sint-Jan' stays one partner."""
+    await open_round(team)
+    anna = team.members[0]
+    await onboard(team, anna)
+    await anna.send("CLB — Ondersteuningsnetwerk")
+    assert team.bot.t("link.added", a="CLB", b="Ondersteuningsnetwerk") in anna.messages()[-2].text
+    await anna.send("VBS Sint-Jan")
+    assert [p.text for p in await _postits(team, anna)] == ["VBS Sint-Jan"]
+    async with team.bot.store.tx() as tx:
+        round_ = await tx.round((await tx.active_member(anna.user.id)).round_id)
+        assert len(await tx.links(round_.id)) == 1
