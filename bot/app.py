@@ -50,6 +50,7 @@ ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("sluit", "close"), ("prioriteit", "priority"), ("kaart", "map"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
+                  ("namen", "names"),
                   ("help", "help"))  # fmt: skip
 
 
@@ -107,6 +108,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     app.add_handler(
         CommandHandler(["kleurenblind", "colourblind"], group.colour_blind, filters=in_group)
     )
+    app.add_handler(CommandHandler(["namen", "names"], group.names, filters=in_group))
     # The map: in the group for the principal/admins, in private for the principal.
     app.add_handler(CommandHandler(["kaart", "map"], group.show_map))
     app.add_handler(CommandHandler("export", group.export))

@@ -89,6 +89,7 @@ class Team:
     name_prompt_message_id: int | None
     created_at: datetime
     colour_blind: bool = False
+    show_names: bool = False
 
     @property
     def is_ready(self) -> bool:
@@ -108,6 +109,8 @@ class Round:
     opened_at: datetime
     closed_at: datetime | None
     progress_message_id: int | None
+    intro_posted_at: datetime | None = None
+    intro_shared_upto: int | None = None
 
 
 @dataclass(frozen=True)

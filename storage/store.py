@@ -115,6 +115,7 @@ class Tx:
             name_prompt_message_id=row["name_prompt_message_id"],
             created_at=_req_dt(row["created_at"]),
             colour_blind=bool(row["colour_blind"]),
+            show_names=bool(row["show_names"]),
         )
 
     async def team_by_chat(self, chat_id: int) -> Team | None:
@@ -186,6 +187,8 @@ class Tx:
             opened_at=_req_dt(row["opened_at"]),
             closed_at=_dt(row["closed_at"]),
             progress_message_id=row["progress_message_id"],
+            intro_posted_at=_dt(row["intro_posted_at"]),
+            intro_shared_upto=row["intro_shared_upto"],
         )
 
     async def round(self, round_id: int) -> Round:
@@ -605,6 +608,18 @@ class Tx:
         row = await self.editor(user_id)
         assert row is not None
         return int(row["screen_seq"])
+
+    async def mark_intro_posted(self, round_id: int) -> None:
+        """Record that step 1's answers of everyone who joined so far went to the group."""
+        await self._run(
+            "UPDATE rounds SET intro_posted_at = COALESCE(intro_posted_at, ?),"
+            " intro_shared_upto = (SELECT MAX(id) FROM members WHERE round_id = ?) WHERE id = ?",
+            (_ts(self.now), round_id, round_id),
+        )
+
+    async def set_show_names(self, team_id: int, on: bool) -> None:
+        """Whether shared answers carry first names (else 'deelnemer 1..n')."""
+        await self._run("UPDATE teams SET show_names = ? WHERE id = ?", (int(on), team_id))
 
     async def set_colour_blind(self, team_id: int, on: bool) -> None:
         """The team's colour-blind-safe map setting."""

@@ -41,6 +41,8 @@ class Outcome:
     toast: str | None = None
     # The group's progress counts changed (someone joined, finished or reopened).
     progress_changed: bool = False
+    # The member just finished step 1's questions: maybe everyone has, and the group may see them.
+    intro_finished: bool = False
     # The screen number the last screen's buttons carry (set when the screen is committed).
     seq: int = 0
 

@@ -28,7 +28,7 @@ def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> lis
         keys += ["help.close", "help.map", "help.edit", "help.export"]
     else:
         keys += ["help.map", "help.edit", "help.export"]
-    return [*keys, "help.status", "help.language", "help.colourblind", "help.help"]
+    return [*keys, "help.status", "help.language", "help.colourblind", "help.names", "help.help"]
 
 
 def private_help(member: Member | None) -> list[str]:

@@ -65,7 +65,7 @@ async def on_next(ctx: Ctx) -> Outcome:
     following = next_onboarding(stage, brainstorm_open=True)
     await ctx.move(following)
     if following is Stage.DEFINITIONS:
-        return Outcome([definitions_screen(ctx)])
+        return Outcome([definitions_screen(ctx)], intro_finished=True)
     return Outcome([question_screen(ctx, following, answered=False)])
 
 

@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import callbacks
 from bot.config import Settings
-from bot.dialogs import router
+from bot.dialogs import router, sharing
 from bot.dialogs.base import Button, Ctx, Outcome, Screen
 from bot.dialogs.team import announce_text
 from core.model import Member, Round, Team
@@ -181,6 +181,28 @@ def join_markup(texts: Texts, team: Team, round_: Round, bot_username: str) -> I
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(texts.plain("btn.join", team.language.value), url=url)]]
     )
+
+
+async def share_intro(bot: Bot, services: Services, round_id: int, *, force: bool) -> None:
+    """Post step 1's answers to the group once everyone answered, or when the principal moves on.
+
+    When forced after an earlier share, members who joined later are added as an addendum.
+    """
+    async with services.store.tx() as tx:
+        round_ = await tx.round(round_id)
+        team = await tx.team(round_.team_id)
+        if round_.intro_posted_at is not None:
+            if not force:
+                return
+            text = await sharing.intro_summary(tx, services.texts, team, round_, late_only=True)
+        elif force or await sharing.everyone_past_intro(tx, round_):
+            text = await sharing.intro_summary(tx, services.texts, team, round_)
+        else:
+            return
+        if text is None or not await tx.members(round_id):
+            return
+        await tx.mark_intro_posted(round_id)
+    await send_text(bot, team.chat_id, text)
 
 
 async def refresh_progress(bot: Bot, services: Services, round_id: int) -> None:

@@ -37,6 +37,7 @@ from .common import (
     run_action,
     send_screens,
     send_text,
+    share_intro,
 )
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,11 @@ class GroupHandlers:
         if team is None or not await self._may_manage(update, context, team):
             return
         async with self.s.store.tx() as tx:
+            round_before = await tx.open_round_of(team.id)
             result = await team_dialog.close_step(tx, self.s.texts, team)
+        if round_before is not None and round_before.step == Step.BRAINSTORM.value:
+            # The principal moves on: step 1's answers are shared now if they were not yet.
+            await share_intro(context.bot, self.s, round_before.id, force=True)
         await send_text(context.bot, team.chat_id, result.text)
         if result.round is None:
             return
@@ -533,6 +538,22 @@ class GroupHandlers:
         lang = team.language.value if team else self.s.settings.language.value
         key = "group.added_again" if team and team.is_ready else "group.added"
         await send_text(context.bot, change.chat.id, self.s.texts.t(key, lang))
+
+    async def names(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/namen aan|uit: first names or 'deelnemer 1..n' with answers shared in the group."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        lang = team.language.value
+        choice = (context.args[0].lower() if context.args else "").strip()
+        if choice not in {"aan", "uit", "on", "off"}:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("group.names_usage", lang))
+            return
+        on = choice in {"aan", "on"}
+        async with self.s.store.tx() as tx:
+            await tx.set_show_names(team.id, on)
+        key = "group.names_on" if on else "group.names_off"
+        await send_text(context.bot, team.chat_id, self.s.texts.t(key, lang))
 
     async def colour_blind(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/kleurenblind aan|uit: shapes and patterns besides colour on the team's maps."""

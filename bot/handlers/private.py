@@ -29,6 +29,7 @@ from .common import (
     run_link,
     send_screens,
     send_text,
+    share_intro,
 )
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ class PrivateHandlers:
             log.info("member %s cannot be reached", member.id)
         if outcome.progress_changed:
             await refresh_progress(context.bot, self.s, member.round_id)
+        if outcome.intro_finished:
+            await share_intro(context.bot, self.s, member.round_id, force=False)
 
     async def _run(
         self, member_id: int, action: str, text: str = "", arg: str = "", seq: int | None = None

@@ -130,14 +130,14 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
     await register(team)
     await team.principal.send("/help", chat=team.group)
     assert team.group.last().text == _help(
-        team, "title_admin", "round", "status", "language", "colourblind", "help"
+        team, "title_admin", "round", "status", "language", "colourblind", "names", "help"
     )
     await anna.send("/help", chat=team.group)
     assert team.group.last().text == _help(team, "title_member", "wait_round", "status", "help")
     await team.principal.send("/ronde", chat=team.group)
     await team.principal.send("/help", chat=team.group)
     assert team.group.last().text == _help(
-        team, "title_admin", "close", "status", "language", "colourblind", "help"
+        team, "title_admin", "close", "status", "language", "colourblind", "names", "help"
     )
     await anna.send("/help", chat=team.group)
     assert team.group.last().text == _help(team, "title_member", "join", "status", "help")

@@ -1,0 +1,77 @@
+"""What the protocol shares with the group once a step allows it: step 1's answers (no Telegram).
+
+Answers are shown per question, side by side, as "Deelnemer 1 (leraar)" or with first names
+when the team chose that (/namen aan). Numbers follow the order in which members joined.
+"""
+
+from __future__ import annotations
+
+from core.model import Member, Round, Team
+from core.protocol import ONBOARDING, Stage
+from prompts import Html, Texts
+from storage.store import Tx
+
+INTRO_QUESTIONS = ("INTRO.Q1", "INTRO.Q2")
+# The protocol's smallest group ("4 à 10 deelnemers"): before that many joined, "everyone has
+# answered" says little, so step 1 is shared automatically only from then on.
+MIN_PARTICIPANTS = 4
+
+
+def participant(texts: Texts, team: Team, number: int, member: Member) -> str:
+    """'Deelnemer 3 (leraar)' or 'Anna (leraar)', by team setting."""
+    lang = team.language.value
+    name = (
+        member.first_name
+        if team.show_names and member.first_name
+        else texts.plain("share.participant", lang, n=number)
+    )
+    if member.role is None:
+        return name
+    return f"{name} ({texts.plain(f'map.role.{member.role.value}', lang)})"
+
+
+async def everyone_past_intro(tx: Tx, round_: Round) -> bool:
+    """True when enough members joined and every one of them answered or skipped both."""
+    members = await tx.members(round_.id)
+    return len(members) >= MIN_PARTICIPANTS and all(
+        Stage(m.stage) not in ONBOARDING[:5] for m in members
+    )
+
+
+async def intro_summary(
+    tx: Tx, texts: Texts, team: Team, round_: Round, *, late_only: bool = False
+) -> Html | None:
+    """Both questions with every member's answer beside it, then the INTRO.I3 prompt.
+
+    With late_only, only the members who joined after step 1 was shared (an addendum);
+    None when there is nobody to show.
+    """
+    lang = team.language.value
+    everyone = await tx.members(round_.id)
+    numbered = list(enumerate(everyone, start=1))
+    if late_only:
+        upto = round_.intro_shared_upto or 0
+        numbered = [(n, m) for n, m in numbered if m.id > upto]
+        if not numbered:
+            return None
+        blocks = [texts.t("share.intro_late_title", lang, count=len(numbered))]
+    else:
+        blocks = [texts.t("share.intro_title", lang, count=len(numbered))]
+    members = [m for _, m in numbered]
+    answers = {m.id: {a.question_id: a.text for a in await tx.answers(m.id)} for m in members}
+    for question in INTRO_QUESTIONS:
+        lines = [texts.t("share.question", lang, question=texts.plain(question, lang))]
+        for number, member in numbered:
+            text = answers[member.id].get(question)
+            lines.append(
+                texts.t(
+                    "share.answer",
+                    lang,
+                    who=participant(texts, team, number, member),
+                    text=text or texts.plain("share.skipped", lang),
+                )
+            )
+        blocks.append(Html("\n".join(lines)))
+    if not late_only:
+        blocks.append(texts.t("share.intro_prompt", lang))
+    return Html("\n\n".join(blocks))
