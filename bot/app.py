@@ -47,7 +47,8 @@ PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("verband", "link"),
                     ("vergeetmij", "forget"), ("help", "help"))  # fmt: skip
 GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
-                  ("sluit", "close"), ("prioriteit", "priority"), ("kaart", "map"),
+                  ("sluit", "close"), ("prioriteit", "priority"), ("verdiep", "deep"),
+                  ("kaart", "map"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
                   ("namen", "names"),
@@ -104,6 +105,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     app.add_handler(
         CommandHandler(["prioriteit", "priority"], group.open_priorities, filters=in_group)
     )
+    app.add_handler(CommandHandler(["verdiep", "deepen"], group.deep, filters=in_group))
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
     app.add_handler(
         CommandHandler(["kleurenblind", "colourblind"], group.colour_blind, filters=in_group)
@@ -136,6 +138,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     # Buttons: merge questions in the group, everything else in private chats.
     app.add_handler(CallbackQueryHandler(group.on_suggestion, pattern=r"^m:"))
     app.add_handler(CallbackQueryHandler(group.on_tie, pattern=r"^t:"))
+    app.add_handler(CallbackQueryHandler(group.on_deep, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)

@@ -5,6 +5,7 @@ Person buttons:  p:<action>:<arg>          (about the person themself, e.g. /ver
 Merge questions: m:<suggestion_id>:<merge|apart>   (for the principal, in the group)
 Category ties:   t:<round_id>:<node key hash>:<category>   (for the principal, in the group)
 Map editor:      e:<screen_seq>:<action>:<arg>              (the principal's /bewerk)
+Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in the group)
 """
 
 from __future__ import annotations
@@ -97,7 +98,21 @@ def editor(seq: int, action: str, arg: str = "") -> str:
     return _check(f"e:{seq}:{action}:{arg}")
 
 
-Tap = DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap
+@dataclass(frozen=True)
+class DeepTap:
+    """The principal chooses partners for step 3, or starts it."""
+
+    session_id: int
+    action: str
+    node_hash: str
+
+
+def deep(session_id: int, action: str, node_hash: str = "") -> str:
+    """Encode a step-3 selection button."""
+    return _check(f"v:{session_id}:{action}:{node_hash}")
+
+
+Tap = DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap
 
 
 def decode(data: str | None) -> Tap | None:
@@ -109,6 +124,11 @@ def decode(data: str | None) -> Tap | None:
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
             return None
         return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
+    if data.startswith("v:"):
+        parts = data.split(":")
+        if len(parts) != 4 or not parts[1].isdigit() or parts[2] not in {"tog", "go"}:
+            return None
+        return DeepTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("e:"):
         parts = data.split(":", 3)
         if len(parts) != 4 or not parts[1].isdigit():

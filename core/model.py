@@ -128,6 +128,8 @@ class Member:
     screen_seq: int
     finished_at: datetime | None
     joined_at: datetime
+    deep_node_key: str | None = None
+    deep_card: str | None = None
 
 
 @dataclass(frozen=True)

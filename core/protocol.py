@@ -12,14 +12,19 @@ class Step(StrEnum):
     BRAINSTORM_CLOSED = "brainstorm_closed"  # 2B: the merged map is shown and settled
     PRIORITIES = "priorities"  # 2C: every member picks one priority partner in private
     PRIORITIES_CLOSED = "priorities_closed"  # 2C closed: the map shows the picks
+    DEEP = "deep"  # step 3: members answer reflection cards about chosen partners
+    DEEP_CLOSED = "deep_closed"  # step 3 closed; another /verdiep may follow
 
 
 # What may happen next to a round. Closing a round is possible from every step.
 TRANSITIONS: dict[Step, frozenset[Step]] = {
     Step.BRAINSTORM: frozenset({Step.BRAINSTORM_CLOSED}),
-    Step.BRAINSTORM_CLOSED: frozenset({Step.PRIORITIES}),
+    Step.BRAINSTORM_CLOSED: frozenset({Step.PRIORITIES, Step.DEEP}),
     Step.PRIORITIES: frozenset({Step.PRIORITIES_CLOSED}),
-    Step.PRIORITIES_CLOSED: frozenset(),
+    Step.PRIORITIES_CLOSED: frozenset({Step.DEEP}),
+    # "Aanvullende verdiepende gesprekken ... zijn vaak wenselijk": step 3 may run again.
+    Step.DEEP: frozenset({Step.DEEP_CLOSED}),
+    Step.DEEP_CLOSED: frozenset({Step.DEEP}),
 }
 
 
@@ -50,6 +55,9 @@ class Stage(StrEnum):
     PRIORITY = "priority"  # step 2C: choosing one partner from the merged map
     PRIORITY_REASON = "priority_reason"  # ... optionally saying why in one line
     PRIORITY_DONE = "priority_done"  # picked; may change until the principal closes 2C
+    DEEP = "deep"  # step 3: choosing a partner or a reflection card
+    DEEP_ANSWER = "deep_answer"  # ... writing an answer on one card (several messages allowed)
+    DEEP_DONE = "deep_done"  # at least one card per phase answered; may still change
 
 
 ONBOARDING: tuple[Stage, ...] = (
@@ -91,14 +99,19 @@ STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.FUNCTION: frozenset({Stage.INTRO_Q1}),
     Stage.INTRO_Q1: frozenset({Stage.INTRO_Q2}),
     Stage.INTRO_Q2: frozenset({Stage.DEFINITIONS}),
-    Stage.DEFINITIONS: frozenset({Stage.BRAINSTORM, Stage.WAITING, Stage.PRIORITY}),
+    Stage.DEFINITIONS: frozenset({Stage.BRAINSTORM, Stage.WAITING, Stage.PRIORITY, Stage.DEEP}),
     **{stage: BRAINSTORMING | {Stage.DONE, Stage.WAITING} for stage in BRAINSTORMING},
     Stage.DONE: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),
-    Stage.WAITING: frozenset({Stage.PRIORITY}),
+    Stage.WAITING: frozenset({Stage.PRIORITY, Stage.DEEP}),
     Stage.PRIORITY: frozenset({Stage.PRIORITY_REASON, Stage.WAITING}),
     Stage.PRIORITY_REASON: frozenset({Stage.PRIORITY_DONE, Stage.PRIORITY, Stage.WAITING}),
     Stage.PRIORITY_DONE: frozenset({Stage.PRIORITY, Stage.WAITING}),
+    Stage.DEEP: frozenset({Stage.DEEP_ANSWER, Stage.DEEP_DONE, Stage.WAITING}),
+    Stage.DEEP_ANSWER: frozenset({Stage.DEEP, Stage.WAITING}),
+    Stage.DEEP_DONE: frozenset({Stage.DEEP, Stage.WAITING}),
 }
+
+DEEPENING: frozenset[Stage] = frozenset({Stage.DEEP, Stage.DEEP_ANSWER, Stage.DEEP_DONE})
 
 PRIORITISING: frozenset[Stage] = frozenset(
     {Stage.PRIORITY, Stage.PRIORITY_REASON, Stage.PRIORITY_DONE}
@@ -146,5 +159,15 @@ def mermaid() -> str:
     return "\n".join(lines) + "\n"
 
 
+def dialog_doc() -> str:
+    """docs/dialog.md: the diagram with a line on where it comes from."""
+    return (
+        "# The member's private dialog\n\n"
+        "Generated from `core/protocol.py` `STAGE_TRANSITIONS`: "
+        "`python -m core.protocol > docs/dialog.md`. A test checks it is current.\n\n"
+        f"```mermaid\n{mermaid()}```\n"
+    )
+
+
 if __name__ == "__main__":
-    print(mermaid(), end="")
+    print(dialog_doc(), end="")

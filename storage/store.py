@@ -269,6 +269,8 @@ class Tx:
             screen_seq=row["screen_seq"],
             finished_at=_dt(row["finished_at"]),
             joined_at=_req_dt(row["joined_at"]),
+            deep_node_key=row["deep_node_key"],
+            deep_card=row["deep_card"],
         )
 
     async def member(self, member_id: int) -> Member | None:
@@ -319,7 +321,8 @@ class Tx:
 
     async def update_member(self, member_id: int, **fields: Any) -> Member:
         """Change some of a member's columns and return the updated member."""
-        allowed = {"role", "function", "stage", "current_postit_id", "finished_at", "first_name"}
+        allowed = {"role", "function", "stage", "current_postit_id", "finished_at", "first_name",
+                   "deep_node_key", "deep_card"}  # fmt: skip
         await self._update("members", allowed, member_id, fields)
         member = await self.member(member_id)
         assert member is not None
@@ -620,6 +623,109 @@ class Tx:
     async def set_show_names(self, team_id: int, on: bool) -> None:
         """Whether shared answers carry first names (else 'deelnemer 1..n')."""
         await self._run("UPDATE teams SET show_names = ? WHERE id = ?", (int(on), team_id))
+
+    # -- step 3: deep conversation -----------------------------------------------------------
+
+    async def deep_session(self, round_id: int, *statuses: str) -> aiosqlite.Row | None:
+        """The round's newest deep session with one of these statuses."""
+        marks = ", ".join("?" for _ in statuses)
+        return await self._one(
+            f"SELECT * FROM deep_sessions WHERE round_id = ? AND status IN ({marks})"
+            " ORDER BY id DESC LIMIT 1",
+            (round_id, *statuses),
+        )
+
+    async def draft_deep_session(self, round_id: int) -> int:
+        """The draft session the principal is choosing partners for (created when needed)."""
+        row = await self.deep_session(round_id, "draft")
+        if row is not None:
+            return int(row["id"])
+        return await self._run(
+            "INSERT INTO deep_sessions (round_id, created_at) VALUES (?, ?)",
+            (round_id, _ts(self.now)),
+        )
+
+    async def deep_partners(self, session_id: int) -> list[tuple[str, str]]:
+        """(node key, label) of a session's partners, in the order they were chosen."""
+        rows = await self._all(
+            "SELECT node_key, label FROM deep_partners WHERE session_id = ? ORDER BY rowid",
+            (session_id,),
+        )
+        return [(r["node_key"], r["label"]) for r in rows]
+
+    async def toggle_deep_partner(self, session_id: int, node_key: str, label: str) -> bool:
+        """Add or remove a partner of a draft session; True when it is now chosen."""
+        removed = await self._run(
+            "DELETE FROM deep_partners WHERE session_id = ? AND node_key = ?",
+            (session_id, node_key),
+        )
+        if removed:
+            return False
+        await self._run(
+            "INSERT INTO deep_partners (session_id, node_key, label) VALUES (?, ?, ?)",
+            (session_id, node_key, label),
+        )
+        return True
+
+    async def set_deep_status(self, session_id: int, status: str) -> None:
+        """Open or close a deep session."""
+        column = "opened_at" if status == "open" else "closed_at"
+        await self._run(
+            f"UPDATE deep_sessions SET status = ?, {column} = ? WHERE id = ?",
+            (status, _ts(self.now), session_id),
+        )
+
+    async def discussed_keys(self, round_id: int) -> set[str]:
+        """Node keys already discussed in an open or closed session of the round."""
+        rows = await self._all(
+            "SELECT p.node_key FROM deep_partners p JOIN deep_sessions s ON s.id = p.session_id"
+            " WHERE s.round_id = ? AND s.status IN ('open', 'closed')",
+            (round_id,),
+        )
+        return {r["node_key"] for r in rows}
+
+    async def add_card_answer(
+        self, member_id: int, session_id: int, node_key: str, card_id: str, text: str
+    ) -> str:
+        """Append a message to the member's answer on a card for a partner; returns the answer."""
+        await self._run(
+            "INSERT INTO card_answers (member_id, session_id, node_key, card_id, text, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, session_id, node_key, card_id)"
+            " DO UPDATE SET text = text || char(10) || excluded.text,"
+            " updated_at = excluded.updated_at",
+            (member_id, session_id, node_key, card_id, text, _ts(self.now)),
+        )
+        row = await self._one(
+            "SELECT text FROM card_answers WHERE member_id = ? AND session_id = ?"
+            " AND node_key = ? AND card_id = ?",
+            (member_id, session_id, node_key, card_id),
+        )
+        assert row is not None
+        return str(row["text"])
+
+    async def clear_card_answer(
+        self, member_id: int, session_id: int, node_key: str, card_id: str
+    ) -> None:
+        """Remove a member's answer on a card (to write it again)."""
+        await self._run(
+            "DELETE FROM card_answers WHERE member_id = ? AND session_id = ? AND node_key = ?"
+            " AND card_id = ?",
+            (member_id, session_id, node_key, card_id),
+        )
+
+    async def card_answers(
+        self, session_id: int, member_id: int | None = None
+    ) -> list[aiosqlite.Row]:
+        """Answers of a session (of one member, or everyone), in the members' join order."""
+        if member_id is None:
+            return await self._all(
+                "SELECT * FROM card_answers WHERE session_id = ? ORDER BY member_id, card_id",
+                (session_id,),
+            )
+        return await self._all(
+            "SELECT * FROM card_answers WHERE session_id = ? AND member_id = ? ORDER BY card_id",
+            (session_id, member_id),
+        )
 
     async def set_colour_blind(self, team_id: int, on: bool) -> None:
         """The team's colour-blind-safe map setting."""

@@ -23,11 +23,11 @@ def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> lis
     elif round_.step == Step.BRAINSTORM.value:
         keys.append("help.close")
     elif round_.step == Step.BRAINSTORM_CLOSED.value:
-        keys += ["help.priority", "help.map", "help.edit", "help.export"]
-    elif round_.step == Step.PRIORITIES.value:
+        keys += ["help.priority", "help.deep", "help.map", "help.edit", "help.export"]
+    elif round_.step in (Step.PRIORITIES.value, Step.DEEP.value):
         keys += ["help.close", "help.map", "help.edit", "help.export"]
     else:
-        keys += ["help.map", "help.edit", "help.export"]
+        keys += ["help.deep", "help.map", "help.edit", "help.export"]
     return [*keys, "help.status", "help.language", "help.colourblind", "help.names", "help.help"]
 
 

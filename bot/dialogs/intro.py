@@ -71,16 +71,20 @@ async def on_next(ctx: Ctx) -> Outcome:
 
 async def on_definitions_read(ctx: Ctx) -> Outcome:
     """Starts the brainstorm, or says it is already closed."""
-    from . import brainstorm, priority
+    from . import brainstorm, deep, priority
 
     brainstorm_open = ctx.round.step == Step.BRAINSTORM.value
     priorities_open = ctx.round.step == Step.PRIORITIES.value
     following = next_onboarding(
         Stage.DEFINITIONS, brainstorm_open=brainstorm_open, priorities_open=priorities_open
     )
+    if following is Stage.WAITING and ctx.round.step == Step.DEEP.value:
+        following = Stage.DEEP
     await ctx.move(following)
     if following is Stage.PRIORITY:
         return Outcome([await priority.pick_screen(ctx)])
+    if following is Stage.DEEP:
+        return Outcome(await deep.start_screens(ctx))
     if not brainstorm_open:
         return Outcome([Screen(ctx.t("member.waiting"))])
     return Outcome([await brainstorm.prompt_screen(ctx, intro=True)], progress_changed=False)

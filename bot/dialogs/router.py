@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core.protocol import BRAINSTORMING, PRIORITISING, Stage
+from core.protocol import BRAINSTORMING, DEEPENING, PRIORITISING, Stage
 
-from . import brainstorm, intro, onboarding, priority
+from . import brainstorm, deep, intro, onboarding, priority
 from .base import Ctx, Outcome, Screen
 
 
@@ -23,6 +23,8 @@ async def current_screen(ctx: Ctx) -> Screen:
         return await brainstorm.current_screen(ctx)
     if stage in PRIORITISING:
         return await priority.current_screen(ctx)
+    if stage in DEEPENING:
+        return await deep.current_screen(ctx)
     return Screen(ctx.t("member.waiting"))
 
 
@@ -37,6 +39,8 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
         return await brainstorm.on_text(ctx, text)
     if stage in PRIORITISING:
         return await priority.on_text(ctx, text)
+    if stage in DEEPENING:
+        return await deep.on_text(ctx, text)
     if stage is Stage.WAITING:
         return Outcome([Screen(ctx.t("member.waiting"))])
     # Privacy, role and definitions wait for a button: say so and show them again.
@@ -60,4 +64,6 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
         return await brainstorm.on_button(ctx, action, arg)
     if stage in PRIORITISING:
         return await priority.on_button(ctx, action, arg)
+    if stage in DEEPENING:
+        return await deep.on_button(ctx, action, arg)
     return None

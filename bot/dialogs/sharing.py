@@ -6,6 +6,7 @@ when the team chose that (/namen aan). Numbers follow the order in which members
 
 from __future__ import annotations
 
+from core.cards import CARDS, PHASES
 from core.model import Member, Round, Team
 from core.protocol import ONBOARDING, Stage
 from prompts import Html, Texts
@@ -74,4 +75,36 @@ async def intro_summary(
         blocks.append(Html("\n".join(lines)))
     if not late_only:
         blocks.append(texts.t("share.intro_prompt", lang))
+    return Html("\n\n".join(blocks))
+
+
+async def deep_summary(tx: Tx, texts: Texts, team: Team, round_: Round, session_id: int) -> Html:
+    """Step 3's answers per partner, phase and card, each with who wrote it (by team setting)."""
+    lang = team.language.value
+    members = await tx.members(round_.id)
+    number = {m.id: (n, m) for n, m in enumerate(members, start=1)}
+    rows = await tx.card_answers(session_id)
+    blocks: list[str] = []
+    for key, label in await tx.deep_partners(session_id):
+        lines = [texts.t("share.deep_partner", lang, partner=label)]
+        for phase in PHASES:
+            phase_lines: list[Html] = []
+            for card in (c for c in CARDS if c.phase == phase):
+                answers = [r for r in rows if r["node_key"] == key and r["card_id"] == card.id]
+                if not answers:
+                    continue
+                phase_lines.append(
+                    texts.t("share.deep_card", lang, card=texts.plain(f"card.{card.id}", lang))
+                )
+                for row in answers:
+                    n, member = number[row["member_id"]]
+                    who = participant(texts, team, n, member)
+                    phase_lines.append(texts.t("share.answer", lang, who=who, text=row["text"]))
+            if phase_lines:
+                title = texts.plain(f"phase.{phase}", lang)
+                lines.append(texts.t("share.deep_phase", lang, phase=phase, name=title))
+                lines.extend(phase_lines)
+        if len(lines) == 1:
+            lines.append(texts.t("share.deep_none", lang))
+        blocks.append("\n".join(lines))
     return Html("\n\n".join(blocks))

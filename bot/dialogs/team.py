@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from core.model import Language, Member, Progress, Round, Team
 from core.protocol import (
+    DEEPENING,
     Stage,
     Step,
     can_move,
@@ -16,6 +17,8 @@ from core.protocol import (
 from core.validation import Problem, clean_school_name
 from prompts import Html, Texts
 from storage.store import Tx
+
+from . import sharing
 
 
 def new_token() -> str:
@@ -118,7 +121,59 @@ async def close_step(tx: Tx, texts: Texts, team: Team) -> CloseResult:
         return await close_brainstorm(tx, texts, team, round_)
     if round_.step == Step.PRIORITIES.value:
         return await close_priorities(tx, texts, team, round_)
+    if round_.step == Step.DEEP.value:
+        return await close_deep(tx, texts, team, round_)
     return CloseResult(texts.t("group.nothing_to_close", lang))
+
+
+async def close_deep(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseResult:
+    """Closes step 3: the answers go to the group per partner and card; members are told."""
+    lang = team.language.value
+    session = await tx.deep_session(round_.id, "open")
+    await tx.set_round_step(round_.id, Step.DEEP_CLOSED.value)
+    if session is not None:
+        await tx.set_deep_status(int(session["id"]), "closed")
+    direct: list[tuple[int, Html]] = []
+    for member in await tx.members(round_.id):
+        stage = Stage(member.stage)
+        if stage in DEEPENING:
+            await tx.update_member(member.id, stage=Stage.WAITING, deep_card=None)
+            await tx.bump_screen(member.id)
+            direct.append((member.user_id, texts.t("member.deep_closed", lang)))
+    text = texts.t("group.deep_closed", lang)
+    if session is not None:
+        summary = await sharing.deep_summary(tx, texts, team, round_, int(session["id"]))
+        text = Html(f"{text}\n\n{summary}")
+    return CloseResult(text, await tx.round(round_.id), direct)
+
+
+async def open_deep(tx: Tx, texts: Texts, team: Team, session_id: int) -> OpenResult:
+    """Opens step 3 for the chosen partners; every member past the introduction is asked."""
+    lang = team.language.value
+    round_ = await tx.open_round_of(team.id)
+    if round_ is None:
+        return OpenResult(texts.t("group.no_round", lang))
+    if not can_move(Step(round_.step), Step.DEEP):
+        return OpenResult(texts.t("group.deep_not_now", lang))
+    partners = await tx.deep_partners(session_id)
+    if not partners:
+        return OpenResult(texts.t("group.deep_choose_first", lang))
+    await tx.set_deep_status(session_id, "open")
+    await tx.set_round_step(round_.id, Step.DEEP.value)
+    asked: list[Member] = []
+    only = partners[0][0] if len(partners) == 1 else None
+    for member in await tx.members(round_.id):
+        if Stage(member.stage) is Stage.WAITING:
+            asked.append(
+                await tx.update_member(
+                    member.id, stage=Stage.DEEP, deep_node_key=only, deep_card=None
+                )
+            )
+    names = ", ".join(label for _, label in partners)
+    text = texts.t(
+        "group.deep_opened", lang, partners=names, joined=len(await tx.members(round_.id))
+    )
+    return OpenResult(text, await tx.round(round_.id), asked)
 
 
 async def close_priorities(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseResult:

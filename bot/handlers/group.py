@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from telegram import (
     ForceReply,
@@ -17,16 +18,19 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
+from bot.dialogs import deep as deep_dialog
 from bot.dialogs import mapview
 from bot.dialogs import team as team_dialog
+from bot.dialogs.base import Ctx
 from bot.dialogs.priority import key_hash
 from core import teammap
-from core.merge import Node
-from core.model import Category, Language, Round, Team
-from core.protocol import Step
+from core.merge import Node, name_key
+from core.model import Category, Language, Member, Round, Team
+from core.protocol import Stage, Step, can_move
 from core.render import render
 from core.teammap import TeamMap
 from prompts import Html
+from storage.store import Tx
 
 from .common import (
     ADMIN_STATUSES,
@@ -45,6 +49,17 @@ log = logging.getLogger(__name__)
 
 def _mention(user: User | None) -> str:
     return user.full_name if user else ""
+
+
+DEEP_CHOICES = 12
+
+
+def _most_picked(team_map: TeamMap) -> Node | None:
+    """The default partner for step 3: the most-picked priority partner (002: 'bv. prioritair')."""
+    best = max(range(len(team_map.nodes)), key=lambda i: len(team_map.picks[i]), default=None)
+    if best is None or not team_map.picks[best]:
+        return None
+    return team_map.nodes[best]
 
 
 class GroupHandlers:
@@ -249,23 +264,7 @@ class GroupHandlers:
         async with self.s.store.tx() as tx:
             result = await team_dialog.open_priorities(tx, self.s.texts, team)
         await send_text(context.bot, team.chat_id, result.text)
-        unreachable = 0
-        for member in result.members:
-            outcome = await run_action(self.s, member.id, "resume")
-            if outcome is None:
-                continue
-            try:
-                await send_screens(
-                    context.bot, member.user_id, outcome[1].screens, member.id, outcome[1].seq
-                )
-            except Forbidden:
-                unreachable += 1
-        if unreachable:
-            await send_text(
-                context.bot,
-                team.chat_id,
-                self.s.texts.t("group.unreachable", team.language.value, count=unreachable),
-            )
+        await self._ask_members(context, team, result.members)
 
     # -- the map ---------------------------------------------------------------------------
 
@@ -538,6 +537,153 @@ class GroupHandlers:
         lang = team.language.value if team else self.s.settings.language.value
         key = "group.added_again" if team and team.is_ready else "group.added"
         await send_text(context.bot, change.chat.id, self.s.texts.t(key, lang))
+
+    # -- step 3 ----------------------------------------------------------------------------
+
+    async def deep(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/verdiep [naam]: choose partners for the in-depth conversation, then start it."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        lang = team.language.value
+        typed = " ".join(context.args or []).strip()
+        async with self.s.store.tx() as tx:
+            round_ = await tx.open_round_of(team.id)
+            if round_ is None or not can_move(Step(round_.step), Step.DEEP):
+                text = self.s.texts.t("group.deep_not_now", lang)
+                await send_text(context.bot, team.chat_id, text)
+                return
+            session_id = await tx.draft_deep_session(round_.id)
+            team_map = await mapview.load(tx, round_)
+            chosen = {k for k, _ in await tx.deep_partners(session_id)}
+            if typed:
+                index = team_map.index_of(name_key(typed))
+                if index is None:
+                    await send_text(
+                        context.bot, team.chat_id, self.s.texts.t("group.deep_unknown", lang)
+                    )
+                    return
+                node = team_map.nodes[index]
+                if node.key not in chosen:
+                    await tx.toggle_deep_partner(session_id, node.key, node.label)
+            elif not chosen:
+                default = _most_picked(team_map)
+                if default is not None:
+                    await tx.toggle_deep_partner(session_id, default.key, default.label)
+            markup = await self._deep_markup(tx, team, round_, session_id, team_map)
+        await context.bot.send_message(
+            team.chat_id, self.s.texts.t("group.deep_select", lang), reply_markup=markup
+        )
+
+    async def _deep_markup(
+        self, tx: Tx, team: Team, round_: Round, session_id: int, team_map: TeamMap
+    ) -> InlineKeyboardMarkup:
+        """Partner buttons (✓ chosen, ⭐ priority, most relevant first) and Start."""
+        lang = team.language.value
+        chosen = {k for k, _ in await tx.deep_partners(session_id)}
+        order = sorted(
+            range(len(team_map.nodes)),
+            key=lambda i: (
+                team_map.nodes[i].key not in chosen,
+                -len(team_map.picks[i]),
+                -team_map.nodes[i].mention_count,
+                team_map.nodes[i].label.casefold(),
+            ),
+        )[:DEEP_CHOICES]
+        rows = []
+        for i in order:
+            node = team_map.nodes[i]
+            label = ("✓ " if node.key in chosen else "") + node.label
+            if team_map.picks[i]:
+                label += " ⭐"
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        label, callback_data=callbacks.deep(session_id, "tog", key_hash(node.key))
+                    )
+                ]
+            )
+        start = self.s.texts.plain("btn.deep_start", lang)
+        rows.append([InlineKeyboardButton(start, callback_data=callbacks.deep(session_id, "go"))])
+        return InlineKeyboardMarkup(rows)
+
+    async def on_deep(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The principal toggles a partner for step 3, or starts it."""
+        query = update.callback_query
+        assert query is not None
+        tap = callbacks.decode(query.data)
+        chat = update.effective_chat
+        team = await self._team(chat.id) if chat else None
+        if not isinstance(tap, callbacks.DeepTap) or team is None:
+            await query.answer(self.s.texts.plain("err.stale", self.s.settings.language.value))
+            return
+        lang = team.language.value
+        if query.from_user.id != team.principal_user_id and not await self._is_admin(
+            update, context
+        ):
+            await query.answer(self.s.texts.plain("map.only_principal", lang))
+            return
+        async with self.s.store.tx() as tx:
+            round_ = await tx.open_round_of(team.id)
+            draft = await tx.deep_session(round_.id, "draft") if round_ else None
+            if round_ is None or draft is None or int(draft["id"]) != tap.session_id:
+                await query.answer(self.s.texts.plain("err.stale", lang))
+                return
+            if tap.action == "tog":
+                team_map = await mapview.load(tx, round_)
+                node = next((n for n in team_map.nodes if key_hash(n.key) == tap.node_hash), None)
+                if node is None:
+                    await query.answer(self.s.texts.plain("err.stale", lang))
+                    return
+                await tx.toggle_deep_partner(tap.session_id, node.key, node.label)
+                markup = await self._deep_markup(tx, team, round_, tap.session_id, team_map)
+                result = None
+            else:
+                result = await team_dialog.open_deep(tx, self.s.texts, team, tap.session_id)
+        if result is None:
+            await query.answer()
+            if isinstance(query.message, Message):
+                try:
+                    await query.message.edit_reply_markup(reply_markup=markup)
+                except TelegramError as exc:
+                    log.debug("could not update the choice: %s", exc)
+            return
+        if result.round is None:
+            await query.answer(re.sub(r"<[^>]+>", "", result.text)[:200])
+            return
+        await query.answer()
+        if isinstance(query.message, Message):
+            try:
+                await query.message.edit_reply_markup(reply_markup=None)
+            except TelegramError as exc:
+                log.debug("could not close the choice: %s", exc)
+        await send_text(context.bot, team.chat_id, result.text)
+        await self._ask_members(context, team, result.members)
+
+    async def _ask_members(
+        self, context: ContextTypes.DEFAULT_TYPE, team: Team, members: list[Member]
+    ) -> None:
+        """Show each member their current screen in private; count who cannot be reached."""
+        unreachable = 0
+        for member in members:
+            outcome = await run_action(self.s, member.id, "resume")
+            if outcome is None:
+                continue
+            screens = outcome[1].screens
+            if Stage(member.stage) is Stage.DEEP:
+                async with self.s.store.tx() as tx:
+                    ctx = Ctx(tx, self.s.texts, team, await tx.round(member.round_id), member)
+                    screens = await deep_dialog.start_screens(ctx)
+            try:
+                await send_screens(context.bot, member.user_id, screens, member.id, outcome[1].seq)
+            except Forbidden:
+                unreachable += 1
+        if unreachable:
+            await send_text(
+                context.bot,
+                team.chat_id,
+                self.s.texts.t("group.unreachable", team.language.value, count=unreachable),
+            )
 
     async def names(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/namen aan|uit: first names or 'deelnemer 1..n' with answers shared in the group."""

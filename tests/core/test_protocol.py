@@ -51,8 +51,8 @@ def test_closing_the_brainstorm_keeps_onboarding_members_where_they_are() -> Non
 
 
 def test_waiting_leads_only_to_the_next_step() -> None:
-    """Once the brainstorm is closed, nothing reopens it; waiting leads to the priority pick."""
-    assert STAGE_TRANSITIONS[Stage.WAITING] == frozenset({Stage.PRIORITY})
+    """Once the brainstorm is closed, nothing reopens it; waiting leads to 2C or step 3."""
+    assert STAGE_TRANSITIONS[Stage.WAITING] == frozenset({Stage.PRIORITY, Stage.DEEP})
     assert not can_enter(Stage.WAITING, Stage.BRAINSTORM)
 
 
@@ -60,7 +60,7 @@ def test_dialog_diagram_is_current() -> None:
     """docs/dialog.md shows the diagram generated from the transition table."""
     from pathlib import Path
 
-    from core.protocol import mermaid
+    from core.protocol import dialog_doc
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "dialog.md").read_text(encoding="utf-8")
-    assert mermaid() in doc, "regenerate docs/dialog.md from core.protocol.mermaid()"
+    assert doc == dialog_doc(), "regenerate: python -m core.protocol > docs/dialog.md"
