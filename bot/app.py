@@ -48,7 +48,7 @@ PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("verband", "link"),
 GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("sluit", "close"), ("prioriteit", "priority"), ("verdiep", "deep"),
-                  ("kaart", "map"),
+                  ("afsluiter", "closing"), ("kaart", "map"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
                   ("namen", "names"),
@@ -106,6 +106,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
         CommandHandler(["prioriteit", "priority"], group.open_priorities, filters=in_group)
     )
     app.add_handler(CommandHandler(["verdiep", "deepen"], group.deep, filters=in_group))
+    app.add_handler(CommandHandler(["afsluiter", "closing"], group.closing, filters=in_group))
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
     app.add_handler(
         CommandHandler(["kleurenblind", "colourblind"], group.colour_blind, filters=in_group)

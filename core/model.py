@@ -130,6 +130,8 @@ class Member:
     joined_at: datetime
     deep_node_key: str | None = None
     deep_card: str | None = None
+    closing_question: str | None = None
+    absence_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,21 @@ class Step(StrEnum):
     PRIORITIES_CLOSED = "priorities_closed"  # 2C closed: the map shows the picks
     DEEP = "deep"  # step 3: members answer reflection cards about chosen partners
     DEEP_CLOSED = "deep_closed"  # step 3 closed; another /verdiep may follow
+    CLOSING = "closing"  # step 4: the seven closing questions, privately
+    CLOSING_CLOSED = "closing_closed"  # step 4 closed: answers shared, metaphors on the map
 
 
 # What may happen next to a round. Closing a round is possible from every step.
 TRANSITIONS: dict[Step, frozenset[Step]] = {
     Step.BRAINSTORM: frozenset({Step.BRAINSTORM_CLOSED}),
-    Step.BRAINSTORM_CLOSED: frozenset({Step.PRIORITIES, Step.DEEP}),
+    Step.BRAINSTORM_CLOSED: frozenset({Step.PRIORITIES, Step.DEEP, Step.CLOSING}),
     Step.PRIORITIES: frozenset({Step.PRIORITIES_CLOSED}),
-    Step.PRIORITIES_CLOSED: frozenset({Step.DEEP}),
+    Step.PRIORITIES_CLOSED: frozenset({Step.DEEP, Step.CLOSING}),
     # "Aanvullende verdiepende gesprekken ... zijn vaak wenselijk": step 3 may run again.
     Step.DEEP: frozenset({Step.DEEP_CLOSED}),
-    Step.DEEP_CLOSED: frozenset({Step.DEEP}),
+    Step.DEEP_CLOSED: frozenset({Step.DEEP, Step.CLOSING}),
+    Step.CLOSING: frozenset({Step.CLOSING_CLOSED}),
+    Step.CLOSING_CLOSED: frozenset(),
 }
 
 
@@ -58,6 +62,11 @@ class Stage(StrEnum):
     DEEP = "deep"  # step 3: choosing a partner or a reflection card
     DEEP_ANSWER = "deep_answer"  # ... writing an answer on one card (several messages allowed)
     DEEP_DONE = "deep_done"  # at least one card per phase answered; may still change
+    CLOSING = "closing"  # step 4: on one of the seven closing questions
+    ABSENCE_NAME = "absence_name"  # ... naming a missing partner, expertise or perspective
+    ABSENCE_WHY = "absence_why"  # ... why it was not named spontaneously
+    ABSENCE_STEPS = "absence_steps"  # ... which steps can fill the gap
+    CLOSING_DONE = "closing_done"  # all seven seen; may still add until the step closes
 
 
 ONBOARDING: tuple[Stage, ...] = (
@@ -99,17 +108,29 @@ STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.FUNCTION: frozenset({Stage.INTRO_Q1}),
     Stage.INTRO_Q1: frozenset({Stage.INTRO_Q2}),
     Stage.INTRO_Q2: frozenset({Stage.DEFINITIONS}),
-    Stage.DEFINITIONS: frozenset({Stage.BRAINSTORM, Stage.WAITING, Stage.PRIORITY, Stage.DEEP}),
+    Stage.DEFINITIONS: frozenset(
+        {Stage.BRAINSTORM, Stage.WAITING, Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}
+    ),
     **{stage: BRAINSTORMING | {Stage.DONE, Stage.WAITING} for stage in BRAINSTORMING},
     Stage.DONE: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),
-    Stage.WAITING: frozenset({Stage.PRIORITY, Stage.DEEP}),
+    Stage.WAITING: frozenset({Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}),
     Stage.PRIORITY: frozenset({Stage.PRIORITY_REASON, Stage.WAITING}),
     Stage.PRIORITY_REASON: frozenset({Stage.PRIORITY_DONE, Stage.PRIORITY, Stage.WAITING}),
     Stage.PRIORITY_DONE: frozenset({Stage.PRIORITY, Stage.WAITING}),
     Stage.DEEP: frozenset({Stage.DEEP_ANSWER, Stage.DEEP_DONE, Stage.WAITING}),
     Stage.DEEP_ANSWER: frozenset({Stage.DEEP, Stage.WAITING}),
     Stage.DEEP_DONE: frozenset({Stage.DEEP, Stage.WAITING}),
+    Stage.CLOSING: frozenset({Stage.ABSENCE_NAME, Stage.CLOSING_DONE, Stage.WAITING}),
+    Stage.ABSENCE_NAME: frozenset({Stage.ABSENCE_WHY, Stage.CLOSING, Stage.WAITING}),
+    Stage.ABSENCE_WHY: frozenset({Stage.ABSENCE_STEPS, Stage.WAITING}),
+    Stage.ABSENCE_STEPS: frozenset({Stage.CLOSING, Stage.WAITING}),
+    Stage.CLOSING_DONE: frozenset({Stage.CLOSING, Stage.WAITING}),
 }
+
+CLOSING_STAGES: frozenset[Stage] = frozenset(
+    {Stage.CLOSING, Stage.ABSENCE_NAME, Stage.ABSENCE_WHY, Stage.ABSENCE_STEPS,
+     Stage.CLOSING_DONE}
+)  # fmt: skip
 
 DEEPENING: frozenset[Stage] = frozenset({Stage.DEEP, Stage.DEEP_ANSWER, Stage.DEEP_DONE})
 

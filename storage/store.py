@@ -271,6 +271,8 @@ class Tx:
             joined_at=_req_dt(row["joined_at"]),
             deep_node_key=row["deep_node_key"],
             deep_card=row["deep_card"],
+            closing_question=row["closing_question"],
+            absence_id=row["absence_id"],
         )
 
     async def member(self, member_id: int) -> Member | None:
@@ -322,7 +324,7 @@ class Tx:
     async def update_member(self, member_id: int, **fields: Any) -> Member:
         """Change some of a member's columns and return the updated member."""
         allowed = {"role", "function", "stage", "current_postit_id", "finished_at", "first_name",
-                   "deep_node_key", "deep_card"}  # fmt: skip
+                   "deep_node_key", "deep_card", "closing_question", "absence_id"}  # fmt: skip
         await self._update("members", allowed, member_id, fields)
         member = await self.member(member_id)
         assert member is not None
@@ -725,6 +727,57 @@ class Tx:
         return await self._all(
             "SELECT * FROM card_answers WHERE session_id = ? AND member_id = ? ORDER BY card_id",
             (session_id, member_id),
+        )
+
+    # -- step 4: closing ---------------------------------------------------------------------
+
+    async def add_closing_answer(self, member_id: int, question_id: str, text: str) -> str:
+        """Append a message to a member's answer on a closing question; returns the answer."""
+        await self._run(
+            "INSERT INTO closing_answers (member_id, question_id, text, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (member_id, question_id)"
+            " DO UPDATE SET text = text || char(10) || excluded.text,"
+            " updated_at = excluded.updated_at",
+            (member_id, question_id, text, _ts(self.now)),
+        )
+        row = await self._one(
+            "SELECT text FROM closing_answers WHERE member_id = ? AND question_id = ?",
+            (member_id, question_id),
+        )
+        assert row is not None
+        return str(row["text"])
+
+    async def closing_answers(self, round_id: int) -> list[aiosqlite.Row]:
+        """Every closing answer of the round (member_id, question_id, text)."""
+        return await self._all(
+            "SELECT c.* FROM closing_answers c JOIN members m ON m.id = c.member_id"
+            " WHERE m.round_id = ? ORDER BY c.member_id, c.question_id",
+            (round_id,),
+        )
+
+    async def add_absence(self, round_id: int, member_id: int, description: str) -> int:
+        """Start an absence record with what is missing."""
+        return await self._run(
+            "INSERT INTO absences (round_id, member_id, description, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            (round_id, member_id, description, _ts(self.now)),
+        )
+
+    async def update_absence(self, absence_id: int, field: str, value: str) -> None:
+        """Add why it was not named, or the steps to fill the gap."""
+        if field not in {"why", "steps"}:
+            raise ValueError(field)
+        await self._run(f"UPDATE absences SET {field} = ? WHERE id = ?", (value, absence_id))
+
+    async def absences(self, round_id: int, member_id: int | None = None) -> list[aiosqlite.Row]:
+        """Absences of the round (or of one member), oldest first."""
+        if member_id is None:
+            return await self._all(
+                "SELECT * FROM absences WHERE round_id = ? ORDER BY id", (round_id,)
+            )
+        return await self._all(
+            "SELECT * FROM absences WHERE round_id = ? AND member_id = ? ORDER BY id",
+            (round_id, member_id),
         )
 
     async def set_colour_blind(self, team_id: int, on: bool) -> None:

@@ -96,3 +96,12 @@ def test_every_key_the_code_uses_exists(texts: Texts) -> None:
     assert used, "expected to find prompt keys in the code"
     missing = sorted(key for key in used if not texts.has(key))
     assert missing == []
+
+
+def test_every_round_step_has_a_name(texts: Texts) -> None:
+    """/status names every step of the protocol, in both languages."""
+    from core.protocol import Step
+
+    for step in Step:
+        assert f"step.{step.value}" in texts.ui["nl"], step
+        assert f"step.{step.value}" in texts.ui["en"], step

@@ -23,11 +23,14 @@ def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> lis
     elif round_.step == Step.BRAINSTORM.value:
         keys.append("help.close")
     elif round_.step == Step.BRAINSTORM_CLOSED.value:
-        keys += ["help.priority", "help.deep", "help.map", "help.edit", "help.export"]
-    elif round_.step in (Step.PRIORITIES.value, Step.DEEP.value):
+        keys += ["help.priority", "help.deep", "help.closing", "help.map", "help.edit",
+                 "help.export"]  # fmt: skip
+    elif round_.step in (Step.PRIORITIES.value, Step.DEEP.value, Step.CLOSING.value):
         keys += ["help.close", "help.map", "help.edit", "help.export"]
+    elif round_.step == Step.CLOSING_CLOSED.value:
+        keys += ["help.map", "help.edit", "help.export"]
     else:
-        keys += ["help.deep", "help.map", "help.edit", "help.export"]
+        keys += ["help.deep", "help.closing", "help.map", "help.edit", "help.export"]
     return [*keys, "help.status", "help.language", "help.colourblind", "help.names", "help.help"]
 
 

@@ -71,7 +71,7 @@ async def on_next(ctx: Ctx) -> Outcome:
 
 async def on_definitions_read(ctx: Ctx) -> Outcome:
     """Starts the brainstorm, or says it is already closed."""
-    from . import brainstorm, deep, priority
+    from . import brainstorm, closing, deep, priority
 
     brainstorm_open = ctx.round.step == Step.BRAINSTORM.value
     priorities_open = ctx.round.step == Step.PRIORITIES.value
@@ -80,7 +80,11 @@ async def on_definitions_read(ctx: Ctx) -> Outcome:
     )
     if following is Stage.WAITING and ctx.round.step == Step.DEEP.value:
         following = Stage.DEEP
+    if following is Stage.WAITING and ctx.round.step == Step.CLOSING.value:
+        following = Stage.CLOSING
     await ctx.move(following)
+    if following is Stage.CLOSING:
+        return Outcome(await closing.start_screens(ctx))
     if following is Stage.PRIORITY:
         return Outcome([await priority.pick_screen(ctx)])
     if following is Stage.DEEP:

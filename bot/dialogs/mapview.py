@@ -80,8 +80,10 @@ def data_for(team_map: TeamMap, map_texts: MapTexts, *, colour_blind: bool) -> M
     return MapData(nodes, team_map.links, map_texts, colour_blind=colour_blind)
 
 
-def caption(texts: Texts, team: Team, round_: Round, team_map: TeamMap) -> Html:
-    """A short photo caption (within Telegram's 1024 characters)."""
+def caption(
+    texts: Texts, team: Team, round_: Round, team_map: TeamMap, metaphors: list[str] | None = None
+) -> Html:
+    """A short photo caption (within Telegram's 1024 characters), with the team's metaphors."""
     lang = team.language.value
     members = len({m for node in team_map.nodes for m in node.member_ids})
     text = texts.t(
@@ -98,4 +100,9 @@ def caption(texts: Texts, team: Team, round_: Round, team_map: TeamMap) -> Html:
         extra = texts.t("map.caption_disputed", lang, names=names)
         if len(text) + len(extra) < 1000:
             text = Html(f"{text}\n{extra}")
+    for metaphor in metaphors or []:
+        line = texts.t("map.caption_metaphor", lang, text=" ".join(metaphor.split()))
+        if len(text) + len(line) >= 1000:
+            break
+        text = Html(f"{text}\n{line}")
     return text

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from core.protocol import BRAINSTORMING, DEEPENING, PRIORITISING, Stage
+from core.protocol import BRAINSTORMING, CLOSING_STAGES, DEEPENING, PRIORITISING, Stage
 
-from . import brainstorm, deep, intro, onboarding, priority
+from . import brainstorm, closing, deep, intro, onboarding, priority
 from .base import Ctx, Outcome, Screen
 
 
@@ -25,6 +25,8 @@ async def current_screen(ctx: Ctx) -> Screen:
         return await priority.current_screen(ctx)
     if stage in DEEPENING:
         return await deep.current_screen(ctx)
+    if stage in CLOSING_STAGES:
+        return await closing.current_screen(ctx)
     return Screen(ctx.t("member.waiting"))
 
 
@@ -41,6 +43,8 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
         return await priority.on_text(ctx, text)
     if stage in DEEPENING:
         return await deep.on_text(ctx, text)
+    if stage in CLOSING_STAGES:
+        return await closing.on_text(ctx, text)
     if stage is Stage.WAITING:
         return Outcome([Screen(ctx.t("member.waiting"))])
     # Privacy, role and definitions wait for a button: say so and show them again.
@@ -66,4 +70,6 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
         return await priority.on_button(ctx, action, arg)
     if stage in DEEPENING:
         return await deep.on_button(ctx, action, arg)
+    if stage in CLOSING_STAGES:
+        return await closing.on_button(ctx, action, arg)
     return None

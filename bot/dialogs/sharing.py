@@ -13,6 +13,7 @@ from prompts import Html, Texts
 from storage.store import Tx
 
 INTRO_QUESTIONS = ("INTRO.Q1", "INTRO.Q2")
+CLOSING_QUESTIONS = tuple(f"CLOSE.Q{n}" for n in range(1, 8))
 # The protocol's smallest group ("4 à 10 deelnemers"): before that many joined, "everyone has
 # answered" says little, so step 1 is shared automatically only from then on.
 MIN_PARTICIPANTS = 4
@@ -108,3 +109,44 @@ async def deep_summary(tx: Tx, texts: Texts, team: Team, round_: Round, session_
             lines.append(texts.t("share.deep_none", lang))
         blocks.append("\n".join(lines))
     return Html("\n\n".join(blocks))
+
+
+async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html:
+    """Step 4's answers per question, side by side, then the absences that were noted."""
+    lang = team.language.value
+    members = await tx.members(round_.id)
+    number = {m.id: (n, m) for n, m in enumerate(members, start=1)}
+    rows = await tx.closing_answers(round_.id)
+    blocks: list[str] = []
+    for qid in CLOSING_QUESTIONS:
+        answers = [r for r in rows if r["question_id"] == qid]
+        lines = [texts.t("share.question", lang, question=texts.plain(qid, lang))]
+        for row in answers:
+            n, member = number[row["member_id"]]
+            who = participant(texts, team, n, member)
+            lines.append(texts.t("share.answer", lang, who=who, text=row["text"]))
+        if not answers:
+            lines.append(texts.t("share.no_answers", lang))
+        blocks.append("\n".join(lines))
+    absences = await tx.absences(round_.id)
+    if absences:
+        lines = [texts.t("share.absences_title", lang)]
+        for row in absences:
+            lines.append(
+                texts.t(
+                    "share.absence",
+                    lang,
+                    what=row["description"],
+                    why=row["why"] or "–",
+                    steps=row["steps"] or "–",
+                )
+            )
+        blocks.append("\n".join(lines))
+    return Html("\n\n".join(blocks))
+
+
+async def metaphors(tx: Tx, round_: Round) -> list[str]:
+    """The answers to the metaphor question (CLOSE.Q1), for the map's caption."""
+    return [
+        r["text"] for r in await tx.closing_answers(round_.id) if r["question_id"] == "CLOSE.Q1"
+    ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from core.model import Language, Member, Progress, Round, Team
 from core.protocol import (
+    CLOSING_STAGES,
     DEEPENING,
     Stage,
     Step,
@@ -123,7 +124,41 @@ async def close_step(tx: Tx, texts: Texts, team: Team) -> CloseResult:
         return await close_priorities(tx, texts, team, round_)
     if round_.step == Step.DEEP.value:
         return await close_deep(tx, texts, team, round_)
+    if round_.step == Step.CLOSING.value:
+        return await close_closing(tx, texts, team, round_)
     return CloseResult(texts.t("group.nothing_to_close", lang))
+
+
+async def open_closing(tx: Tx, texts: Texts, team: Team) -> OpenResult:
+    """Opens step 4: every member past the introduction gets the seven closing questions."""
+    lang = team.language.value
+    round_ = await tx.open_round_of(team.id)
+    if round_ is None:
+        return OpenResult(texts.t("group.no_round", lang))
+    if not can_move(Step(round_.step), Step.CLOSING):
+        return OpenResult(texts.t("group.closing_not_now", lang))
+    await tx.set_round_step(round_.id, Step.CLOSING.value)
+    asked: list[Member] = []
+    for member in await tx.members(round_.id):
+        if Stage(member.stage) is Stage.WAITING:
+            asked.append(await tx.update_member(member.id, stage=Stage.CLOSING))
+    text = texts.t("group.closing_opened", lang, joined=len(await tx.members(round_.id)))
+    return OpenResult(text, await tx.round(round_.id), asked)
+
+
+async def close_closing(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseResult:
+    """Closes step 4: the answers and absences go to the group; the metaphors join the map."""
+    lang = team.language.value
+    await tx.set_round_step(round_.id, Step.CLOSING_CLOSED.value)
+    direct: list[tuple[int, Html]] = []
+    for member in await tx.members(round_.id):
+        if Stage(member.stage) in CLOSING_STAGES:
+            await tx.update_member(member.id, stage=Stage.WAITING, absence_id=None)
+            await tx.bump_screen(member.id)
+            direct.append((member.user_id, texts.t("member.closing_closed", lang)))
+    summary = await sharing.closing_summary(tx, texts, team, round_)
+    text = Html(f"{texts.t('group.closing_closed', lang)}\n\n{summary}")
+    return CloseResult(text, await tx.round(round_.id), direct)
 
 
 async def close_deep(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseResult:

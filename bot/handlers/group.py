@@ -18,8 +18,9 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
+from bot.dialogs import closing as closing_dialog
 from bot.dialogs import deep as deep_dialog
-from bot.dialogs import mapview
+from bot.dialogs import mapview, sharing
 from bot.dialogs import team as team_dialog
 from bot.dialogs.base import Ctx
 from bot.dialogs.priority import key_hash
@@ -253,7 +254,7 @@ class GroupHandlers:
         await refresh_progress(context.bot, self.s, result.round.id)
         if result.round.step == Step.BRAINSTORM_CLOSED.value:
             await self.post_map(context, team, result.round, with_suggestions=True)
-        elif result.round.step == Step.PRIORITIES_CLOSED.value:
+        elif result.round.step in (Step.PRIORITIES_CLOSED.value, Step.CLOSING_CLOSED.value):
             await self.post_map(context, team, result.round)
 
     async def open_priorities(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -282,6 +283,7 @@ class GroupHandlers:
         target = chat_id if chat_id is not None else team.chat_id
         async with self.s.store.tx() as tx:
             team_map = await mapview.load(tx, round_)
+            metaphors = await sharing.metaphors(tx, round_)
             asked: list[tuple[int, str, str]] = []
             if with_suggestions:
                 for a, b in team_map.suggestions:
@@ -300,7 +302,7 @@ class GroupHandlers:
             await send_text(context.bot, target, self.s.texts.t("map.rendering_failed", lang))
             return
         await context.bot.send_photo(
-            target, png, caption=mapview.caption(self.s.texts, team, round_, team_map)
+            target, png, caption=mapview.caption(self.s.texts, team, round_, team_map, metaphors)
         )
         if asked:
             intro = self.s.texts.t("map.suggestions_intro", lang, count=len(asked))
@@ -670,10 +672,17 @@ class GroupHandlers:
             if outcome is None:
                 continue
             screens = outcome[1].screens
-            if Stage(member.stage) is Stage.DEEP:
+            if Stage(member.stage) in (Stage.DEEP, Stage.CLOSING):
+                opening = (
+                    deep_dialog.start_screens
+                    if Stage(member.stage) is Stage.DEEP
+                    else closing_dialog.start_screens
+                )
                 async with self.s.store.tx() as tx:
-                    ctx = Ctx(tx, self.s.texts, team, await tx.round(member.round_id), member)
-                    screens = await deep_dialog.start_screens(ctx)
+                    fresh = await tx.member(member.id)
+                    assert fresh is not None
+                    ctx = Ctx(tx, self.s.texts, team, await tx.round(member.round_id), fresh)
+                    screens = await opening(ctx)
             try:
                 await send_screens(context.bot, member.user_id, screens, member.id, outcome[1].seq)
             except Forbidden:
@@ -684,6 +693,16 @@ class GroupHandlers:
                 team.chat_id,
                 self.s.texts.t("group.unreachable", team.language.value, count=unreachable),
             )
+
+    async def closing(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/afsluiter: step 4, the seven closing questions in private."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        async with self.s.store.tx() as tx:
+            result = await team_dialog.open_closing(tx, self.s.texts, team)
+        await send_text(context.bot, team.chat_id, result.text)
+        await self._ask_members(context, team, result.members)
 
     async def names(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/namen aan|uit: first names or 'deelnemer 1..n' with answers shared in the group."""
