@@ -43,12 +43,12 @@ log = logging.getLogger(__name__)
 
 # Command names are Dutch; English aliases work too but are not in the menus.
 PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("verband", "link"),
-                    ("bewerk", "edit"), ("mijngegevens", "mydata"),
+                    ("bewerk", "edit"), ("rapport", "report"), ("mijngegevens", "mydata"),
                     ("vergeetmij", "forget"), ("help", "help"))  # fmt: skip
 GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("sluit", "close"), ("prioriteit", "priority"), ("verdiep", "deep"),
-                  ("afsluiter", "closing"), ("kaart", "map"),
+                  ("afsluiter", "closing"), ("afronden", "finish"), ("kaart", "map"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
                   ("namen", "names"),
@@ -107,6 +107,8 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     )
     app.add_handler(CommandHandler(["verdiep", "deepen"], group.deep, filters=in_group))
     app.add_handler(CommandHandler(["afsluiter", "closing"], group.closing, filters=in_group))
+    app.add_handler(CommandHandler(["afronden", "finish"], group.finish, filters=in_group))
+    app.add_handler(CommandHandler(["rapport", "report"], group.report))
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
     app.add_handler(
         CommandHandler(["kleurenblind", "colourblind"], group.colour_blind, filters=in_group)
@@ -152,6 +154,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if chat is None or user is None:
         return
     async with services.store.tx() as tx:
+        has_version = False
         if chat.type == "private":
             member = await tx.active_member(user.id)
             team = await tx.team((await tx.round(member.round_id)).team_id) if member else None
@@ -160,6 +163,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             member = None
             team = await tx.team_by_chat(chat.id)
             round_ = await tx.open_round_of(team.id) if team else None
+            has_version = bool(team and await tx.latest_map_version(team.id))
     lang = team.language.value if team else services.settings.language.value
     if chat.type == "private":
         keys = help_dialog.private_help(member)
@@ -171,7 +175,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             except TelegramError:
                 status = "member"
             manager = status in ADMIN_STATUSES
-        keys = help_dialog.group_help(team, round_, manager=manager)
+        keys = help_dialog.group_help(team, round_, manager=manager, has_version=has_version)
     text = Html("\n".join(services.texts.t(key, lang) for key in keys))
     await send_text(context.bot, chat.id, text)
 

@@ -3,8 +3,10 @@
 Every member joins through the deep link and types every partner with the same messages and
 buttons a person uses, against the fake Telegram and a fresh SQLite file. The principal closes the
 brainstorm (keeping the bot's automatic merges and leaving its suggestions open), opens the
-priority step, closes it, asks /kaart and /export. Written to DIR: map.png (the exact photo the
-group received), export.json (the exact /export JSON), transcript.txt (every message per chat).
+priority step and closes it, optionally runs step 3 (deep_partners, cards) and step 4 (closing),
+asks /kaart and /export and finishes with /afronden. Written to DIR: map.png (the exact photo the
+group received), export.json (the exact /export JSON), report.pdf and report.md (the exact files
+the principal received), transcript.txt (every message per chat).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter
 
+from core.cards import BY_ID
 from core.merge import name_key
 from core.model import Category, Distance, Kind, Role
 from prompts import Texts
@@ -56,6 +59,9 @@ class MemberSpec:
     links: list[tuple[str, str]] = field(default_factory=list)
     priority: str | None = None
     priority_reason: str | None = None
+    concept_answers: dict[str, str] = field(default_factory=dict)
+    cards: list[tuple[str, str, str]] = field(default_factory=list)
+    closing: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,6 +71,7 @@ class Scenario:
     school: str
     language: str
     members: list[MemberSpec]
+    deep_partners: list[str] = field(default_factory=list)
 
     @property
     def principal(self) -> MemberSpec:
@@ -155,8 +162,44 @@ def parse_scenario(data: Any) -> Scenario:
             if not ok:
                 raise ScenarioError(f"{where}.links[{j}]: expected [name, name]")
             member.links.append((link[0], link[1]))
+        member.concept_answers = _answers(
+            raw.get("concept_answers", {}), f"{where}.concept_answers", ("INTRO.Q1", "INTRO.Q2")
+        )
+        member.closing = _answers(
+            raw.get("closing", {}), f"{where}.closing", tuple(f"CLOSE.Q{n}" for n in range(1, 8))
+        )
+        cards = raw.get("cards", [])
+        if not isinstance(cards, list):
+            raise ScenarioError(f"{where}.cards: expected a list")
+        for j, card in enumerate(cards):
+            cw = f"{where}.cards[{j}]"
+            if not isinstance(card, dict):
+                raise ScenarioError(f"{cw}: expected an object")
+            card_id = card.get("card")
+            if card_id not in BY_ID:
+                raise ScenarioError(f"{cw}.card: {card_id!r} is not one of {', '.join(BY_ID)}")
+            partner = _text(card.get("partner"), f"{cw}.partner")
+            answer = _text(card.get("answer"), f"{cw}.answer")
+            assert partner is not None and answer is not None
+            member.cards.append((partner, card_id, answer))
         members.append(member)
-    return Scenario(school, language, members)
+    deep_partners = data.get("deep_partners", [])
+    if not isinstance(deep_partners, list) or not all(isinstance(p, str) for p in deep_partners):
+        raise ScenarioError("deep_partners: expected a list of partner names")
+    return Scenario(school, language, members, deep_partners)
+
+
+def _answers(raw: Any, where: str, allowed: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: expected an object with question ids as keys")
+    answers: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in allowed:
+            raise ScenarioError(f"{where}: {key!r} is not one of {', '.join(allowed)}")
+        text = _text(value, f"{where}.{key}")
+        assert text is not None
+        answers[key] = text
+    return answers
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -171,6 +214,17 @@ def load_scenario(path: Path) -> Scenario:
 
 
 # -- playing ----------------------------------------------------------------------------------
+
+
+def _last_document(person: Person, suffix: str) -> bytes:
+    found = next(
+        (m.document for m in reversed(person.messages())
+         if m.document and m.document_name and m.document_name.endswith(suffix)),
+        None,
+    )  # fmt: skip
+    if found is None:
+        raise RuntimeError(f"the principal did not receive *{suffix}")
+    return found
 
 
 class Simulation:
@@ -189,6 +243,8 @@ class Simulation:
         )
         self.principal = principal
         self.store: Store
+        self.report_pdf = b""
+        self.report_md = b""
 
     def label(self, key: str, **fields: object) -> str:
         """A button label in the scenario's language (until the team switches, Dutch)."""
@@ -228,6 +284,18 @@ class Simulation:
             if spec.priority:
                 await self._pick(self.people[spec.name], spec)
         await principal.send("/sluit", chat=group)
+        if scenario.deep_partners:
+            for partner in scenario.deep_partners:
+                await principal.send(f"/verdiep {partner}", chat=group)
+            await principal.tap(self.label("btn.deep_start"), chat=group)
+            for spec in scenario.members:
+                await self._cards(self.people[spec.name], spec)
+            await principal.send("/sluit", chat=group)
+        if any(spec.closing for spec in scenario.members):
+            await principal.send("/afsluiter", chat=group)
+            for spec in scenario.members:
+                await self._closing(self.people[spec.name], spec)
+            await principal.send("/sluit", chat=group)
         await principal.send("/kaart", chat=group)
         photo = group.last().photo
         if photo is None:
@@ -241,7 +309,46 @@ class Simulation:
         )  # fmt: skip
         if export is None:
             raise RuntimeError("the principal did not receive the export")
+        await principal.send("/afronden", chat=group)
+        self.report_pdf = _last_document(principal, "-verslag.pdf")
+        self.report_md = _last_document(principal, "-verslag.md")
         return photo, export
+
+    async def _cards(self, person: Person, spec: MemberSpec) -> None:
+        """Answer the scenario's cards: choose the partner, open the card, type, go back."""
+        for partner, card_id, answer in spec.cards:
+            screen = person.last()
+            label = await self._label_of(partner)
+            if label in screen.button_labels:
+                await person.tap(label)
+            elif self.label("btn.other_partner") in person.last().button_labels:
+                await person.tap(self.label("btn.other_partner"))
+                await person.tap(label)
+            phase = card_id[1]
+            title = f"{phase} · {self.label(f'card.{card_id}')}"
+            options = person.last().button_labels
+            await person.tap(title if title in options else f"✓ {title}")
+            await person.send(answer)
+            await person.tap(self.label("btn.to_cards"))
+
+    async def _closing(self, person: Person, spec: MemberSpec) -> None:
+        """Answer or skip the seven closing questions in order."""
+        for n in range(1, 8):
+            answer = spec.closing.get(f"CLOSE.Q{n}")
+            if answer:
+                await person.send(answer)
+                await person.tap(self.label("btn.next_question"))
+            else:
+                await person.tap(self.label("btn.skip"))
+
+    async def _label_of(self, name: str) -> str:
+        async with self.store.tx() as tx:
+            rows = await tx._all("SELECT id FROM rounds ORDER BY id DESC LIMIT 1")
+            team_map = await mapview.load(tx, await tx.round(rows[0]["id"]))
+        index = team_map.index_of(name_key(name))
+        if index is None:
+            raise ScenarioError(f"partner {name!r} is not on the map")
+        return team_map.nodes[index].label
 
     async def _brainstorm(
         self, person: Person, spec: MemberSpec, announcement: FakeMessage
@@ -253,8 +360,13 @@ class Simulation:
             await person.send(spec.function)
         else:
             await person.tap(self.label("btn.skip"))
-        await person.tap(self.label("btn.skip"))
-        await person.tap(self.label("btn.skip"))
+        for question in ("INTRO.Q1", "INTRO.Q2"):
+            answer = spec.concept_answers.get(question)
+            if answer:
+                await person.send(answer)
+                await person.tap(self.label("btn.next_question"))
+            else:
+                await person.tap(self.label("btn.skip"))
         await person.tap(self.label("btn.to_brainstorm"))
         for partner in spec.partners:
             await person.send(partner.name)
@@ -340,6 +452,8 @@ async def simulate(scenario_path: Path, out: Path) -> Path:
         photo, export = await simulation.run()
     (out / "map.png").write_bytes(photo)
     (out / "export.json").write_bytes(export)
+    (out / "report.pdf").write_bytes(simulation.report_pdf)
+    (out / "report.md").write_bytes(simulation.report_md)
     names = {person.user.id: name for name, person in simulation.people.items()}
     (out / "transcript.txt").write_text(
         transcript(simulation.fake, names, simulation.group), encoding="utf-8"

@@ -16,6 +16,7 @@ class Step(StrEnum):
     DEEP_CLOSED = "deep_closed"  # step 3 closed; another /verdiep may follow
     CLOSING = "closing"  # step 4: the seven closing questions, privately
     CLOSING_CLOSED = "closing_closed"  # step 4 closed: answers shared, metaphors on the map
+    DONE = "done"  # step 5: /afronden kept the map and the report as an immutable version
 
 
 # What may happen next to a round. Closing a round is possible from every step.
@@ -28,8 +29,15 @@ TRANSITIONS: dict[Step, frozenset[Step]] = {
     Step.DEEP: frozenset({Step.DEEP_CLOSED}),
     Step.DEEP_CLOSED: frozenset({Step.DEEP, Step.CLOSING}),
     Step.CLOSING: frozenset({Step.CLOSING_CLOSED}),
-    Step.CLOSING_CLOSED: frozenset(),
+    Step.CLOSING_CLOSED: frozenset({Step.DONE}),
+    Step.DONE: frozenset(),
 }
+
+# /afronden may keep the result after any step that is not running (the source allows stopping
+# after the map; extra conversations can follow in a later round).
+FINISHABLE: frozenset[Step] = frozenset(
+    {Step.BRAINSTORM_CLOSED, Step.PRIORITIES_CLOSED, Step.DEEP_CLOSED, Step.CLOSING_CLOSED}
+)
 
 
 def can_move(current: Step, target: Step) -> bool:

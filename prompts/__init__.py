@@ -77,6 +77,10 @@ class Texts:
                 return table[DEFAULT_LANGUAGE][key]
         raise KeyError(f"no prompt {key!r}")
 
+    def template(self, key: str, lang: str) -> str:
+        """The raw plain-text template with its {fields}, protocol references filled in."""
+        return _REFERENCE.sub(lambda m: self._template(m.group(1), lang), self._template(key, lang))
+
     def has(self, key: str) -> bool:
         """True when a prompt with this key exists."""
         return key in self.ui[DEFAULT_LANGUAGE] or key in self.protocol[DEFAULT_LANGUAGE]

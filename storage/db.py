@@ -64,6 +64,25 @@ async def _migrate(db: aiosqlite.Connection) -> None:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration file into statements (our migrations hold no semicolons in strings)."""
+    """Split a migration file into statements; a trigger's BEGIN ... END stays one statement."""
     lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+    statements: list[str] = []
+    current: list[str] = []
+    in_trigger = False
+    for line in lines:
+        current.append(line)
+        stripped = line.strip().upper()
+        if stripped.startswith("CREATE TRIGGER"):
+            in_trigger = True
+        if in_trigger:
+            if stripped == "END;":
+                statements.append("\n".join(current).strip().rstrip(";"))
+                current, in_trigger = [], False
+            continue
+        if stripped.endswith(";"):
+            statements.append("\n".join(current).strip().rstrip(";"))
+            current = []
+    rest = "\n".join(current).strip()
+    if rest:
+        statements.append(rest)
+    return [statement for statement in statements if statement]

@@ -780,6 +780,42 @@ class Tx:
             (round_id, member_id),
         )
 
+    # -- step 5: kept versions ---------------------------------------------------------------
+
+    async def add_map_version(
+        self,
+        team_id: int,
+        round_id: int,
+        snapshot_json: str,
+        png: bytes,
+        report_pdf: bytes,
+        report_md: str,
+    ) -> int:
+        """Write the round's immutable map version (with the previous one as parent)."""
+        parent = await self._one(
+            "SELECT id FROM map_versions WHERE team_id = ? ORDER BY id DESC LIMIT 1", (team_id,)
+        )
+        return await self._run(
+            "INSERT INTO map_versions (team_id, round_id, parent_id, created_at, snapshot_json,"
+            " png, report_pdf, report_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (team_id, round_id, parent["id"] if parent else None, _ts(self.now), snapshot_json,
+             png, report_pdf, report_md),
+        )  # fmt: skip
+
+    async def latest_map_version(self, team_id: int) -> aiosqlite.Row | None:
+        """The team's newest kept map version."""
+        return await self._one(
+            "SELECT * FROM map_versions WHERE team_id = ? ORDER BY id DESC LIMIT 1", (team_id,)
+        )
+
+    async def closed_deep_sessions(self, round_id: int) -> list[aiosqlite.Row]:
+        """Every deep session of the round that was opened, oldest first."""
+        return await self._all(
+            "SELECT * FROM deep_sessions WHERE round_id = ? AND status IN ('open', 'closed')"
+            " ORDER BY id",
+            (round_id,),
+        )
+
     async def set_colour_blind(self, team_id: int, on: bool) -> None:
         """The team's colour-blind-safe map setting."""
         await self._run("UPDATE teams SET colour_blind = ? WHERE id = ?", (int(on), team_id))

@@ -6,7 +6,9 @@ from core.model import Member, Round, Team
 from core.protocol import BRAINSTORMING, Stage, Step
 
 
-def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> list[str]:
+def group_help(
+    team: Team | None, round_: Round | None, *, manager: bool, has_version: bool = False
+) -> list[str]:
     """Prompt keys for /help in a group, for the principal/admin or for a colleague."""
     if not manager:
         keys = ["help.title_member"]
@@ -19,18 +21,19 @@ def group_help(team: Team | None, round_: Round | None, *, manager: bool) -> lis
     if team is None or not team.is_ready:
         return [*keys, "help.register", "help.help"]
     if round_ is None:
-        keys.append("help.round")
+        keys += ["help.round", "help.report"] if has_version else ["help.round"]
     elif round_.step == Step.BRAINSTORM.value:
         keys.append("help.close")
     elif round_.step == Step.BRAINSTORM_CLOSED.value:
-        keys += ["help.priority", "help.deep", "help.closing", "help.map", "help.edit",
-                 "help.export"]  # fmt: skip
+        keys += ["help.priority", "help.deep", "help.closing", "help.finish", "help.map",
+                 "help.edit", "help.export"]  # fmt: skip
     elif round_.step in (Step.PRIORITIES.value, Step.DEEP.value, Step.CLOSING.value):
         keys += ["help.close", "help.map", "help.edit", "help.export"]
     elif round_.step == Step.CLOSING_CLOSED.value:
-        keys += ["help.map", "help.edit", "help.export"]
+        keys += ["help.finish", "help.map", "help.edit", "help.export"]
     else:
-        keys += ["help.deep", "help.closing", "help.map", "help.edit", "help.export"]
+        keys += ["help.deep", "help.closing", "help.finish", "help.map", "help.edit",
+                 "help.export"]  # fmt: skip
     return [*keys, "help.status", "help.language", "help.colourblind", "help.names", "help.help"]
 
 

@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.dialogs import closing as closing_dialog
 from bot.dialogs import deep as deep_dialog
+from bot.dialogs import finish as finish_dialog
 from bot.dialogs import mapview, sharing
 from bot.dialogs import team as team_dialog
 from bot.dialogs.base import Ctx
@@ -445,10 +446,19 @@ class GroupHandlers:
         async with self.s.store.tx() as tx:
             round_ = await tx.latest_round_of(team.id)
             team_map = await mapview.load(tx, round_) if round_ else None
+            answers = (
+                finish_dialog.answers_json(
+                    await finish_dialog.report_data(
+                        tx, self.s.texts, team, round_, self.s.settings.timezone, b""
+                    )
+                )
+                if round_ is not None
+                else {}
+            )
         if round_ is None or team_map is None or round_.step == Step.BRAINSTORM.value:
             await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", lang))
             return
-        files = await asyncio.to_thread(self._export_files, team, round_, team_map)
+        files = await asyncio.to_thread(self._export_files, team, round_, team_map, answers)
         try:
             for name, data in files:
                 await context.bot.send_document(user.id, data, filename=name)
@@ -460,12 +470,13 @@ class GroupHandlers:
             await send_text(context.bot, chat.id, self.s.texts.t("export.sent_group", lang))
 
     def _export_files(
-        self, team: Team, round_: Round, team_map: TeamMap
+        self, team: Team, round_: Round, team_map: TeamMap, answers: dict[str, object]
     ) -> list[tuple[str, bytes]]:
         """The export files, named after the school and round (computed in a worker thread)."""
         date = mapview.local_date(round_, self.s.settings.timezone)
         school = team.school_name or ""
         data = teammap.to_json(team_map, school=school, round_number=round_.number, date=date)
+        data["answers"] = answers
         map_texts = mapview.texts_for(self.s.texts, team, round_, self.s.settings.timezone)
         picture = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
         stem = f"netwerkkaart-ronde{round_.number}"
@@ -693,6 +704,65 @@ class GroupHandlers:
                 team.chat_id,
                 self.s.texts.t("group.unreachable", team.language.value, count=unreachable),
             )
+
+    async def finish(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/afronden: keep the map and answers as a version; the principal gets the report."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        async with self.s.store.tx() as tx:
+            result = await finish_dialog.finish_round(
+                tx, self.s.texts, team, self.s.settings.timezone
+            )
+        if result.round is None:
+            await send_text(context.bot, team.chat_id, result.text)
+            return
+        await context.bot.send_photo(team.chat_id, result.png)
+        await send_text(context.bot, team.chat_id, result.text)
+        if not await self.send_report(context, team, team.principal_user_id):
+            text = self.s.texts.t("finish.open_private", team.language.value)
+            await send_text(context.bot, team.chat_id, text)
+
+    async def send_report(
+        self, context: ContextTypes.DEFAULT_TYPE, team: Team, user_id: int
+    ) -> bool:
+        """Send the latest kept version's report to a person; False when they cannot be reached."""
+        lang = team.language.value
+        async with self.s.store.tx() as tx:
+            version = await tx.latest_map_version(team.id)
+            round_ = await tx.round(version["round_id"]) if version else None
+        if version is None or round_ is None:
+            await send_text(context.bot, user_id, self.s.texts.t("finish.no_version", lang))
+            return True
+        stem = f"netwerkkaart-ronde{round_.number}"
+        try:
+            await context.bot.send_document(
+                user_id, bytes(version["report_pdf"]), filename=f"{stem}-verslag.pdf"
+            )
+            await context.bot.send_document(
+                user_id, version["report_md"].encode("utf-8"), filename=f"{stem}-verslag.md"
+            )
+            await context.bot.send_document(
+                user_id, bytes(version["png"]), filename="netwerkkaart.png"
+            )
+        except Forbidden:
+            return False
+        await send_text(
+            context.bot, user_id, self.s.texts.t("finish.sent", lang, number=round_.number)
+        )
+        return True
+
+    async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/rapport: the principal gets the latest report again in private."""
+        team = await self._managed_team(update, context)
+        user = update.effective_user
+        if team is None or user is None:
+            return
+        if not await self.send_report(context, team, user.id):
+            chat = update.effective_chat
+            assert chat is not None
+            text = self.s.texts.t("finish.open_private", team.language.value)
+            await send_text(context.bot, chat.id, text)
 
     async def closing(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/afsluiter: step 4, the seven closing questions in private."""

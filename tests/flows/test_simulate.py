@@ -81,3 +81,35 @@ def test_cli_exits_non_zero_on_a_bad_scenario(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert "not valid JSON" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_simulation_with_reflection_steps_writes_the_report(tmp_path: Path) -> None:
+    """Concept answers, cards and closing answers each appear once in the report."""
+    scenario = json.loads(json.dumps(SCENARIO))
+    scenario["deep_partners"] = ["CLB"]
+    an, bo = scenario["members"]
+    an["concept_answers"] = {"INTRO.Q1": "Samen groeien als team."}
+    an["cards"] = [
+        {"partner": "CLB", "card": "F1.ACT", "answer": "Een vaste partner."},
+        {"partner": "CLB", "card": "F2.VERB", "answer": "Veel vertrouwen."},
+        {"partner": "CLB", "card": "F3.LLN", "answer": "Betere zorg."},
+    ]
+    bo["closing"] = {"CLOSE.Q1": "Een spinnenweb.", "CLOSE.Q4": "Kinderopvang ontbreekt."}
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    out = await simulate(path, tmp_path / "out")
+    assert (out / "report.pdf").read_bytes().startswith(b"%PDF")
+    report = (out / "report.md").read_text(encoding="utf-8")
+    for answer in ("Samen groeien als team.", "Een vaste partner.", "Veel vertrouwen.",
+                   "Betere zorg.", "Een spinnenweb.", "Kinderopvang ontbreekt."):  # fmt: skip
+        assert report.count(answer) == 1, answer
+    data = json.loads((out / "export.json").read_text(encoding="utf-8"))
+    assert data["answers"]["metaphors"] == ["Een spinnenweb."]
+
+
+def test_a_scenario_with_an_unknown_card_is_refused() -> None:
+    """Card ids are the protocol's (F1.ACT ... F3.SCH)."""
+    bad = {**SCENARIO, "members": [{"name": "X", "role": "leraar",
+                                    "cards": [{"partner": "CLB", "card": "F9.X", "answer": "a"}]}]}  # fmt: skip
+    with pytest.raises(ScenarioError, match=r"members\[0\]\.cards\[0\]\.card"):
+        parse_scenario(bad)

@@ -1,0 +1,143 @@
+"""Step 5 (naverwerking): keep the map and every answer as an immutable, dated version.
+
+/afronden builds the team's findings document (PDF and Markdown) and the map picture, stores
+them with a JSON snapshot as a map version, and closes the round. No Telegram here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from core import teammap
+from core.cards import BY_ID
+from core.model import Category, Distance, Role, Round, Team
+from core.protocol import FINISHABLE, Step
+from core.render import render
+from core.report import Entry, ReportData, Words, to_markdown, to_pdf
+from prompts import Html, Texts
+from storage.store import Tx
+
+from . import mapview, sharing
+
+
+def words_for(texts: Texts, team: Team) -> Words:
+    """Every heading and label of the report in the team's language."""
+    lang = team.language.value
+    table = {key: texts.template(key, lang) for key in texts.ui[lang] if key.startswith("report.")}
+    for key in ("INTRO.Q1", "INTRO.Q2", *(f"CLOSE.Q{n}" for n in range(1, 8))):
+        table[key] = texts.plain(key, lang)
+    for card_id in BY_ID:
+        table[f"card.{card_id}"] = texts.plain(f"card.{card_id}", lang)
+    for category in Category:
+        table[f"category.{category.value}"] = texts.plain(f"map.category.{category.value}", lang)
+    for distance in Distance:
+        table[f"distance.{int(distance)}"] = texts.plain(f"map.distance.{int(distance)}", lang)
+    for role in Role:
+        table[f"role.{role.value}"] = texts.plain(f"map.role.{role.value}", lang)
+    return Words(table)
+
+
+async def report_data(
+    tx: Tx, texts: Texts, team: Team, round_: Round, timezone: str, png: bytes
+) -> ReportData:
+    """Collect the map, the answers of every step and the absences for the report."""
+    team_map = await mapview.load(tx, round_)
+    members = await tx.members(round_.id)
+    labels = {m.id: sharing.participant(texts, team, n, m) for n, m in enumerate(members, 1)}
+    participants = [labels[m.id] + (f" – {m.function}" if m.function else "") for m in members]
+    data = ReportData(
+        school=team.school_name or "",
+        round_number=round_.number,
+        date=mapview.local_date(round_, timezone),
+        participants=participants,
+        team_map=team_map,
+        map_png=png,
+    )
+    for member in members:
+        for answer in await tx.answers(member.id):
+            data.intro.setdefault(answer.question_id, []).append(
+                Entry(labels[member.id], answer.text)
+            )
+    for session in await tx.closed_deep_sessions(round_.id):
+        rows = await tx.card_answers(int(session["id"]))
+        for key, label in await tx.deep_partners(int(session["id"])):
+            cards: dict[str, list[Entry]] = {}
+            for row in rows:
+                if row["node_key"] == key:
+                    cards.setdefault(row["card_id"], []).append(
+                        Entry(labels.get(row["member_id"], "?"), row["text"])
+                    )
+            data.deep.append((label, cards))
+    for row in await tx.closing_answers(round_.id):
+        data.closing.setdefault(row["question_id"], []).append(
+            Entry(labels.get(row["member_id"], "?"), row["text"])
+        )
+    data.absences = [
+        (row["description"], row["why"] or "", row["steps"] or "")
+        for row in await tx.absences(round_.id)
+    ]
+    data.metaphors = await sharing.metaphors(tx, round_)
+    return data
+
+
+@dataclass
+class Finished:
+    """The kept version's files, or a refusal to show."""
+
+    text: Html
+    round: Round | None = None
+    png: bytes = b""
+    pdf: bytes = b""
+    markdown: str = ""
+    snapshot: bytes = b""
+
+
+async def finish_round(tx: Tx, texts: Texts, team: Team, timezone: str) -> Finished:
+    """Keep the round as an immutable map version with its report, and close the round."""
+    lang = team.language.value
+    round_ = await tx.open_round_of(team.id)
+    if round_ is None:
+        return Finished(texts.t("group.no_round", lang))
+    if Step(round_.step) not in FINISHABLE:
+        return Finished(texts.t("finish.step_open", lang))
+    team_map = await mapview.load(tx, round_)
+    map_texts = mapview.texts_for(texts, team, round_, timezone)
+    png = render(mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind))
+    data = await report_data(tx, texts, team, round_, timezone, png)
+    words = words_for(texts, team)
+    markdown = to_markdown(data, words)
+    pdf = to_pdf(data, words)
+    snapshot = teammap.to_json(
+        team_map, school=data.school, round_number=round_.number, date=data.date
+    )
+    snapshot["answers"] = answers_json(data)
+    snapshot_bytes = teammap.to_json_bytes(snapshot)
+    await tx.add_map_version(team.id, round_.id, snapshot_bytes.decode("utf-8"), png, pdf, markdown)
+    await tx.set_round_step(round_.id, Step.DONE.value)
+    await tx.close_round(round_.id)
+    text = texts.t("finish.done", lang, number=round_.number, date=data.date)
+    return Finished(text, await tx.round(round_.id), png, pdf, markdown, snapshot_bytes)
+
+
+def answers_json(data: ReportData) -> dict[str, object]:
+    """Every answer of the round, as shown in the report (participant labels, no user ids)."""
+    return {
+        "introduction": {q: [e.__dict__ for e in entries] for q, entries in data.intro.items()},
+        "deep_conversation": [
+            {"partner": partner, "cards": {c: [e.__dict__ for e in es] for c, es in cards.items()}}
+            for partner, cards in data.deep
+        ],
+        "closing": {q: [e.__dict__ for e in entries] for q, entries in data.closing.items()},
+        "absences": [
+            {"missing": what, "why_not_named": why, "steps": steps}
+            for what, why, steps in data.absences
+        ],
+        "metaphors": data.metaphors,
+    }
+
+
+def snapshot_summary(raw: str) -> dict[str, object]:
+    """A stored snapshot, parsed (for tests and later comparisons)."""
+    loaded: dict[str, object] = json.loads(raw)
+    return loaded

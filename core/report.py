@@ -1,0 +1,327 @@
+"""The team's findings document (PROTOCOL.md Appendix B) as Markdown and as PDF (no Telegram).
+
+The structure follows the research's school reports: profile, conceptualisation (what?), actor
+inventory (who?) with the map, priorities, distance and absences, motives (why?), preconditions
+(how?), outcomes (to what end?), over-represented partners, metaphors and closing answers, and
+what to do next. Every word comes from `words` (supplied by the caller from the prompts), so
+this module stays free of the bot and of the language files.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import matplotlib
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
+
+from .cards import CARDS, PHASES
+from .model import Category, Distance, Role
+from .teammap import TeamMap
+
+# Reproducible PDFs: no timestamps or random ids in the file.
+rl_config.invariant = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer and who gave it ('Deelnemer 2 (leraar)')."""
+
+    who: str
+    text: str
+
+
+@dataclass
+class ReportData:
+    """Everything the findings document shows."""
+
+    school: str
+    round_number: int
+    date: str
+    participants: list[str]
+    team_map: TeamMap
+    map_png: bytes
+    intro: dict[str, list[Entry]] = field(default_factory=dict)
+    deep: list[tuple[str, dict[str, list[Entry]]]] = field(default_factory=list)
+    closing: dict[str, list[Entry]] = field(default_factory=dict)
+    absences: list[tuple[str, str, str]] = field(default_factory=list)
+    metaphors: list[str] = field(default_factory=list)
+
+
+class Words:
+    """Headings and labels in the team's language, with a visible fallback for a missing key."""
+
+    def __init__(self, mapping: Mapping[str, str]) -> None:
+        self._mapping = mapping
+
+    def __call__(self, key: str, **fields: object) -> str:
+        template = self._mapping.get(key, key)
+        return template.format(**fields) if fields else template
+
+
+# -- the content, once, for both formats ------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """A piece of the document: a heading, a paragraph, a list, the map, or a page break."""
+
+    kind: str  # "h1" | "h2" | "h3" | "p" | "item" | "map" | "page" | "quote"
+    text: str = ""
+
+
+def blocks(data: ReportData, words: Words) -> list[Block]:
+    """The document as an ordered list of blocks (shared by Markdown and PDF)."""
+    out: list[Block] = []
+    add = out.append
+    team_map = data.team_map
+    add(Block("title", words("report.title", school=data.school)))
+    add(Block("p", words("report.subtitle", number=data.round_number, date=data.date)))
+    add(Block("page"))
+
+    add(Block("h1", words("report.profile")))
+    add(Block("p", words("report.participants", count=len(data.participants))))
+    for line in data.participants:
+        add(Block("item", line))
+
+    add(Block("h1", words("report.what")))
+    for qid in ("INTRO.Q1", "INTRO.Q2"):
+        add(Block("h3", words(qid)))
+        _entries(out, data.intro.get(qid, []), words)
+
+    add(Block("h1", words("report.who")))
+    add(Block("map"))
+    nodes = team_map.nodes
+    for category in (*Category,):
+        members = [i for i, n in enumerate(nodes) if n.category is category]
+        add(Block("h3", words(f"category.{category.value}")))
+        if not members:
+            add(Block("p", words("report.not_discussed")))
+            continue
+        for i in members:
+            node = nodes[i]
+            ring = words(f"distance.{int(node.distance)}") if node.distance is not None else "–"
+            add(Block("item", words("report.partner_line", label=node.label, ring=ring,
+                                    mentions=node.mention_count)))  # fmt: skip
+    unplaced = [n.label for n in nodes if n.category is None]
+    if unplaced:
+        add(Block("h3", words("report.no_category")))
+        add(Block("p", ", ".join(unplaced)))
+
+    add(Block("h2", words("report.priorities")))
+    by_role: dict[Role, Counter[str]] = {}
+    for i, node in enumerate(nodes):
+        for role in team_map.picks[i]:
+            by_role.setdefault(role, Counter())[node.label] += 1
+    if not by_role:
+        add(Block("p", words("report.no_priorities")))
+    for role in Role:
+        if role in by_role:
+            picks = ", ".join(f"{label} ({n})" for label, n in by_role[role].most_common())
+            add(Block("item", f"{words(f'role.{role.value}')}: {picks}"))
+    reasons = [(nodes[i].label, r) for i in range(len(nodes)) for r in team_map.reasons[i]]
+    for label, reason in reasons:
+        add(Block("quote", f"{label}: {reason}"))
+
+    add(Block("h2", words("report.distance")))
+    for distance in Distance:
+        labels = [n.label for n in nodes if n.distance is distance]
+        if labels:
+            add(Block("item", f"{words(f'distance.{int(distance)}')}: {', '.join(labels)}"))
+    disputed = [n.label for n in nodes if n.disputed]
+    if disputed:
+        add(Block("p", words("report.disputed", names=", ".join(disputed))))
+
+    add(Block("h2", words("report.absences")))
+    absent = [n.label for n in nodes if n.distance is Distance.AFWEZIG]
+    if absent:
+        add(Block("p", words("report.felt_absent", names=", ".join(absent))))
+    for what, why, steps in data.absences:
+        add(Block("item", words("report.absence", what=what, why=why or "–", steps=steps or "–")))
+    if not absent and not data.absences:
+        add(Block("p", words("report.no_absences")))
+
+    for phase, heading in zip(
+        PHASES, ("report.why", "report.how", "report.to_what_end"), strict=True
+    ):
+        add(Block("h1", words(heading)))
+        found = False
+        for partner, cards in data.deep:
+            phase_cards = [c for c in CARDS if c.phase == phase and cards.get(c.id)]
+            if not phase_cards:
+                continue
+            found = True
+            add(Block("h2", partner))
+            for card in phase_cards:
+                add(Block("h3", words(f"card.{card.id}")))
+                _entries(out, cards[card.id], words)
+        if not found:
+            add(Block("p", words("report.not_discussed")))
+
+    add(Block("h1", words("report.over_represented")))
+    ranked = sorted(nodes, key=lambda n: (-n.mention_count, n.label.casefold()))[:10]
+    add(Block("p", ", ".join(f"{n.label} ({n.mention_count})" for n in ranked) or "–"))
+    _entries(out, data.closing.get("CLOSE.Q5", []), words)
+
+    add(Block("h1", words("report.closing")))
+    # Each answer appears once: the metaphors are the answers to CLOSE.Q1, Q5 stood above.
+    for qid in (f"CLOSE.Q{n}" for n in (1, 2, 3, 4, 6, 7)):
+        add(Block("h3", words(qid)))
+        if qid == "CLOSE.Q1" and data.closing.get(qid):
+            add(Block("p", words("report.metaphor_intro")))
+        _entries(out, data.closing.get(qid, []), words)
+
+    add(Block("h1", words("report.next")))
+    for key in ("report.next_1", "report.next_2", "report.next_3", "report.next_4"):
+        add(Block("item", words(key)))
+    return out
+
+
+def _entries(out: list[Block], entries: list[Entry], words: Words) -> None:
+    if not entries:
+        out.append(Block("p", words("report.no_answers")))
+    for entry in entries:
+        out.append(Block("item", f"{entry.who}: {entry.text}"))
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+
+
+def to_markdown(data: ReportData, words: Words) -> str:
+    """The findings document as Markdown (the map as a reference to the PNG beside it)."""
+    lines: list[str] = []
+    for block in blocks(data, words):
+        text = block.text.replace("\n", "  \n")
+        if block.kind == "title":
+            lines += [f"# {text}", ""]
+        elif block.kind == "h1":
+            lines += [f"## {text}", ""]
+        elif block.kind == "h2":
+            lines += [f"### {text}", ""]
+        elif block.kind == "h3":
+            lines += [f"#### {text}", ""]
+        elif block.kind == "item":
+            lines.append(f"- {text}")
+        elif block.kind == "quote":
+            lines += [f"> {text}", ""]
+        elif block.kind == "map":
+            lines += [f"![{words('report.map_alt')}](netwerkkaart.png)", ""]
+        elif block.kind == "p":
+            lines += ["", text, ""]
+    return "\n".join(_tidy(lines)) + "\n"
+
+
+def _tidy(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line == "" and out and out[-1] == "":
+            continue
+        if line.startswith("- ") and out and out[-1] and not out[-1].startswith("- "):
+            out.append("")
+        out.append(line)
+    return out
+
+
+# -- PDF --------------------------------------------------------------------------------------
+
+_FONT = "NetwerkkaartSans"
+
+
+def _register_fonts() -> None:
+    if _FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdfmetrics.registerFont(TTFont(_FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(f"{_FONT}-Bold", str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(f"{_FONT}-Italic", str(folder / "DejaVuSans-Oblique.ttf")))
+    pdfmetrics.registerFontFamily(
+        _FONT, normal=_FONT, bold=f"{_FONT}-Bold", italic=f"{_FONT}-Italic"
+    )
+
+
+def to_pdf(data: ReportData, words: Words) -> bytes:
+    """The findings document as an A4 PDF a school can print and share."""
+    _register_fonts()
+    base = getSampleStyleSheet()
+    accent = colors.HexColor("#1F4E79")
+    grey = colors.HexColor("#424949")
+    style = {
+        "title": ParagraphStyle("t", parent=base["Title"], fontName=f"{_FONT}-Bold", fontSize=24,
+                                leading=30, textColor=accent, spaceBefore=6 * cm),
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontName=f"{_FONT}-Bold",
+                             fontSize=16, textColor=accent, spaceBefore=14),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=f"{_FONT}-Bold", fontSize=13),
+        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=f"{_FONT}-Bold",
+                             fontSize=10.5),
+        "p": ParagraphStyle("p", parent=base["BodyText"], fontName=_FONT, fontSize=10, leading=14),
+        "item": ParagraphStyle("i", parent=base["BodyText"], fontName=_FONT, fontSize=10,
+                               leading=14, leftIndent=12, bulletIndent=2),
+        "quote": ParagraphStyle("q", parent=base["BodyText"], fontName=f"{_FONT}-Italic",
+                                fontSize=10, leading=14, leftIndent=18, textColor=grey),
+        "sub": ParagraphStyle("s", parent=base["BodyText"], fontName=_FONT, fontSize=12,
+                              alignment=TA_CENTER, textColor=grey),
+    }  # fmt: skip
+    story: list[Flowable] = []
+    after_title = False
+    for block in blocks(data, words):
+        text = escape(block.text).replace("\n", "<br/>")
+        if block.kind == "title":
+            story.append(Paragraph(text, style["title"]))
+            after_title = True
+        elif block.kind == "p" and after_title:
+            story.append(Paragraph(text, style["sub"]))
+            after_title = False
+        elif block.kind == "page":
+            story.append(PageBreak())
+        elif block.kind == "map":
+            story.append(_map_image(data.map_png))
+            story.append(Spacer(1, 6))
+        elif block.kind == "item":
+            story.append(Paragraph(text, style["item"], bulletText="•"))
+        else:
+            story.append(Paragraph(text, style[block.kind]))
+    buffer = io.BytesIO()
+    title = words("report.title", school=data.school)
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
+        bottomMargin=2 * cm, title=title, author="Netwerkkaart-bot", subject=title,
+    )  # fmt: skip
+
+    def footer(canvas: object, doc: object) -> None:
+        canvas.saveState()  # type: ignore[attr-defined]
+        canvas.setFont(_FONT, 8)  # type: ignore[attr-defined]
+        canvas.setFillColor(colors.HexColor("#7B7D7D"))  # type: ignore[attr-defined]
+        page = canvas.getPageNumber()  # type: ignore[attr-defined]
+        canvas.drawString(2 * cm, 1.2 * cm, f"{title} – {data.date}")  # type: ignore[attr-defined]
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, str(page))  # type: ignore[attr-defined]
+        canvas.restoreState()  # type: ignore[attr-defined]
+
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _map_image(png: bytes) -> Image:
+    width = A4[0] - 4 * cm
+    image = Image(io.BytesIO(png))
+    ratio = image.imageHeight / image.imageWidth if image.imageWidth else 0.7
+    image.drawWidth, image.drawHeight = width, width * ratio
+    return image
