@@ -109,7 +109,7 @@ async def test_simulation_with_reflection_steps_writes_the_report(tmp_path: Path
 
 def test_a_scenario_with_an_unknown_card_is_refused() -> None:
     """Card ids are the protocol's (F1.ACT ... F3.SCH)."""
-    bad = {**SCENARIO, "members": [{"name": "X", "role": "leraar",
-                                    "cards": [{"partner": "CLB", "card": "F9.X", "answer": "a"}]}]}  # fmt: skip
+    card = {"partner": "CLB", "card": "F9.X", "answer": "a"}
+    bad = {**SCENARIO, "members": [{"name": "X", "role": "leraar", "cards": [card]}]}
     with pytest.raises(ScenarioError, match=r"members\[0\]\.cards\[0\]\.card"):
         parse_scenario(bad)
