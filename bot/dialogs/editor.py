@@ -129,6 +129,9 @@ async def on_button(
     ctx: EditorCtx, action: str, arg: str
 ) -> tuple[Outcome, str, str | None] | None:
     """Handle an editor button; returns (outcome, next stage, node key) or None when stale."""
+    if ctx.round.closed_at is not None:
+        # A finished round is a kept version: changes belong in a new round.
+        return None
     team_map = await ctx.map()
     if action == "list":
         return Outcome([await list_screen(ctx, int(arg) if arg.isdigit() else 0)]), "browse", None

@@ -22,7 +22,7 @@ def split_link(text: str) -> tuple[str, str] | None:
 
 async def on_link(ctx: Ctx, text: str) -> Outcome:
     """Stores a link between two partners and shows the member's current screen again."""
-    if ctx.round.step == Step.PRIORITIES_CLOSED.value:
+    if ctx.round.closed_at is not None or ctx.round.step == Step.DONE.value:
         return Outcome([Screen(ctx.t("link.closed"))])
     pair = split_link(text)
     if pair is None:

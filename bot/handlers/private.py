@@ -245,10 +245,14 @@ class PrivateHandlers:
         """/bewerk: the principal opens the map editor for their team's latest merged map."""
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
+        locked = False
         async with self.s.store.tx() as tx:
             led = await tx.teams_led_by(user.id)
             round_ = await tx.latest_round_of(led[0].id) if led else None
-            if round_ is None or round_.step == Step.BRAINSTORM.value:
+            if round_ is not None and round_.closed_at is not None:
+                locked = True
+                ctx = None
+            elif round_ is None or round_.step == Step.BRAINSTORM.value:
                 ctx = None
             else:
                 seq = await tx.open_editor(user.id, round_.id)
@@ -259,9 +263,8 @@ class PrivateHandlers:
             await send_text(context.bot, chat.id, self.s.texts.t("map.not_principal", lang))
             return
         if ctx is None:
-            await send_text(
-                context.bot, chat.id, self.s.texts.t("map.no_map", led[0].language.value)
-            )
+            key = "finish.locked" if locked else "map.no_map"
+            await send_text(context.bot, chat.id, self.s.texts.t(key, led[0].language.value))
             return
         await send_screens(context.bot, chat.id, [screen], 0, seq, _editor_encoder(seq))
 

@@ -86,3 +86,38 @@ def _date(team: Team) -> str:
     from zoneinfo import ZoneInfo
 
     return datetime.now(ZoneInfo("Europe/Brussels")).strftime("%d-%m-%Y")
+
+
+async def test_a_finished_round_cannot_be_edited(team: Team) -> None:
+    """After /afronden the editor refuses: a new round makes a new version."""
+    await _full_round(team)
+    await team.principal.send("/afronden", chat=team.group)
+    await team.principal.send("/bewerk")
+    assert team.principal.last().text == team.bot.t("finish.locked")
+
+
+async def test_nothing_is_lost_across_restarts_in_steps_3_and_4(team: Team) -> None:
+    """A restart while answering a card and while answering a closing question loses nothing."""
+    bot = team.bot
+    await open_round(team)
+    anna = team.members[0]
+    await onboard(team, anna)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/verdiep CLB", chat=team.group)
+    await team.principal.tap(bot.label("btn.deep_start"), chat=team.group)
+    await anna.tap(f"1 · {bot.label('card.F1.ACT')}")
+    await anna.send("Eerste deel.")
+    await bot.restart()
+    await anna.send("Tweede deel.")
+    await anna.send("/start")
+    assert "Eerste deel.\nTweede deel." in anna.last().plain_text
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/afsluiter", chat=team.group)
+    await anna.send("Een boom.")
+    await bot.restart()
+    await anna.tap(bot.label("btn.next_question"))
+    assert bot.texts.plain("CLOSE.Q2", "nl") in anna.last().plain_text
+    await team.principal.send("/sluit", chat=team.group)
+    shared = "\n".join(m.plain_text for m in team.group.bot_messages)
+    assert "Eerste deel.\nTweede deel." in shared and "Een boom." in shared
