@@ -71,7 +71,7 @@ def run() -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     texts = Texts.load()
     store = asyncio.run(Store.open(settings.db_path))
-    app = build_application(settings, store, texts)
+    app = build_application(settings, store, texts, start_scheduler=True)
 
     async def close_store(_: object) -> None:
         await store.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from telegram import (
@@ -38,6 +40,7 @@ from .dialogs import help as help_dialog
 from .handlers.common import ADMIN_STATUSES, Services, send_text
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
+from .jobs import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("afsluiter", "closing"), ("afronden", "finish"), ("kaart", "map"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
-                  ("namen", "names"),
+                  ("deadline", "deadline"), ("namen", "names"),
                   ("help", "help"))  # fmt: skip
 
 
@@ -67,8 +70,13 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    start_scheduler: bool = False,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the bot; tests pass the fake Telegram as `request`, production passes nothing."""
+    """Build the bot; tests pass the fake Telegram as `request`, production passes nothing.
+
+    With start_scheduler the ticker for deadlines and reminders runs; tests drive it by hand.
+    """
     builder = (
         Application.builder()
         .token(settings.token)
@@ -79,18 +87,35 @@ def build_application(
             )
         )
         .rate_limiter(rate_limiter or default_rate_limiter())
-        .post_init(set_command_menus)
+        .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     services = Services(settings=settings, store=store, texts=texts)
     app.bot_data["services"] = services
-    add_handlers(app, services)
+    group = add_handlers(app, services)
+    scheduler = Scheduler(app, services, group, clock=clock)
+    group.scheduler = scheduler
+    app.bot_data["scheduler"] = scheduler
+    app.bot_data["start_scheduler"] = start_scheduler
     return app
 
 
-def add_handlers(app: Application, services: Services) -> None:  # type: ignore[type-arg]
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    """Command menus, and the scheduler's ticker when asked for."""
+    await set_command_menus(app)
+    if app.bot_data.get("start_scheduler"):
+        app.bot_data["scheduler"].start()
+
+
+async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop the ticker before the application goes down."""
+    app.bot_data["scheduler"].shutdown()
+
+
+def add_handlers(app: Application, services: Services) -> GroupHandlers:  # type: ignore[type-arg]
     """Register every handler. Order matters: the first matching handler in a group wins."""
     group = GroupHandlers(services)
     private = PrivateHandlers(services)
@@ -108,6 +133,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     app.add_handler(CommandHandler(["verdiep", "deepen"], group.deep, filters=in_group))
     app.add_handler(CommandHandler(["afsluiter", "closing"], group.closing, filters=in_group))
     app.add_handler(CommandHandler(["afronden", "finish"], group.finish, filters=in_group))
+    app.add_handler(CommandHandler("deadline", group.deadline, filters=in_group))
     app.add_handler(CommandHandler(["rapport", "report"], group.report))
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
     app.add_handler(
@@ -145,6 +171,7 @@ def add_handlers(app: Application, services: Services) -> None:  # type: ignore[
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)
+    return group
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

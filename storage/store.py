@@ -40,6 +40,11 @@ def _ts(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def _ts_precise(value: datetime) -> str:
+    """Sortable UTC text with microseconds, for schedule comparisons."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value is not None else None
 
@@ -814,6 +819,63 @@ class Tx:
             "SELECT * FROM deep_sessions WHERE round_id = ? AND status IN ('open', 'closed')"
             " ORDER BY id",
             (round_id,),
+        )
+
+    # -- the schedule ------------------------------------------------------------------------
+
+    async def plan(
+        self, team_id: int, round_id: int | None, kind: str, step: str, run_at: datetime
+    ) -> int:
+        """Add a planned action (a reminder or a deadline)."""
+        return await self._run(
+            "INSERT INTO planned (team_id, round_id, kind, step, run_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (team_id, round_id, kind, step, _ts_precise(run_at), _ts(self.now)),
+        )
+
+    async def cancel_planned(self, round_id: int, step: str) -> int:
+        """Cancel what was planned for a step (e.g. a new deadline replaces the old one)."""
+        return await self._run(
+            "UPDATE planned SET status = 'cancelled' WHERE round_id = ? AND step = ?"
+            " AND status = 'planned'",
+            (round_id, step),
+        )
+
+    async def due(self, now: datetime) -> list[aiosqlite.Row]:
+        """Planned rows whose time has come, oldest first."""
+        return await self._all(
+            "SELECT * FROM planned WHERE status = 'planned' AND run_at <= ? ORDER BY run_at, id",
+            (_ts_precise(now),),
+        )
+
+    async def planned_for(self, round_id: int) -> list[aiosqlite.Row]:
+        """Every row planned for a round (any status), in time order."""
+        return await self._all(
+            "SELECT * FROM planned WHERE round_id = ? ORDER BY run_at, id", (round_id,)
+        )
+
+    async def claim(self, planned_id: int) -> bool:
+        """Take a due row; False when another run (or an earlier process) already took it."""
+        return (
+            await self._run(
+                "UPDATE planned SET status = 'claimed' WHERE id = ? AND status = 'planned'",
+                (planned_id,),
+            )
+            > 0
+        )
+
+    async def postpone(self, planned_id: int, run_at: datetime) -> None:
+        """Move a row that came due in quiet hours to the next allowed moment."""
+        await self._run(
+            "UPDATE planned SET run_at = ? WHERE id = ? AND status = 'planned'",
+            (_ts_precise(run_at), planned_id),
+        )
+
+    async def finish_planned(self, planned_id: int) -> None:
+        """Mark a claimed row as carried out."""
+        await self._run(
+            "UPDATE planned SET status = 'done', done_at = ? WHERE id = ?",
+            (_ts(self.now), planned_id),
         )
 
     async def set_colour_blind(self, team_id: int, on: bool) -> None:

@@ -23,12 +23,12 @@ def group_help(
     if round_ is None:
         keys += ["help.round", "help.report"] if has_version else ["help.round"]
     elif round_.step == Step.BRAINSTORM.value:
-        keys.append("help.close")
+        keys += ["help.close", "help.deadline"]
     elif round_.step == Step.BRAINSTORM_CLOSED.value:
         keys += ["help.priority", "help.deep", "help.closing", "help.finish", "help.map",
                  "help.edit", "help.export"]  # fmt: skip
     elif round_.step in (Step.PRIORITIES.value, Step.DEEP.value, Step.CLOSING.value):
-        keys += ["help.close", "help.map", "help.edit", "help.export"]
+        keys += ["help.close", "help.deadline", "help.map", "help.edit", "help.export"]
     elif round_.step == Step.CLOSING_CLOSED.value:
         keys += ["help.finish", "help.map", "help.edit", "help.export"]
     else:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from telegram import (
     ForceReply,
@@ -30,6 +33,7 @@ from core.merge import Node, name_key
 from core.model import Category, Language, Member, Round, Team
 from core.protocol import Stage, Step, can_move
 from core.render import render
+from core.schedule import parse_deadline
 from core.teammap import TeamMap
 from prompts import Html
 from storage.store import Tx
@@ -46,7 +50,11 @@ from .common import (
     share_intro,
 )
 
+if TYPE_CHECKING:
+    from bot.jobs import Scheduler
+
 log = logging.getLogger(__name__)
+RUNNING_STEPS = frozenset({Step.BRAINSTORM, Step.PRIORITIES, Step.DEEP, Step.CLOSING})
 
 
 def _mention(user: User | None) -> str:
@@ -69,6 +77,8 @@ class GroupHandlers:
 
     def __init__(self, services: Services) -> None:
         self.s = services
+        # Set by the application wiring; deadlines need it.
+        self.scheduler: Scheduler | None = None
 
     async def _is_admin(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         chat, user = update.effective_chat, update.effective_user
@@ -200,6 +210,8 @@ class GroupHandlers:
         )
         async with self.s.store.tx() as tx:
             await tx.set_progress_message(result.round.id, message.message_id)
+        if context.args:
+            await self._set_deadline(context, team, " ".join(context.args))
 
     async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Posts the round's progress counts (never who, never what)."""
@@ -229,13 +241,20 @@ class GroupHandlers:
         await send_text(context.bot, team.chat_id, text)
 
     async def close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Closes the brainstorm; tells every member in private what that means for them."""
+        """/sluit: closes the running step (the principal or an admin)."""
         team = await self._ready_team(update, context)
         if team is None or not await self._may_manage(update, context, team):
             return
+        await self.close_team_step(context, team)
+
+    async def close_team_step(self, context: ContextTypes.DEFAULT_TYPE, team: Team) -> None:
+        """Close whatever step runs; members are told in private, the group gets the result."""
         async with self.s.store.tx() as tx:
             round_before = await tx.open_round_of(team.id)
             result = await team_dialog.close_step(tx, self.s.texts, team)
+            if round_before is not None and result.round is not None:
+                # Reminders and the deadline of the closed step are no longer needed.
+                await tx.cancel_planned(round_before.id, round_before.step)
         if round_before is not None and round_before.step == Step.BRAINSTORM.value:
             # The principal moves on: step 1's answers are shared now if they were not yet.
             await share_intro(context.bot, self.s, round_before.id, force=True)
@@ -258,6 +277,40 @@ class GroupHandlers:
         elif result.round.step in (Step.PRIORITIES_CLOSED.value, Step.CLOSING_CLOSED.value):
             await self.post_map(context, team, result.round)
 
+    async def deadline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/deadline 7d | 48u | 30-11: the running step closes by itself then, with reminders."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        await self._set_deadline(context, team, " ".join(context.args or []))
+
+    async def _set_deadline(
+        self, context: ContextTypes.DEFAULT_TYPE, team: Team, text: str
+    ) -> None:
+        lang = team.language.value
+        scheduler = self.scheduler
+        zone = ZoneInfo(self.s.settings.timezone)
+        now = scheduler.clock() if scheduler else datetime.now(UTC)
+        when = parse_deadline(text, now, zone) if text else None
+        async with self.s.store.tx() as tx:
+            round_ = await tx.open_round_of(team.id)
+        if round_ is None or Step(round_.step) not in RUNNING_STEPS:
+            await send_text(
+                context.bot, team.chat_id, self.s.texts.t("group.deadline_no_step", lang)
+            )
+            return
+        if when is None or scheduler is None:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("group.deadline_usage", lang))
+            return
+        await scheduler.plan_step(team, round_, when)
+        local = when.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        step = self.s.texts.plain(f"step.{round_.step}", lang)
+        await send_text(
+            context.bot,
+            team.chat_id,
+            self.s.texts.t("group.deadline_set", lang, step=step, when=local),
+        )
+
     async def open_priorities(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Opens step 2C: every member is asked in private to circle one priority partner."""
         team = await self._ready_team(update, context)
@@ -267,6 +320,8 @@ class GroupHandlers:
             result = await team_dialog.open_priorities(tx, self.s.texts, team)
         await send_text(context.bot, team.chat_id, result.text)
         await self._ask_members(context, team, result.members)
+        if result.round is not None and context.args:
+            await self._set_deadline(context, team, " ".join(context.args))
 
     # -- the map ---------------------------------------------------------------------------
 
@@ -773,6 +828,8 @@ class GroupHandlers:
             result = await team_dialog.open_closing(tx, self.s.texts, team)
         await send_text(context.bot, team.chat_id, result.text)
         await self._ask_members(context, team, result.members)
+        if result.round is not None and context.args:
+            await self._set_deadline(context, team, " ".join(context.args))
 
     async def names(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/namen aan|uit: first names or 'deelnemer 1..n' with answers shared in the group."""

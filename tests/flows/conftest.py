@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,26 @@ from storage.store import Store
 TOKEN = "123456:TEST-token-for-the-fake-telegram"
 
 
+class Clock:
+    """Real time until a test sets it; then simulated time that only moves when told."""
+
+    def __init__(self) -> None:
+        self.current: datetime | None = None
+
+    def now(self) -> datetime:
+        """The current (real or simulated) time, timezone-aware."""
+        return self.current or datetime.now(UTC)
+
+    def set(self, moment: datetime) -> None:
+        """Freeze time at this moment."""
+        self.current = moment
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move simulated time forward."""
+        self.current = self.now() + delta
+        return self.current
+
+
 @dataclass
 class Bot:
     """The bot under test; `restart` throws away all process state but keeps the database."""
@@ -25,17 +46,23 @@ class Bot:
     fake: FakeTelegram
     db_path: Path
     texts: Texts
+    clock: Clock = field(default_factory=Clock)
     app: Application = field(init=False)  # type: ignore[type-arg]
     store: Store = field(init=False)
 
     async def start(self) -> None:
         """Open the database and start a fresh Application against the fake Telegram."""
-        self.store = await Store.open(self.db_path)
+        self.store = await Store.open(self.db_path, clock=self.clock.now)
         settings = Settings(token=TOKEN, db_path=self.db_path)
         # Real limiter, no waiting: throttling is Telegram's business, retries are ours.
         limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2)
         self.app = build_application(
-            settings, self.store, self.texts, request=self.fake, rate_limiter=limiter
+            settings,
+            self.store,
+            self.texts,
+            request=self.fake,
+            rate_limiter=limiter,
+            clock=self.clock.now,
         )
         self.fake.attach(self.app)
         await self.app.initialize()
@@ -50,6 +77,11 @@ class Bot:
         """A new process: nothing survives but the database file."""
         await self.stop()
         await self.start()
+
+    async def tick(self) -> int:
+        """One wake-up of the scheduler at the clock's current time."""
+        scheduler = self.app.bot_data["scheduler"]
+        return int(await scheduler.run_due(self.clock.now()))
 
     def t(self, key: str, /, **fields: object) -> Html:
         """A Dutch prompt as the bot would send it."""
@@ -93,8 +125,9 @@ def texts() -> Texts:
 @pytest.fixture
 async def bot(tmp_path: Path, texts: Texts) -> AsyncIterator[Bot]:
     """A running bot with an empty database file."""
-    fake = FakeTelegram()
-    bot = Bot(fake, tmp_path / "data" / "netwerkkaart.db", texts)
+    clock = Clock()
+    fake = FakeTelegram(clock=clock.now)
+    bot = Bot(fake, tmp_path / "data" / "netwerkkaart.db", texts, clock)
     await bot.start()
     yield bot
     await bot.stop()

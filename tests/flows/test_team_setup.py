@@ -137,7 +137,15 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
     await team.principal.send("/ronde", chat=team.group)
     await team.principal.send("/help", chat=team.group)
     assert team.group.last().text == _help(
-        team, "title_admin", "close", "status", "language", "colourblind", "names", "help"
+        team,
+        "title_admin",
+        "close",
+        "deadline",
+        "status",
+        "language",
+        "colourblind",
+        "names",
+        "help",
     )
     await anna.send("/help", chat=team.group)
     assert team.group.last().text == _help(team, "title_member", "join", "status", "help")

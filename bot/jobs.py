@@ -1,0 +1,182 @@
+"""Scheduler glue: the database holds every planned action; APScheduler only wakes us up.
+
+A ticker runs every 30 seconds (and once at start-up, which catches anything that came due while
+the bot was down). Each due row is claimed in its own committed transaction before it is carried
+out, so no row runs twice, also not after a crash right after sending. Rows for a step that has
+already moved on are skipped; rows that come due in quiet hours wait for the next opening.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram.ext import Application, CallbackContext
+
+from core.model import Round, Team
+from core.protocol import BRAINSTORMING, CLOSING_STAGES, ONBOARDING, Stage, Step
+from core.schedule import Window, reminder_times
+
+from .handlers.common import Services, send_text
+
+if TYPE_CHECKING:
+    from .handlers.group import GroupHandlers
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 30
+RUNNING_STEPS = frozenset({Step.BRAINSTORM, Step.PRIORITIES, Step.DEEP, Step.CLOSING})
+
+
+def still_working(step: Step, stage: Stage, finished: bool, picked: bool) -> bool:
+    """True when a member has not finished the running step (the ones a reminder is for)."""
+    if step is Step.BRAINSTORM:
+        return not finished and (stage in BRAINSTORMING or stage in ONBOARDING)
+    if step is Step.PRIORITIES:
+        return not picked
+    if step is Step.DEEP:
+        return stage in (Stage.DEEP, Stage.DEEP_ANSWER)
+    if step is Step.CLOSING:
+        return stage in CLOSING_STAGES and stage is not Stage.CLOSING_DONE
+    return False
+
+
+class Scheduler:
+    """Plans deadlines and reminders, and carries out whatever is due."""
+
+    def __init__(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        services: Services,
+        group: GroupHandlers,
+        clock: Callable[[], datetime] | None = None,
+        window: Window | None = None,
+    ) -> None:
+        self.app = app
+        self.s = services
+        self.group = group
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.window = window or Window()
+        self._apscheduler: AsyncIOScheduler | None = None
+
+    # -- planning --------------------------------------------------------------------------
+
+    async def plan_step(self, team: Team, round_: Round, deadline: datetime) -> None:
+        """A deadline for the running step, with at most two reminders before it."""
+        now = self.clock()
+        async with self.s.store.tx() as tx:
+            await tx.cancel_planned(round_.id, round_.step)
+            for moment in reminder_times(now, deadline):
+                await tx.plan(team.id, round_.id, "step_nudge", round_.step, moment)
+            await tx.plan(team.id, round_.id, "step_deadline", round_.step, deadline)
+
+    # -- running ---------------------------------------------------------------------------
+
+    async def run_due(self, now: datetime | None = None) -> int:
+        """Carry out every due row once; returns how many were carried out."""
+        now = now or self.clock()
+        async with self.s.store.tx() as tx:
+            rows = await tx.due(now)
+        done = 0
+        for row in rows:
+            async with self.s.store.tx() as tx:
+                team = await tx.team(int(row["team_id"]))
+                zone = ZoneInfo(self.s.settings.timezone)
+                if not self.window.allows(now, zone):
+                    await tx.postpone(int(row["id"]), self.window.next_open(now, zone))
+                    continue
+                if not await tx.claim(int(row["id"])):
+                    continue
+                round_ = await tx.round(int(row["round_id"])) if row["round_id"] else None
+            # Claimed and committed: from here on the row is never carried out again.
+            try:
+                if round_ is not None and round_.step == row["step"] and round_.closed_at is None:
+                    if row["kind"] == "step_nudge":
+                        await self._nudge(team, round_)
+                    elif row["kind"] == "step_deadline":
+                        await self._deadline(team)
+            except Exception:
+                log.exception("planned action %s failed", row["id"])
+            async with self.s.store.tx() as tx:
+                await tx.finish_planned(int(row["id"]))
+            done += 1
+        return done
+
+    async def _nudge(self, team: Team, round_: Round) -> None:
+        step = Step(round_.step)
+        lang = team.language.value
+        async with self.s.store.tx() as tx:
+            members = await tx.members(round_.id)
+            picked = {m.id for m in members if await tx.priority(m.id) is not None}
+            deadline_rows = [
+                r
+                for r in await tx.planned_for(round_.id)
+                if r["kind"] == "step_deadline" and r["status"] == "planned"
+            ]
+        when = ""
+        if deadline_rows:
+            moment = datetime.fromisoformat(deadline_rows[-1]["run_at"])
+            when = moment.astimezone(ZoneInfo(self.s.settings.timezone)).strftime("%d-%m %H:%M")
+        working = [
+            m
+            for m in members
+            if still_working(step, Stage(m.stage), m.finished_at is not None, m.id in picked)
+        ]
+        step_name = self.s.texts.plain(f"step.{round_.step}", lang)
+        unreachable = 0
+        for member in working:
+            text = self.s.texts.t("member.nudge", lang, step=step_name, deadline=when)
+            if await send_text(self.app.bot, member.user_id, text) is None:
+                unreachable += 1
+        if working:
+            text = self.s.texts.t(
+                "group.nudge", lang, count=len(working), joined=len(members), deadline=when
+            )
+            await send_text(self.app.bot, team.chat_id, text)
+        if unreachable:
+            text = self.s.texts.t("group.unreachable", lang, count=unreachable)
+            await send_text(self.app.bot, team.chat_id, text)
+
+    async def _deadline(self, team: Team) -> None:
+        context: CallbackContext[Any, Any, Any, Any] = CallbackContext(self.app)
+        await send_text(
+            self.app.bot,
+            team.chat_id,
+            self.s.texts.t("group.deadline_reached", team.language.value),
+        )
+        await self.group.close_team_step(context, team)
+
+    # -- the ticker ------------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """One wake-up: carry out what is due (never raises)."""
+        try:
+            await self.run_due()
+        except Exception:
+            log.exception("scheduler tick failed")
+
+    def start(self) -> None:
+        """Start ticking on the running event loop, with a first tick right away."""
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        # The database decides what is due; a late or missed tick only delays, never drops.
+        scheduler.add_job(
+            self.tick,
+            "interval",
+            seconds=TICK_SECONDS,
+            next_run_time=datetime.now(UTC),
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+        )
+        scheduler.start()
+        self._apscheduler = scheduler
+
+    def shutdown(self) -> None:
+        """Stop ticking."""
+        if self._apscheduler is not None:
+            self._apscheduler.shutdown(wait=False)
+            self._apscheduler = None

@@ -1,0 +1,94 @@
+"""Date arithmetic for deadlines, reminders and quiet hours, on an injected clock (no Telegram).
+
+Messages to people go out on weekdays between 08:00 and 20:00 in the team's time zone (unless
+the principal chose otherwise); anything due outside that window waits for the next opening.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Window:
+    """When messages to people may be sent: weekdays (Mon=0) and a daily start and end."""
+
+    start: time = time(8, 0)
+    end: time = time(20, 0)
+    weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+
+    def allows(self, moment: datetime, tz: ZoneInfo) -> bool:
+        """True when a message may go out at this moment."""
+        local = moment.astimezone(tz)
+        return local.weekday() in self.weekdays and self.start <= local.time() < self.end
+
+    def next_open(self, moment: datetime, tz: ZoneInfo) -> datetime:
+        """The moment itself when allowed, else the next opening of the window (aware, UTC)."""
+        if self.allows(moment, tz):
+            return moment
+        local = moment.astimezone(tz)
+        day = local.date()
+        if local.time() >= self.end or local.weekday() not in self.weekdays:
+            day += timedelta(days=1)
+        elif local.time() < self.start:
+            pass
+        for _ in range(8):
+            if day.weekday() in self.weekdays:
+                opening = datetime.combine(day, self.start, tzinfo=tz)
+                if opening > local or self.allows(opening, tz):
+                    return opening.astimezone(moment.tzinfo or tz)
+            day += timedelta(days=1)
+        raise ValueError("the window has no open day")
+
+
+ALWAYS = Window(time(0, 0), time(23, 59, 59, 999999), frozenset(range(7)))
+
+_DURATION = re.compile(r"^(\d{1,3})\s*(d|dag|dagen|day|days|u|uur|h|hours?|w|weken|week|weeks)$")
+_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?$")
+
+
+def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """'7d', '48u', '2w' or a date '30-11' / '30-11-2026' (end of that day); None if unclear."""
+    cleaned = text.strip().lower()
+    match = _DURATION.match(cleaned)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        if amount == 0:
+            return None
+        if unit.startswith(("u", "h")):
+            return now + timedelta(hours=amount)
+        if unit.startswith("w"):
+            return now + timedelta(weeks=amount)
+        return now + timedelta(days=amount)
+    match = _DATE.match(cleaned)
+    if match:
+        local_now = now.astimezone(tz)
+        day_, month = int(match.group(1)), int(match.group(2))
+        year = int(match.group(3)) if match.group(3) else local_now.year
+        if year < 100:
+            year += 2000
+        try:
+            target = date(year, month, day_)
+        except ValueError:
+            return None
+        if not match.group(3) and target < local_now.date():
+            target = date(year + 1, month, day_)
+        end_of_day = datetime.combine(target, time(20, 0), tzinfo=tz)
+        return end_of_day if end_of_day > now else None
+    return None
+
+
+def reminder_times(opened: datetime, deadline: datetime) -> list[datetime]:
+    """At most two friendly reminders: halfway, and one day before the deadline."""
+    span = deadline - opened
+    if span <= timedelta(hours=2):
+        return []
+    halfway = opened + span / 2
+    day_before = deadline - timedelta(days=1)
+    times = [halfway]
+    if day_before > halfway + timedelta(hours=6):
+        times.append(day_before)
+    return times

@@ -1,0 +1,53 @@
+"""Deadlines, reminders and quiet hours: plain date arithmetic on an injected clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.schedule import Window, parse_deadline, reminder_times
+
+BXL = ZoneInfo("Europe/Brussels")
+MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=BXL)
+
+
+def test_quiet_hours_wait_for_the_next_weekday_morning() -> None:
+    """Friday 21:00 waits until Monday 08:00; Tuesday 07:00 waits until 08:00."""
+    window = Window()
+    friday_evening = datetime(2026, 11, 27, 21, 0, tzinfo=BXL)
+    assert window.next_open(friday_evening, BXL) == datetime(2026, 11, 30, 8, 0, tzinfo=BXL)
+    tuesday_early = datetime(2026, 11, 24, 7, 0, tzinfo=BXL)
+    assert window.next_open(tuesday_early, BXL) == datetime(2026, 11, 24, 8, 0, tzinfo=BXL)
+    assert window.next_open(MONDAY_10, BXL) == MONDAY_10
+
+
+@given(st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 1, 1)))
+def test_next_open_is_always_allowed_and_never_earlier(moment: datetime) -> None:
+    """Whatever the moment (DST included), the answer is inside the window and not before it."""
+    aware = moment.replace(tzinfo=UTC)
+    opened = Window().next_open(aware, BXL)
+    assert opened >= aware
+    assert Window().allows(opened, BXL)
+    assert opened - aware < timedelta(days=4)
+
+
+def test_deadlines_in_words_and_dates() -> None:
+    """'7d', '48u', '2w' and '30-11' are understood; nonsense is not."""
+    now = MONDAY_10
+    assert parse_deadline("7d", now, BXL) == now + timedelta(days=7)
+    assert parse_deadline("48u", now, BXL) == now + timedelta(hours=48)
+    assert parse_deadline("2w", now, BXL) == now + timedelta(weeks=2)
+    assert parse_deadline("30-11", now, BXL) == datetime(2026, 11, 30, 20, 0, tzinfo=BXL)
+    for bad in ("", "soon", "0d", "31-02", "1-1-2020"):
+        assert parse_deadline(bad, now, BXL) is None
+
+
+def test_at_most_two_reminders() -> None:
+    """A week gets a reminder halfway and one the day before; an hour gets none."""
+    week = reminder_times(MONDAY_10, MONDAY_10 + timedelta(days=7))
+    assert week == [MONDAY_10 + timedelta(days=3.5), MONDAY_10 + timedelta(days=6)]
+    assert reminder_times(MONDAY_10, MONDAY_10 + timedelta(hours=1)) == []
+    assert len(reminder_times(MONDAY_10, MONDAY_10 + timedelta(days=1))) == 1

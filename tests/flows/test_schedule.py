@@ -1,0 +1,104 @@
+"""Deadlines and reminders in simulated time: each sent once, never in quiet hours."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from core.protocol import Step
+
+from .conftest import Team, add_partner, onboard, register
+
+BXL = ZoneInfo("Europe/Brussels")
+MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=BXL)
+
+
+async def _round_with_deadline(team: Team, term: str = "7d") -> None:
+    team.bot.clock.set(MONDAY_10)
+    await register(team)
+    await team.principal.send(f"/ronde {term}", chat=team.group)
+
+
+def _count(person, text: str) -> int:  # type: ignore[no-untyped-def]
+    return sum(text in m.plain_text for m in person.messages())
+
+
+async def test_reminders_then_the_deadline_closes_the_brainstorm(team: Team) -> None:
+    """Two reminders for who is not done, then the step closes by itself; nothing twice."""
+    bot = team.bot
+    await _round_with_deadline(team)
+    assert "30-11-2026 10:00" in team.group.last().plain_text
+    anna, bert = team.members[:2]
+    await onboard(team, anna)
+    await onboard(team, bert)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await anna.tap(bot.label("btn.done"))
+    reminder = "Een vriendelijke herinnering"
+    bot.clock.advance(timedelta(days=3, hours=12))  # Thursday 22:00: quiet hours
+    assert await bot.tick() == 0
+    assert _count(bert, reminder) == 0
+    bot.clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=BXL))  # Friday 08:00
+    assert await bot.tick() == 1
+    assert await bot.tick() == 0  # the same reminder never goes out twice
+    assert _count(bert, reminder) == 1 and _count(anna, reminder) == 0
+    assert "1 van 2 deelnemers zijn nog bezig" in team.group.last().plain_text
+    bot.clock.set(datetime(2026, 11, 29, 10, 0, tzinfo=BXL))  # Sunday: waits until Monday
+    assert await bot.tick() == 0
+    bot.clock.set(datetime(2026, 11, 30, 8, 0, tzinfo=BXL))
+    assert await bot.tick() == 1  # the day-before reminder, postponed to Monday morning
+    bot.clock.set(datetime(2026, 11, 30, 10, 1, tzinfo=BXL))
+    assert await bot.tick() == 1  # the deadline
+    assert _count(bert, reminder) == 2
+    async with bot.store.tx() as tx:
+        round_ = await tx.open_round_of((await tx.team_by_chat(team.group.id)).id)
+    assert round_ is not None and round_.step == Step.BRAINSTORM_CLOSED.value
+    assert any(m.photo is not None for m in team.group.bot_messages)
+    assert await bot.tick() == 0
+
+
+async def test_a_restart_between_planning_and_sending_loses_nothing(team: Team) -> None:
+    """The schedule lives in the database: after a restart the due reminder still goes out once."""
+    bot = team.bot
+    await _round_with_deadline(team, "2d")
+    bert = team.members[1]
+    await onboard(team, bert)
+    await bot.restart()
+    bot.clock.set(MONDAY_10 + timedelta(days=1))
+    assert await bot.tick() == 1
+    await bot.restart()
+    assert await bot.tick() == 0
+    assert _count(bert, "Een vriendelijke herinnering") == 1
+
+
+async def test_closing_by_hand_cancels_the_reminders(team: Team) -> None:
+    """When the principal closes the step first, no reminder or deadline follows."""
+    bot = team.bot
+    await _round_with_deadline(team)
+    await onboard(team, team.members[0])
+    await team.principal.send("/sluit", chat=team.group)
+    bot.clock.advance(timedelta(days=8))
+    assert await bot.tick() == 0
+
+
+async def test_a_claimed_action_is_never_repeated(team: Team) -> None:
+    """If the bot stopped right after claiming (sending), the action does not run again."""
+    bot = team.bot
+    await _round_with_deadline(team, "2d")
+    await onboard(team, team.members[1])
+    bot.clock.set(MONDAY_10 + timedelta(days=1))
+    async with bot.store.tx() as tx:
+        (first, *_) = await tx.due(bot.clock.now())
+        assert await tx.claim(int(first["id"]))
+    await bot.restart()
+    assert await bot.tick() == 0
+
+
+async def test_deadline_needs_a_running_step_and_a_clear_term(team: Team) -> None:
+    """/deadline explains itself when there is no step or the term is unclear."""
+    bot = team.bot
+    await register(team)
+    await team.principal.send("/deadline 7d", chat=team.group)
+    assert team.group.last().text == bot.t("group.deadline_no_step")
+    await team.principal.send("/ronde", chat=team.group)
+    await team.principal.send("/deadline binnenkort", chat=team.group)
+    assert team.group.last().text == bot.t("group.deadline_usage")
