@@ -102,3 +102,16 @@ async def test_deadline_needs_a_running_step_and_a_clear_term(team: Team) -> Non
     await team.principal.send("/ronde", chat=team.group)
     await team.principal.send("/deadline binnenkort", chat=team.group)
     assert team.group.last().text == bot.t("group.deadline_usage")
+
+
+async def test_the_ticker_starts_and_stops_with_the_application(bot) -> None:  # type: ignore[no-untyped-def]
+    """In production the ticker runs on the bot's loop, with a first tick right away."""
+    from bot.app import _post_init, _post_stop
+
+    bot.app.bot_data["start_scheduler"] = True
+    await _post_init(bot.app)
+    scheduler = bot.app.bot_data["scheduler"]
+    job = scheduler._apscheduler.get_jobs()[0]
+    assert job.misfire_grace_time is None and job.coalesce
+    await _post_stop(bot.app)
+    assert scheduler._apscheduler is None
