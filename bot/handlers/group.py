@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import (
@@ -52,6 +52,8 @@ from .common import (
 
 if TYPE_CHECKING:
     from bot.jobs import Scheduler
+
+TapT = TypeVar("TapT", callbacks.SuggestionTap, callbacks.TieTap, callbacks.DeepTap)
 
 log = logging.getLogger(__name__)
 RUNNING_STEPS = frozenset({Step.BRAINSTORM, Step.PRIORITIES, Step.DEEP, Step.CLOSING})
@@ -417,18 +419,11 @@ class GroupHandlers:
         """The principal settles a tied category; others get a polite toast."""
         query = update.callback_query
         assert query is not None
-        tap = callbacks.decode(query.data)
-        chat = update.effective_chat
-        team = await self._team(chat.id) if chat else None
-        if not isinstance(tap, callbacks.TieTap) or team is None:
-            await query.answer(self.s.texts.plain("err.stale", self.s.settings.language.value))
+        found = await self._principal_tap(update, context, callbacks.TieTap)
+        if found is None:
             return
+        team, tap = found
         lang = team.language.value
-        if query.from_user.id != team.principal_user_id and not await self._is_admin(
-            update, context
-        ):
-            await query.answer(self.s.texts.plain("map.only_principal", lang))
-            return
         try:
             category = Category(tap.category)
         except ValueError:
@@ -544,22 +539,34 @@ class GroupHandlers:
             (f"{stem}.pdf", render(picture, "pdf")),
         ]
 
-    async def on_suggestion(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The principal answers 'Zijn dit dezelfde partner?'; others only get a polite toast."""
+    async def _principal_tap(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[TapT]
+    ) -> tuple[Team, TapT] | None:
+        """Decode a group button only the principal or an admin may use; others get a toast."""
         query = update.callback_query
         assert query is not None
         tap = callbacks.decode(query.data)
         chat = update.effective_chat
         team = await self._team(chat.id) if chat else None
-        if not isinstance(tap, callbacks.SuggestionTap) or team is None:
+        if not isinstance(tap, kind) or team is None:
             await query.answer(self.s.texts.plain("err.stale", self.s.settings.language.value))
-            return
-        lang = team.language.value
+            return None
         if query.from_user.id != team.principal_user_id and not await self._is_admin(
             update, context
         ):
-            await query.answer(self.s.texts.plain("map.only_principal", lang))
+            await query.answer(self.s.texts.plain("map.only_principal", team.language.value))
+            return None
+        return team, tap
+
+    async def on_suggestion(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The principal answers 'Zijn dit dezelfde partner?'; others only get a polite toast."""
+        query = update.callback_query
+        assert query is not None
+        found = await self._principal_tap(update, context, callbacks.SuggestionTap)
+        if found is None:
             return
+        team, tap = found
+        lang = team.language.value
         async with self.s.store.tx() as tx:
             row = await tx.suggestion(tap.suggestion_id)
             round_ = await tx.round(row["round_id"]) if row else None
@@ -679,18 +686,11 @@ class GroupHandlers:
         """The principal toggles a partner for step 3, or starts it."""
         query = update.callback_query
         assert query is not None
-        tap = callbacks.decode(query.data)
-        chat = update.effective_chat
-        team = await self._team(chat.id) if chat else None
-        if not isinstance(tap, callbacks.DeepTap) or team is None:
-            await query.answer(self.s.texts.plain("err.stale", self.s.settings.language.value))
+        found = await self._principal_tap(update, context, callbacks.DeepTap)
+        if found is None:
             return
+        team, tap = found
         lang = team.language.value
-        if query.from_user.id != team.principal_user_id and not await self._is_admin(
-            update, context
-        ):
-            await query.answer(self.s.texts.plain("map.only_principal", lang))
-            return
         async with self.s.store.tx() as tx:
             round_ = await tx.open_round_of(team.id)
             draft = await tx.deep_session(round_.id, "draft") if round_ else None
