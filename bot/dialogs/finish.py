@@ -93,31 +93,60 @@ class Finished:
     snapshot: bytes = b""
 
 
-async def finish_round(tx: Tx, texts: Texts, team: Team, timezone: str) -> Finished:
-    """Keep the round as an immutable map version with its report, and close the round."""
+async def prepare(
+    tx: Tx, texts: Texts, team: Team, timezone: str
+) -> tuple[Round, ReportData] | Finished:
+    """Read everything the kept version needs, or say why the round cannot be finished yet."""
     lang = team.language.value
     round_ = await tx.open_round_of(team.id)
     if round_ is None:
         return Finished(texts.t("group.no_round", lang))
     if Step(round_.step) not in FINISHABLE:
         return Finished(texts.t("finish.step_open", lang))
-    team_map = await mapview.load(tx, round_)
+    return round_, await report_data(tx, texts, team, round_, timezone, b"")
+
+
+def build_files(
+    texts: Texts, team: Team, round_: Round, data: ReportData, timezone: str
+) -> tuple[bytes, bytes, str, bytes]:
+    """The picture, the PDF, the Markdown and the JSON snapshot (CPU work, no database)."""
     map_texts = mapview.texts_for(texts, team, round_, timezone)
-    png = render(mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind))
-    data = await report_data(tx, texts, team, round_, timezone, png)
+    data.map_png = render(
+        mapview.data_for(data.team_map, map_texts, colour_blind=team.colour_blind)
+    )
     words = words_for(texts, team)
-    markdown = to_markdown(data, words)
-    pdf = to_pdf(data, words)
     snapshot = teammap.to_json(
-        team_map, school=data.school, round_number=round_.number, date=data.date
+        data.team_map, school=data.school, round_number=round_.number, date=data.date
     )
     snapshot["answers"] = answers_json(data)
-    snapshot_bytes = teammap.to_json_bytes(snapshot)
-    await tx.add_map_version(team.id, round_.id, snapshot_bytes.decode("utf-8"), png, pdf, markdown)
+    return (
+        data.map_png,
+        to_pdf(data, words),
+        to_markdown(data, words),
+        (teammap.to_json_bytes(snapshot)),
+    )
+
+
+async def keep(
+    tx: Tx,
+    texts: Texts,
+    team: Team,
+    round_: Round,
+    files: tuple[bytes, bytes, str, bytes],
+    timezone: str,
+) -> Finished:
+    """Store the immutable version and close the round, unless the round changed meanwhile."""
+    lang = team.language.value
+    current = await tx.open_round_of(team.id)
+    if current is None or current.id != round_.id or current.step != round_.step:
+        return Finished(texts.t("finish.step_open", lang))
+    png, pdf, markdown, snapshot = files
+    await tx.add_map_version(team.id, round_.id, snapshot.decode("utf-8"), png, pdf, markdown)
     await tx.set_round_step(round_.id, Step.DONE.value)
     await tx.close_round(round_.id)
-    text = texts.t("finish.done", lang, number=round_.number, date=data.date)
-    return Finished(text, await tx.round(round_.id), png, pdf, markdown, snapshot_bytes)
+    date = mapview.local_date(round_, timezone)
+    text = texts.t("finish.done", lang, number=round_.number, date=date)
+    return Finished(text, await tx.round(round_.id), png, pdf, markdown, snapshot)
 
 
 def answers_json(data: ReportData) -> dict[str, object]:

@@ -765,10 +765,19 @@ class GroupHandlers:
         team = await self._ready_team(update, context)
         if team is None or not await self._may_manage(update, context, team):
             return
+        zone = self.s.settings.timezone
         async with self.s.store.tx() as tx:
-            result = await finish_dialog.finish_round(
-                tx, self.s.texts, team, self.s.settings.timezone
-            )
+            prepared = await finish_dialog.prepare(tx, self.s.texts, team, zone)
+        if isinstance(prepared, finish_dialog.Finished):
+            await send_text(context.bot, team.chat_id, prepared.text)
+            return
+        round_, data = prepared
+        # Drawing the map and the PDF takes a second or two: not on the event loop, not in a tx.
+        files = await asyncio.to_thread(
+            finish_dialog.build_files, self.s.texts, team, round_, data, zone
+        )
+        async with self.s.store.tx() as tx:
+            result = await finish_dialog.keep(tx, self.s.texts, team, round_, files, zone)
         if result.round is None:
             await send_text(context.bot, team.chat_id, result.text)
             return
