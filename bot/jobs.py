@@ -21,7 +21,7 @@ from core.model import Round, Team
 from core.protocol import BRAINSTORMING, CLOSING_STAGES, ONBOARDING, Stage, Step
 from core.schedule import Window, reminder_times
 
-from .handlers.common import Services, send_text
+from .handlers.common import Services, join_markup, send_text
 
 if TYPE_CHECKING:
     from .handlers.group import GroupHandlers
@@ -138,8 +138,10 @@ class Scheduler:
             )
             await send_text(self.app.bot, team.chat_id, text)
         if unreachable:
-            text = self.s.texts.t("group.unreachable", lang, count=unreachable)
-            await send_text(self.app.bot, team.chat_id, text)
+            # They never opened (or closed) their chat with the bot: offer the join link again.
+            text = self.s.texts.t("group.not_reachable", lang, count=unreachable)
+            markup = join_markup(self.s.texts, team, round_, self.app.bot.username)
+            await self.app.bot.send_message(team.chat_id, text, reply_markup=markup)
 
     async def _deadline(self, team: Team) -> None:
         context: CallbackContext[Any, Any, Any, Any] = CallbackContext(self.app)

@@ -115,3 +115,17 @@ async def test_the_ticker_starts_and_stops_with_the_application(bot) -> None:  #
     assert job.misfire_grace_time is None and job.coalesce
     await _post_stop(bot.app)
     assert scheduler._apscheduler is None
+
+
+async def test_unreachable_members_are_counted_with_the_join_button(team: Team) -> None:
+    """A member who blocked the bot is not retried; the group sees a count and the join button."""
+    bot = team.bot
+    await _round_with_deadline(team, "2d")
+    bert = team.members[1]
+    await onboard(team, bert)
+    bert.block_bot()
+    bot.clock.set(MONDAY_10 + timedelta(days=1))
+    assert await bot.tick() == 1
+    notice = team.group.last()
+    assert notice.text == bot.t("group.not_reachable", count=1)
+    assert notice.button_labels == [bot.label("btn.join")]
