@@ -40,6 +40,7 @@ from .dialogs import help as help_dialog
 from .handlers.common import ADMIN_STATUSES, Services, send_text
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
+from .handlers.survey import SurveyHandlers
 from .jobs import Scheduler
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("afsluiter", "closing"), ("afronden", "finish"), ("kaart", "map"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
-                  ("deadline", "deadline"), ("namen", "names"),
+                  ("deadline", "deadline"), ("membercheck", "membercheck"),
+                  ("namen", "names"),
                   ("help", "help"))  # fmt: skip
 
 
@@ -119,6 +121,8 @@ def add_handlers(app: Application, services: Services) -> GroupHandlers:  # type
     """Register every handler. Order matters: the first matching handler in a group wins."""
     group = GroupHandlers(services)
     private = PrivateHandlers(services)
+    survey = SurveyHandlers(services, group)
+    private.survey = survey
     in_group = filters.ChatType.GROUPS
     in_private = filters.ChatType.PRIVATE
 
@@ -134,6 +138,7 @@ def add_handlers(app: Application, services: Services) -> GroupHandlers:  # type
     app.add_handler(CommandHandler(["afsluiter", "closing"], group.closing, filters=in_group))
     app.add_handler(CommandHandler(["afronden", "finish"], group.finish, filters=in_group))
     app.add_handler(CommandHandler("deadline", group.deadline, filters=in_group))
+    app.add_handler(CommandHandler("membercheck", survey.command, filters=in_group))
     app.add_handler(CommandHandler(["rapport", "report"], group.report))
     app.add_handler(CommandHandler(["taal", "language"], group.language, filters=in_group))
     app.add_handler(
@@ -168,6 +173,7 @@ def add_handlers(app: Application, services: Services) -> GroupHandlers:  # type
     app.add_handler(CallbackQueryHandler(group.on_suggestion, pattern=r"^m:"))
     app.add_handler(CallbackQueryHandler(group.on_tie, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(group.on_deep, pattern=r"^v:"))
+    app.add_handler(CallbackQueryHandler(survey.on_button, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)

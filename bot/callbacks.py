@@ -6,6 +6,7 @@ Merge questions: m:<suggestion_id>:<merge|apart>   (for the principal, in the gr
 Category ties:   t:<round_id>:<node key hash>:<category>   (for the principal, in the group)
 Map editor:      e:<screen_seq>:<action>:<arg>              (the principal's /bewerk)
 Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in the group)
+Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 """
 
 from __future__ import annotations
@@ -112,7 +113,24 @@ def deep(session_id: int, action: str, node_hash: str = "") -> str:
     return _check(f"v:{session_id}:{action}:{node_hash}")
 
 
-Tap = DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap
+@dataclass(frozen=True)
+class SurveyTap:
+    """A tap in a colleague's member-check survey."""
+
+    respondent_id: int
+    seq: int
+    action: str
+    arg: str
+
+
+def survey(respondent_id: int, seq: int, action: str, arg: str = "") -> str:
+    """Encode a member-check button."""
+    if ":" in action:
+        raise ValueError("action may not contain ':'")
+    return _check(f"c:{respondent_id}:{seq}:{action}:{arg}")
+
+
+Tap = DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap
 
 
 def decode(data: str | None) -> Tap | None:
@@ -124,6 +142,11 @@ def decode(data: str | None) -> Tap | None:
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
             return None
         return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
+    if data.startswith("c:"):
+        parts = data.split(":", 4)
+        if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
+            return None
+        return SurveyTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
     if data.startswith("v:"):
         parts = data.split(":")
         if len(parts) != 4 or not parts[1].isdigit() or parts[2] not in {"tog", "go"}:

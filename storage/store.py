@@ -878,6 +878,125 @@ class Tx:
             (_ts(self.now), planned_id),
         )
 
+    # -- the member check --------------------------------------------------------------------
+
+    async def open_member_check(self, team_id: int, version_id: int, token: str) -> int:
+        """Start the team's member check on a kept map version (one open at a time)."""
+        return await self._run(
+            "INSERT INTO member_checks (team_id, version_id, token, opened_at) VALUES (?, ?, ?, ?)",
+            (team_id, version_id, token, _ts(self.now)),
+        )
+
+    async def open_member_check_of(self, team_id: int) -> aiosqlite.Row | None:
+        """The team's open member check, if any."""
+        return await self._one(
+            "SELECT * FROM member_checks WHERE team_id = ? AND closed_at IS NULL", (team_id,)
+        )
+
+    async def member_check(self, check_id: int) -> aiosqlite.Row | None:
+        """One member check."""
+        return await self._one("SELECT * FROM member_checks WHERE id = ?", (check_id,))
+
+    async def member_check_by_token(self, token: str) -> aiosqlite.Row | None:
+        """The member check a deep-link payload belongs to."""
+        return await self._one("SELECT * FROM member_checks WHERE token = ?", (token,))
+
+    async def close_member_check(self, check_id: int, report_md: str) -> None:
+        """Close a member check and keep its report."""
+        await self._run(
+            "UPDATE member_checks SET closed_at = ?, report_md = ?"
+            " WHERE id = ? AND closed_at IS NULL",
+            (_ts(self.now), report_md, check_id),
+        )
+
+    async def respondent(self, respondent_id: int) -> aiosqlite.Row | None:
+        """One respondent row."""
+        return await self._one("SELECT * FROM mc_respondents WHERE id = ?", (respondent_id,))
+
+    async def respondent_of(self, check_id: int, user_id: int) -> aiosqlite.Row | None:
+        """This person's respondent row in a check, if they started."""
+        return await self._one(
+            "SELECT * FROM mc_respondents WHERE check_id = ? AND user_id = ?", (check_id, user_id)
+        )
+
+    async def add_respondent(self, check_id: int, user_id: int) -> int:
+        """A colleague starts the survey; their direct messages go to it from now on."""
+        respondent_id = await self._run(
+            "INSERT INTO mc_respondents (check_id, user_id) VALUES (?, ?)", (check_id, user_id)
+        )
+        await self.set_active_respondent(user_id, respondent_id)
+        return respondent_id
+
+    async def set_active_respondent(self, user_id: int, respondent_id: int | None) -> None:
+        """Route this person's direct messages to a survey (or back to their dialog)."""
+        await self._run(
+            "INSERT INTO people (user_id, active_respondent_id) VALUES (?, ?)"
+            " ON CONFLICT (user_id)"
+            " DO UPDATE SET active_respondent_id = excluded.active_respondent_id",
+            (user_id, respondent_id),
+        )
+
+    async def active_respondent(self, user_id: int) -> aiosqlite.Row | None:
+        """The survey this person is answering, if it is still open and unfinished."""
+        return await self._one(
+            "SELECT r.* FROM people p JOIN mc_respondents r ON r.id = p.active_respondent_id"
+            " JOIN member_checks c ON c.id = r.check_id"
+            " WHERE p.user_id = ? AND c.closed_at IS NULL AND r.finished_at IS NULL",
+            (user_id,),
+        )
+
+    async def update_respondent(self, respondent_id: int, **fields: Any) -> int:
+        """Change a respondent's stage, role, function or question; returns the screen number."""
+        allowed = {"stage", "role", "function", "question", "finished_at"}
+        if fields:
+            await self._update("mc_respondents", allowed, respondent_id, fields)
+        await self._run(
+            "UPDATE mc_respondents SET screen_seq = screen_seq + 1 WHERE id = ?", (respondent_id,)
+        )
+        row = await self.respondent(respondent_id)
+        assert row is not None
+        return int(row["screen_seq"])
+
+    async def add_mc_answer(self, respondent_id: int, question_id: str, text: str) -> None:
+        """Append a message to a respondent's answer."""
+        await self._run(
+            "INSERT INTO mc_answers (respondent_id, question_id, text) VALUES (?, ?, ?)"
+            " ON CONFLICT (respondent_id, question_id)"
+            " DO UPDATE SET text = text || char(10) || excluded.text",
+            (respondent_id, question_id, text),
+        )
+
+    async def add_mc_missing(self, respondent_id: int, partner: str) -> None:
+        """A partner this colleague misses on the map."""
+        await self._run(
+            "INSERT INTO mc_missing (respondent_id, partner) VALUES (?, ?)",
+            (respondent_id, partner),
+        )
+
+    async def mc_responses(
+        self, check_id: int
+    ) -> list[tuple[aiosqlite.Row, dict[str, str], list[str]]]:
+        """Every respondent with answers and missing partners."""
+        out = []
+        for row in await self._all(
+            "SELECT * FROM mc_respondents WHERE check_id = ? ORDER BY id", (check_id,)
+        ):
+            answers = {
+                a["question_id"]: a["text"]
+                for a in await self._all(
+                    "SELECT * FROM mc_answers WHERE respondent_id = ?", (row["id"],)
+                )
+            }
+            missing = [
+                m["partner"]
+                for m in await self._all(
+                    "SELECT partner FROM mc_missing WHERE respondent_id = ? ORDER BY id",
+                    (row["id"],),
+                )
+            ]
+            out.append((row, answers, missing))
+        return out
+
     async def set_colour_blind(self, team_id: int, on: bool) -> None:
         """The team's colour-blind-safe map setting."""
         await self._run("UPDATE teams SET colour_blind = ? WHERE id = ?", (int(on), team_id))
@@ -902,6 +1021,7 @@ class Tx:
         deleted = await self._run("DELETE FROM members WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM people WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM editors WHERE user_id = ?", (user_id,))
+        await self._run("DELETE FROM mc_respondents WHERE user_id = ?", (user_id,))
         return deleted
 
     # -- helpers ---------------------------------------------------------------------------

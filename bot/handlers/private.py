@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import aiosqlite
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -32,7 +33,12 @@ from .common import (
     share_intro,
 )
 
+if TYPE_CHECKING:
+    from .survey import SurveyHandlers
+
 log = logging.getLogger(__name__)
+# Deep-link payloads that open the member check instead of joining a round.
+SURVEY_PREFIX = "mc_"
 
 
 def _editor_encoder(seq: int) -> Callable[[Button], str]:
@@ -45,6 +51,8 @@ class PrivateHandlers:
 
     def __init__(self, services: Services) -> None:
         self.s = services
+        # Set by the wiring: the member check's survey takes its own links and messages.
+        self.survey: SurveyHandlers | None = None
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -111,6 +119,9 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         payload = context.args[0] if context.args else ""
+        if payload.startswith(SURVEY_PREFIX) and self.survey is not None:
+            await self.survey.join(update, context, payload.removeprefix(SURVEY_PREFIX))
+            return
         if payload:
             await self._join(update, context, payload)
             return
@@ -182,6 +193,8 @@ class PrivateHandlers:
         message = update.effective_message
         assert message is not None
         if await self._editor_text(update, context, message.text or ""):
+            return
+        if self.survey is not None and await self.survey.on_text(update, context):
             return
         await self._act(update, context, "text", text=message.text or "")
 

@@ -1,0 +1,77 @@
+"""The member check: the wider team answers four questions; the report names functions only."""
+
+from __future__ import annotations
+
+from .conftest import Team, add_partner, onboard, open_round
+
+
+async def _finished_round(team: Team) -> None:
+    await open_round(team)
+    anna = team.members[0]
+    await onboard(team, anna, answer="Leren dat het hele team raakt.")
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/afronden", chat=team.group)
+
+
+async def _answer(team: Team, person, role: str, answers: list[str], missing: list[str]) -> None:  # type: ignore[no-untyped-def]
+    bot = team.bot
+    link = [m for m in team.group.bot_messages if bot.label("btn.survey_join") in m.button_labels][
+        -1
+    ]
+    await person.tap(bot.label("btn.survey_join"), message=link, chat=team.group)
+    await person.tap(bot.label("btn.survey_start"))
+    await person.tap(bot.label(f"role.{role}"))
+    await person.tap(bot.label("btn.skip"))
+    for n, answer in enumerate(answers, start=1):
+        await person.send(answer)
+        await person.tap(bot.label("btn.next_question"))
+        if n == 3:
+            for partner in missing:
+                await person.send(partner)
+            await person.tap(bot.label("btn.done"))
+
+
+async def test_member_check_report_is_anonymous_and_complete(team: Team) -> None:
+    """Colleagues answer in private; the principal gets a report with functions, never names."""
+    await _finished_round(team)
+    bot = team.bot
+    await team.principal.send("/start")
+    await team.principal.send("/membercheck", chat=team.group)
+    bert, carla, dirk, els = team.members[1:]
+    berts = ["Veel zorgpartners.", "Overzicht.", "Herkenbaar.", "Een web."]
+    await _answer(team, bert, "leraar", berts, ["Kinderopvang"])
+    intro_photo = [m for m in bert.messages() if m.photo is not None]
+    assert len(intro_photo) == 1
+    assert "Leren dat het hele team raakt." in "\n".join(m.plain_text for m in bert.messages())
+    for person in (carla, dirk):
+        await _answer(team, person, "leraar", ["Opvallend.", "Richting.", "Deels.", "Een boom."],
+                      ["kinderopvang", "Sportclub"])  # fmt: skip
+    await _answer(team, els, "directie", ["Breed.", "Een plan.", "Ja.", "Een brug."], [])
+    assert els.last().text == bot.t("survey.done")
+    await team.principal.send("/membercheck sluit", chat=team.group)
+    report = next(
+        m.document for m in reversed(team.principal.messages())
+        if m.document_name == "membercheck.md"
+    ).decode("utf-8")  # fmt: skip
+    for name in ("Anna", "Bert", "Carla", "Dirk", "Els", "Piet"):
+        assert name not in report
+    assert report.count("(leraar)") == 3 * 4  # three teachers, four questions each
+    assert "(collega (andere functie))" in report  # a single principal is not recognisable
+    assert "- Kinderopvang (3)" in report and "- Sportclub (2)" in report
+    for answer in ("Veel zorgpartners.", "Een brug.", "Een boom."):
+        assert answer in report
+
+
+async def test_member_check_needs_a_finished_round_and_group_members(team: Team) -> None:
+    """No kept map, no member check; outsiders cannot answer."""
+    bot = team.bot
+    await open_round(team)
+    await team.principal.send("/membercheck", chat=team.group)
+    assert team.group.last().text == bot.t("survey.no_version")
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/afronden", chat=team.group)
+    await team.principal.send("/membercheck", chat=team.group)
+    link = team.group.last()
+    await team.outsider.tap(bot.label("btn.survey_join"), message=link, chat=team.group)
+    assert team.outsider.last().text == bot.t("dm.not_member", school="Basisschool De Linde")
