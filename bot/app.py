@@ -97,9 +97,11 @@ def build_application(
     app = builder.build()
     services = Services(settings=settings, store=store, texts=texts)
     app.bot_data["services"] = services
-    group = add_handlers(app, services)
+    group, survey = add_handlers(app, services)
     scheduler = Scheduler(app, services, group, clock=clock)
     group.scheduler = scheduler
+    survey.scheduler = scheduler
+    scheduler.survey = survey
     app.bot_data["scheduler"] = scheduler
     app.bot_data["start_scheduler"] = start_scheduler
     return app
@@ -117,7 +119,10 @@ async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
     app.bot_data["scheduler"].shutdown()
 
 
-def add_handlers(app: Application, services: Services) -> GroupHandlers:  # type: ignore[type-arg]
+def add_handlers(
+    app: Application,  # type: ignore[type-arg]
+    services: Services,
+) -> tuple[GroupHandlers, SurveyHandlers]:
     """Register every handler. Order matters: the first matching handler in a group wins."""
     group = GroupHandlers(services)
     private = PrivateHandlers(services)
@@ -177,7 +182,7 @@ def add_handlers(app: Application, services: Services) -> GroupHandlers:  # type
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)
-    return group
+    return group, survey
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,6 +25,7 @@ from .handlers.common import Services, join_markup, send_text
 
 if TYPE_CHECKING:
     from .handlers.group import GroupHandlers
+    from .handlers.survey import SurveyHandlers
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,19 @@ class Scheduler:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.window = window or Window()
         self._apscheduler: AsyncIOScheduler | None = None
+        # Set by the wiring: the member check's reminders and deadline.
+        self.survey: SurveyHandlers | None = None
 
     # -- planning --------------------------------------------------------------------------
+
+    async def plan_check(self, team: Team, check_id: int, deadline: datetime) -> None:
+        """The member check's deadline, with at most two reminders before it."""
+        now = self.clock()
+        async with self.s.store.tx() as tx:
+            await tx.cancel_planned_check(check_id)
+            for moment in reminder_times(now, deadline):
+                await tx.plan(team.id, None, "mc_nudge", "membercheck", moment, check_id)
+            await tx.plan(team.id, None, "mc_deadline", "membercheck", deadline, check_id)
 
     async def plan_step(self, team: Team, round_: Round, deadline: datetime) -> None:
         """A deadline for the running step, with at most two reminders before it."""
@@ -94,7 +106,9 @@ class Scheduler:
                 round_ = await tx.round(int(row["round_id"])) if row["round_id"] else None
             # Claimed and committed: from here on the row is never carried out again.
             try:
-                if round_ is not None and round_.step == row["step"] and round_.closed_at is None:
+                if row["kind"] in ("mc_nudge", "mc_deadline") and self.survey is not None:
+                    await self.survey.planned(team, int(row["check_id"]), row["kind"])
+                elif round_ is not None and round_.step == row["step"] and round_.closed_at is None:
                     if row["kind"] == "step_nudge":
                         await self._nudge(team, round_)
                     elif row["kind"] == "step_deadline":

@@ -15,6 +15,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,17 @@ class MemberSpec:
 
 
 @dataclass
+class ColleagueSpec:
+    """A colleague of the wider team who answers the member check."""
+
+    name: str
+    role: Role
+    function: str | None
+    answers: list[str]
+    missing_partners: list[str]
+
+
+@dataclass
 class Scenario:
     """A school team and what each member answers."""
 
@@ -72,6 +84,7 @@ class Scenario:
     language: str
     members: list[MemberSpec]
     deep_partners: list[str] = field(default_factory=list)
+    member_check: list[ColleagueSpec] = field(default_factory=list)
 
     @property
     def principal(self) -> MemberSpec:
@@ -186,7 +199,31 @@ def parse_scenario(data: Any) -> Scenario:
     deep_partners = data.get("deep_partners", [])
     if not isinstance(deep_partners, list) or not all(isinstance(p, str) for p in deep_partners):
         raise ScenarioError("deep_partners: expected a list of partner names")
-    return Scenario(school, language, members, deep_partners)
+    colleagues: list[ColleagueSpec] = []
+    raw_check = data.get("member_check", [])
+    if not isinstance(raw_check, list):
+        raise ScenarioError("member_check: expected a list of colleagues")
+    for i, raw in enumerate(raw_check):
+        where = f"member_check[{i}]"
+        if not isinstance(raw, dict):
+            raise ScenarioError(f"{where}: expected an object")
+        name = _text(raw.get("name"), f"{where}.name")
+        role = _enum(raw.get("role"), Role, f"{where}.role", [r.value for r in Role])
+        answers = raw.get("answers", [])
+        missing = raw.get("missing_partners", [])
+        if name is None or role is None:
+            raise ScenarioError(f"{where}: name and role are required")
+        if (
+            not isinstance(answers, list)
+            or len(answers) > 4
+            or not all(isinstance(a, str) for a in answers)
+        ):
+            raise ScenarioError(f"{where}.answers: expected up to four texts")
+        if not isinstance(missing, list) or not all(isinstance(m, str) for m in missing):
+            raise ScenarioError(f"{where}.missing_partners: expected a list of names")
+        function = _text(raw.get("function"), f"{where}.function", required=False)
+        colleagues.append(ColleagueSpec(name, role, function, answers, missing))
+    return Scenario(school, language, members, deep_partners, colleagues)
 
 
 def _answers(raw: Any, where: str, allowed: tuple[str, ...]) -> dict[str, str]:
@@ -227,6 +264,21 @@ def _last_document(person: Person, suffix: str) -> bytes:
     return found
 
 
+class SimulatedClock:
+    """Real time until the simulation moves it forward; then it only moves when told."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        """The simulated now."""
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        """Jump forward."""
+        self.offset += delta
+
+
 class Simulation:
     """The bot, the fake Telegram and the scenario's people."""
 
@@ -234,10 +286,14 @@ class Simulation:
         self.scenario = scenario
         self.workdir = workdir
         self.texts = Texts.load()
-        self.fake = FakeTelegram()
+        self.clock = SimulatedClock()
+        self.fake = FakeTelegram(clock=self.clock.now)
         self.people = {m.name: self.fake.person(m.name) for m in scenario.members}
+        for colleague in scenario.member_check:
+            if colleague.name not in self.people:
+                self.people[colleague.name] = self.fake.person(colleague.name)
         principal = self.people[scenario.principal.name]
-        others = [p.user for name, p in self.people.items() if p is not principal]
+        others = [p.user for p in self.people.values() if p is not principal]
         self.group: FakeChat = self.fake.add_group(
             f"Team {scenario.school}", creator=principal.user, admins=[], members=others
         )
@@ -245,6 +301,7 @@ class Simulation:
         self.store: Store
         self.report_pdf = b""
         self.report_md = b""
+        self.membercheck_md = b""
 
     def label(self, key: str, **fields: object) -> str:
         """A button label in the scenario's language (until the team switches, Dutch)."""
@@ -252,13 +309,15 @@ class Simulation:
 
     async def run(self) -> tuple[bytes, bytes]:
         """Play the whole scenario; returns (map PNG, export JSON)."""
-        store = await Store.open(self.workdir / "simulation.db")
+        store = await Store.open(self.workdir / "simulation.db", clock=self.clock.now)
         self.store = store
         settings = Settings(token=SIMULATION_TOKEN, db_path=self.workdir / "simulation.db")
         limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2)
         app = build_application(
-            settings, store, self.texts, request=self.fake, rate_limiter=limiter
-        )
+            settings, store, self.texts, request=self.fake, rate_limiter=limiter,
+            clock=self.clock.now,
+        )  # fmt: skip
+        self.app = app
         self.fake.attach(app)
         await app.initialize()
         await set_command_menus(app)
@@ -312,7 +371,42 @@ class Simulation:
         await principal.send("/afronden", chat=group)
         self.report_pdf = _last_document(principal, "-verslag.pdf")
         self.report_md = _last_document(principal, "-verslag.md")
+        if scenario.member_check:
+            await self._member_check()
         return photo, export
+
+    async def _member_check(self) -> None:
+        """Send the survey, let the colleagues answer, then run simulated days to the deadline."""
+        group, principal = self.group, self.principal
+        await principal.send("/membercheck 7d", chat=group)
+        link = group.last()
+        for colleague in self.scenario.member_check:
+            person = self.people[colleague.name]
+            await person.tap(self.label("btn.survey_join"), message=link, chat=group)
+            await person.tap(self.label("btn.survey_start"))
+            await person.tap(self.label(f"role.{colleague.role.value}"))
+            if colleague.function:
+                await person.send(colleague.function)
+            else:
+                await person.tap(self.label("btn.skip"))
+            for number in range(1, 5):
+                answer = colleague.answers[number - 1] if number <= len(colleague.answers) else ""
+                if answer:
+                    await person.send(answer)
+                await person.tap(self.label("btn.next_question"))
+                if number == 3:
+                    for partner in colleague.missing_partners:
+                        await person.send(partner)
+                    await person.tap(self.label("btn.done"))
+        scheduler = self.app.bot_data["scheduler"]
+        for _ in range(80):  # simulated time, six hours at a step, until the report is sent
+            self.clock.advance(timedelta(hours=6))
+            await scheduler.run_due(self.clock.now())
+            found = [m for m in principal.messages() if m.document_name == "membercheck.md"]
+            if found and found[-1].document is not None:
+                self.membercheck_md = found[-1].document
+                return
+        raise RuntimeError("the member check did not close in simulated time")
 
     async def _cards(self, person: Person, spec: MemberSpec) -> None:
         """Answer the scenario's cards: choose the partner, open the card, type, go back."""
@@ -454,6 +548,8 @@ async def simulate(scenario_path: Path, out: Path) -> Path:
     (out / "export.json").write_bytes(export)
     (out / "report.pdf").write_bytes(simulation.report_pdf)
     (out / "report.md").write_bytes(simulation.report_md)
+    if simulation.membercheck_md:
+        (out / "membercheck.md").write_bytes(simulation.membercheck_md)
     names = {person.user.id: name for name, person in simulation.people.items()}
     (out / "transcript.txt").write_text(
         transcript(simulation.fake, names, simulation.group), encoding="utf-8"

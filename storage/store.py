@@ -824,13 +824,26 @@ class Tx:
     # -- the schedule ------------------------------------------------------------------------
 
     async def plan(
-        self, team_id: int, round_id: int | None, kind: str, step: str, run_at: datetime
+        self,
+        team_id: int,
+        round_id: int | None,
+        kind: str,
+        step: str,
+        run_at: datetime,
+        check_id: int | None = None,
     ) -> int:
         """Add a planned action (a reminder or a deadline)."""
         return await self._run(
-            "INSERT INTO planned (team_id, round_id, kind, step, run_at, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (team_id, round_id, kind, step, _ts_precise(run_at), _ts(self.now)),
+            "INSERT INTO planned (team_id, round_id, check_id, kind, step, run_at, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (team_id, round_id, check_id, kind, step, _ts_precise(run_at), _ts(self.now)),
+        )
+
+    async def cancel_planned_check(self, check_id: int) -> None:
+        """Cancel the member check's reminders and deadline (closed by hand)."""
+        await self._run(
+            "UPDATE planned SET status = 'cancelled' WHERE check_id = ? AND status = 'planned'",
+            (check_id,),
         )
 
     async def cancel_planned(self, round_id: int, step: str) -> int:

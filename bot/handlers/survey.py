@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
@@ -14,12 +17,20 @@ from bot.dialogs import survey
 from bot.dialogs.base import Button, Screen
 from bot.dialogs.survey import SurveyCtx
 from bot.dialogs.team import new_token
+from core.model import Team
+from core.schedule import parse_deadline
+from prompts import Html
 
 from .common import MEMBER_STATUSES, Services, send_screens, send_text
 from .group import GroupHandlers
 from .private import SURVEY_PREFIX as PAYLOAD_PREFIX
 
+if TYPE_CHECKING:
+    from bot.jobs import Scheduler
+
 log = logging.getLogger(__name__)
+# "Keep each respondent's effort within 30 minutes": default a week to find those minutes.
+DEFAULT_TERM = timedelta(days=7)
 
 
 def _encoder(respondent_id: int, seq: int):  # type: ignore[no-untyped-def]
@@ -32,58 +43,107 @@ class SurveyHandlers:
     def __init__(self, services: Services, group: GroupHandlers) -> None:
         self.s = services
         self.group = group
+        self.scheduler: Scheduler | None = None
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/membercheck opens the survey for the whole group; /membercheck sluit closes it."""
+        """/membercheck [7d] opens the survey for the whole group; /membercheck sluit closes it."""
         team = await self.group._ready_team(update, context)
         if team is None or not await self.group._may_manage(update, context, team):
             return
         lang = team.language.value
         args = context.args or []
-        closing = bool(args) and args[0].lower() in {"sluit", "close", "stop"}
         async with self.s.store.tx() as tx:
             open_check = await tx.open_member_check_of(team.id)
             version = await tx.latest_map_version(team.id)
-            if closing:
-                if open_check is None:
-                    text = self.s.texts.t("survey.none_open", lang)
-                    await send_text(context.bot, team.chat_id, text)
-                    return
-                report = await survey.report(tx, self.s.texts, team, dict(open_check))
-                await tx.close_member_check(int(open_check["id"]), report)
-                count = len(await tx.mc_responses(int(open_check["id"])))
-            elif open_check is not None:
-                await send_text(context.bot, team.chat_id, self.s.texts.t("survey.already", lang))
+        if args and args[0].lower() in {"sluit", "close", "stop"}:
+            if open_check is None:
+                await send_text(context.bot, team.chat_id, self.s.texts.t("survey.none_open", lang))
                 return
-            elif version is None:
-                await send_text(
-                    context.bot, team.chat_id, self.s.texts.t("survey.no_version", lang)
-                )
-                return
-            else:
-                token = new_token()
-                await tx.open_member_check(team.id, int(version["id"]), token)
-        if closing:
-            await send_text(
-                context.bot, team.chat_id, self.s.texts.t("survey.closed", lang, count=count)
-            )
-            try:
-                await context.bot.send_message(
-                    team.principal_user_id, f"<pre>{html.escape(report)}</pre>"[:4096]
-                )
-                await context.bot.send_document(
-                    team.principal_user_id, report.encode("utf-8"), filename="membercheck.md"
-                )
-            except Forbidden:
-                text = self.s.texts.t("finish.open_private", lang)
-                await send_text(context.bot, team.chat_id, text)
+            await self.close(team, int(open_check["id"]))
             return
-        url = f"https://t.me/{context.bot.username}?start={PAYLOAD_PREFIX}{token}"
+        if open_check is not None:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("survey.already", lang))
+            return
+        if version is None:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("survey.no_version", lang))
+            return
+        zone = ZoneInfo(self.s.settings.timezone)
+        now = self.scheduler.clock() if self.scheduler else datetime.now(UTC)
+        deadline = parse_deadline(args[0], now, zone) if args else now + DEFAULT_TERM
+        if deadline is None:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("group.deadline_usage", lang))
+            return
+        async with self.s.store.tx() as tx:
+            token = new_token()
+            check_id = await tx.open_member_check(team.id, int(version["id"]), token)
+        if self.scheduler is not None:
+            await self.scheduler.plan_check(team, check_id, deadline)
+        when = deadline.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        await self._announce(team, token, self.s.texts.t("survey.announce", lang, when=when))
+
+    async def _announce(self, team: Team, token: str, text: Html) -> None:
+        bot = self.group_bot
+        url = f"https://t.me/{bot.username}?start={PAYLOAD_PREFIX}{token}"
         markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(self.s.texts.plain("btn.survey_join", lang), url=url)]]
+            [
+                [
+                    InlineKeyboardButton(
+                        self.s.texts.plain("btn.survey_join", team.language.value), url=url
+                    )
+                ]
+            ]
         )
-        await context.bot.send_message(
-            team.chat_id, self.s.texts.t("survey.announce", lang), reply_markup=markup
+        await bot.send_message(team.chat_id, text, reply_markup=markup)
+
+    @property
+    def group_bot(self) -> Bot:
+        """The bot, for messages that do not answer an update (reminders, deadlines)."""
+        assert self.scheduler is not None
+        bot: Bot = self.scheduler.app.bot
+        return bot
+
+    async def close(self, team: Team, check_id: int) -> None:
+        """Close the check: the anonymised report goes to the principal in private."""
+        lang = team.language.value
+        bot = self.group_bot
+        async with self.s.store.tx() as tx:
+            check = await tx.member_check(check_id)
+            if check is None or check["closed_at"] is not None:
+                return
+            report = await survey.report(tx, self.s.texts, team, dict(check))
+            await tx.close_member_check(check_id, report)
+            await tx.cancel_planned_check(check_id)
+            count = sum(1 for _, answers, _ in await tx.mc_responses(check_id) if answers)
+        await send_text(bot, team.chat_id, self.s.texts.t("survey.closed", lang, count=count))
+        try:
+            await bot.send_message(
+                team.principal_user_id, f"<pre>{html.escape(report)}</pre>"[:4096]
+            )
+            await bot.send_document(
+                team.principal_user_id, report.encode("utf-8"), filename="membercheck.md"
+            )
+        except Forbidden:
+            await send_text(bot, team.chat_id, self.s.texts.t("finish.open_private", lang))
+
+    async def planned(self, team: Team, check_id: int, kind: str) -> None:
+        """A reminder (to who started but did not finish, and the link again) or the deadline."""
+        async with self.s.store.tx() as tx:
+            check = await tx.member_check(check_id)
+            responses = await tx.mc_responses(check_id) if check else []
+        if check is None or check["closed_at"] is not None:
+            return
+        if kind == "mc_deadline":
+            await self.close(team, check_id)
+            return
+        lang = team.language.value
+        unfinished = [row for row, _, _ in responses if row["finished_at"] is None]
+        for row in unfinished:
+            await send_text(
+                self.group_bot, int(row["user_id"]), self.s.texts.t("survey.nudge", lang)
+            )
+        finished = len(responses) - len(unfinished)
+        await self._announce(
+            team, str(check["token"]), self.s.texts.t("survey.reminder", lang, count=finished)
         )
 
     async def join(self, update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:

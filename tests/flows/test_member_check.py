@@ -57,7 +57,7 @@ async def test_member_check_report_is_anonymous_and_complete(team: Team) -> None
     for name in ("Anna", "Bert", "Carla", "Dirk", "Els", "Piet"):
         assert name not in report
     assert report.count("(leraar)") == 3 * 4  # three teachers, four questions each
-    assert "(collega (andere functie))" in report  # a single principal is not recognisable
+    assert "(andere functie)" in report  # a single principal is not recognisable
     assert "- Kinderopvang (3)" in report and "- Sportclub (2)" in report
     for answer in ("Veel zorgpartners.", "Een brug.", "Een boom."):
         assert answer in report
@@ -75,3 +75,31 @@ async def test_member_check_needs_a_finished_round_and_group_members(team: Team)
     link = team.group.last()
     await team.outsider.tap(bot.label("btn.survey_join"), message=link, chat=team.group)
     assert team.outsider.last().text == bot.t("dm.not_member", school="Basisschool De Linde")
+
+
+async def test_member_check_in_simulated_time(team: Team) -> None:
+    """A reminder for who started, the link again, and the report at the deadline; each once."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    bot = team.bot
+    bot.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Brussels")))
+    await _finished_round(team)
+    await team.principal.send("/start")
+    await team.principal.send("/membercheck 7d", chat=team.group)
+    assert "30-11-2026 10:00" in team.group.last().plain_text
+    bert = team.members[1]
+    link = team.group.last()
+    await bert.tap(bot.label("btn.survey_join"), message=link, chat=team.group)
+    await bert.tap(bot.label("btn.survey_start"))
+    bot.clock.advance(timedelta(days=3, hours=12))  # Thursday 22:00, quiet hours
+    assert await bot.tick() == 0
+    bot.clock.advance(timedelta(hours=10))  # Friday 08:00
+    assert await bot.tick() == 1
+    assert await bot.tick() == 0
+    assert bert.last().text == bot.t("survey.nudge")
+    assert bot.label("btn.survey_join") in team.group.last().button_labels
+    bot.clock.set(datetime(2026, 11, 30, 10, 1, tzinfo=ZoneInfo("Europe/Brussels")))
+    assert await bot.tick() == 2  # the day-before reminder (postponed) and the deadline
+    assert any(m.document_name == "membercheck.md" for m in team.principal.messages())
+    assert await bot.tick() == 0

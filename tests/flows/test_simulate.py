@@ -113,3 +113,22 @@ def test_a_scenario_with_an_unknown_card_is_refused() -> None:
     bad = {**SCENARIO, "members": [{"name": "X", "role": "leraar", "cards": [card]}]}
     with pytest.raises(ScenarioError, match=r"members\[0\]\.cards\[0\]\.card"):
         parse_scenario(bad)
+
+
+async def test_simulation_runs_the_member_check_in_simulated_time(tmp_path: Path) -> None:
+    """Colleagues of the wider team answer; membercheck.md names functions, never people."""
+    scenario = json.loads(json.dumps(SCENARIO))
+    scenario["member_check"] = [
+        {"name": "Els", "role": "leraar", "function": "leraar 5de leerjaar",
+         "answers": ["Veel zorg.", "Een overzicht.", "Herkenbaar.", "Een web."],
+         "missing_partners": ["Kinderopvang"]},
+        {"name": "Bo", "role": "leraar", "answers": ["Breed."], "missing_partners": []},
+    ]  # fmt: skip
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    out = await simulate(path, tmp_path / "out")
+    report = (out / "membercheck.md").read_text(encoding="utf-8")
+    assert "Veel zorg." in report and "Breed." in report
+    assert "- Kinderopvang (1)" in report
+    for name in ("Els", "Bo", "An"):
+        assert name not in report
