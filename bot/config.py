@@ -27,6 +27,8 @@ class Settings:
     language: Language = Language.NL
     timezone: str = "Europe/Brussels"
     log_level: str = "INFO"
+    # How long after /afronden the team is reminded to update its map (002: "regelmatig").
+    update_months: int = 12
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -51,8 +53,12 @@ class Settings:
             raise ConfigError(
                 f"NETWERKKAART_TIMEZONE {timezone!r} is not a known time zone."
             ) from exc
+        months_raw = env.get("NETWERKKAART_UPDATE_MONTHS", "12").strip()
+        if not months_raw.isdigit() or not 1 <= int(months_raw) <= 60:
+            raise ConfigError("NETWERKKAART_UPDATE_MONTHS must be a whole number from 1 to 60.")
         return cls(
             token=token,
+            update_months=int(months_raw),
             db_path=Path(env.get("NETWERKKAART_DB", str(DEFAULT_DB_PATH))),
             language=Language(language),
             timezone=timezone,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -106,7 +106,9 @@ class Scheduler:
                 round_ = await tx.round(int(row["round_id"])) if row["round_id"] else None
             # Claimed and committed: from here on the row is never carried out again.
             try:
-                if row["kind"] in ("mc_nudge", "mc_deadline") and self.survey is not None:
+                if row["kind"] == "yearly":
+                    await self._yearly(team)
+                elif row["kind"] in ("mc_nudge", "mc_deadline") and self.survey is not None:
                     await self.survey.planned(team, int(row["check_id"]), row["kind"])
                 elif round_ is not None and round_.step == row["step"] and round_.closed_at is None:
                     if row["kind"] == "step_nudge":
@@ -156,6 +158,28 @@ class Scheduler:
             text = self.s.texts.t("group.not_reachable", lang, count=unreachable)
             markup = join_markup(self.s.texts, team, round_, self.app.bot.username)
             await self.app.bot.send_message(team.chat_id, text, reply_markup=markup)
+
+    async def plan_yearly(self, team: Team, round_: Round) -> None:
+        """After /afronden: remind the team to update the map (002: 'regelmatig')."""
+        months = self.s.settings.update_months
+        when = self.clock() + timedelta(days=round(months * 365.25 / 12))
+        async with self.s.store.tx() as tx:
+            await tx.plan(team.id, round_.id, "yearly", Step.DONE.value, when)
+
+    async def _yearly(self, team: Team) -> None:
+        lang = team.language.value
+        async with self.s.store.tx() as tx:
+            version = await tx.latest_map_version(team.id)
+            open_round = await tx.open_round_of(team.id)
+        if open_round is not None:
+            return  # the team already started a new round
+        date = ""
+        if version is not None:
+            moment = datetime.fromisoformat(version["created_at"])
+            date = moment.astimezone(ZoneInfo(self.s.settings.timezone)).strftime("%d-%m-%Y")
+        text = self.s.texts.t("group.yearly", lang, date=date)
+        await send_text(self.app.bot, team.chat_id, text)
+        await send_text(self.app.bot, team.principal_user_id, text)
 
     async def _deadline(self, team: Team) -> None:
         context: CallbackContext[Any, Any, Any, Any] = CallbackContext(self.app)

@@ -781,6 +781,8 @@ class GroupHandlers:
         if result.round is None:
             await send_text(context.bot, team.chat_id, result.text)
             return
+        if self.scheduler is not None:
+            await self.scheduler.plan_yearly(team, result.round)
         await context.bot.send_photo(team.chat_id, result.png)
         await send_text(context.bot, team.chat_id, result.text)
         if not await self.send_report(context, team, team.principal_user_id):

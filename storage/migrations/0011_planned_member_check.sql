@@ -1,4 +1,5 @@
--- Schema version 11: the schedule also carries the member check's reminders and deadline.
+-- Schema version 11: the schedule also carries the member check's reminders and deadline,
+-- and the yearly reminder to update the map.
 -- SQLite cannot change a CHECK constraint in place, so the table is rebuilt with its rows.
 
 CREATE TABLE planned_v11 (
@@ -7,7 +8,7 @@ CREATE TABLE planned_v11 (
     round_id    INTEGER REFERENCES rounds (id) ON DELETE CASCADE,
     check_id    INTEGER REFERENCES member_checks (id) ON DELETE CASCADE,
     kind        TEXT    NOT NULL
-                CHECK (kind IN ('step_deadline', 'step_nudge', 'mc_deadline', 'mc_nudge')),
+                CHECK (kind IN ('step_deadline', 'step_nudge', 'mc_deadline', 'mc_nudge', 'yearly')),
     step        TEXT    NOT NULL,
     run_at      TEXT    NOT NULL,
     status      TEXT    NOT NULL DEFAULT 'planned'

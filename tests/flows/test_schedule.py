@@ -129,3 +129,21 @@ async def test_unreachable_members_are_counted_with_the_join_button(team: Team) 
     notice = team.group.last()
     assert notice.text == bot.t("group.not_reachable", count=1)
     assert notice.button_labels == [bot.label("btn.join")]
+
+
+async def test_a_year_after_finishing_the_team_is_reminded_once(team: Team) -> None:
+    """/afronden plans the yearly update reminder; it reaches group and principal once."""
+    bot = team.bot
+    await _round_with_deadline(team)
+    await onboard(team, team.members[0])
+    await add_partner(team, team.members[0], "CLB", "organisatie", "zorg", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/start")
+    await team.principal.send("/afronden", chat=team.group)
+    bot.clock.advance(timedelta(days=200))
+    assert await bot.tick() == 0
+    bot.clock.set(datetime(2027, 11, 24, 10, 0, tzinfo=BXL))
+    assert await bot.tick() == 1
+    assert "23-11-2026" in team.group.last().plain_text
+    assert team.principal.last().text == team.group.last().text
+    assert await bot.tick() == 0
