@@ -60,9 +60,17 @@ ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("help", "help"))  # fmt: skip
 
 
+# Telegram allows about 30 private messages per second. A bucket of one message refilled 29
+# times a second never exceeds that in any one-second window (PTB's default bucket of 30 allows
+# bursts of up to 60); per group PTB's 20 per minute stays, so a step's results arrive promptly.
+OVERALL_PER_SECOND = 29
+
+
 def default_rate_limiter() -> AIORateLimiter:
-    """Telegram's flood limits (30 msg/s overall, 20/min per group), retrying 429s a few times."""
-    return AIORateLimiter(max_retries=3)
+    """Telegram's flood limits, strictly for private messages; 429s are waited out and retried."""
+    return AIORateLimiter(
+        overall_max_rate=1, overall_time_period=1 / OVERALL_PER_SECOND, max_retries=3
+    )
 
 
 def build_application(
