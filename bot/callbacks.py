@@ -7,6 +7,7 @@ Category ties:   t:<round_id>:<node key hash>:<category>   (for the principal, i
 Map editor:      e:<screen_seq>:<action>:<arg>              (the principal's /bewerk)
 Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in the group)
 Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
+New round:       y:<team_id>                                (the yearly reminder's button)
 """
 
 from __future__ import annotations
@@ -130,7 +131,19 @@ def survey(respondent_id: int, seq: int, action: str, arg: str = "") -> str:
     return _check(f"c:{respondent_id}:{seq}:{action}:{arg}")
 
 
-Tap = DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap
+@dataclass(frozen=True)
+class NewRoundTap:
+    """Start the next round (from the yearly reminder)."""
+
+    team_id: int
+
+
+def new_round(team_id: int) -> str:
+    """Encode the yearly reminder's button."""
+    return _check(f"y:{team_id}")
+
+
+Tap = DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
 
 
 def decode(data: str | None) -> Tap | None:
@@ -142,6 +155,9 @@ def decode(data: str | None) -> Tap | None:
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
             return None
         return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
+    if data.startswith("y:"):
+        rest = data[2:]
+        return NewRoundTap(int(rest)) if rest.isdigit() else None
     if data.startswith("c:"):
         parts = data.split(":", 4)
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():

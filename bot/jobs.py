@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import Application, CallbackContext
 
+from bot import callbacks
 from core.model import Round, Team
 from core.protocol import BRAINSTORMING, CLOSING_STAGES, ONBOARDING, Stage, Step
 from core.schedule import Window, reminder_times
@@ -178,7 +180,12 @@ class Scheduler:
             moment = datetime.fromisoformat(version["created_at"])
             date = moment.astimezone(ZoneInfo(self.s.settings.timezone)).strftime("%d-%m-%Y")
         text = self.s.texts.t("group.yearly", lang, date=date)
-        await send_text(self.app.bot, team.chat_id, text)
+        button = InlineKeyboardButton(
+            self.s.texts.plain("btn.new_round", lang), callback_data=callbacks.new_round(team.id)
+        )
+        await self.app.bot.send_message(
+            team.chat_id, text, reply_markup=InlineKeyboardMarkup([[button]])
+        )
         await send_text(self.app.bot, team.principal_user_id, text)
 
     async def _deadline(self, team: Team) -> None:

@@ -53,7 +53,9 @@ from .common import (
 if TYPE_CHECKING:
     from bot.jobs import Scheduler
 
-TapT = TypeVar("TapT", callbacks.SuggestionTap, callbacks.TieTap, callbacks.DeepTap)
+TapT = TypeVar(
+    "TapT", callbacks.SuggestionTap, callbacks.TieTap, callbacks.DeepTap, callbacks.NewRoundTap
+)
 
 log = logging.getLogger(__name__)
 RUNNING_STEPS = frozenset({Step.BRAINSTORM, Step.PRIORITIES, Step.DEEP, Step.CLOSING})
@@ -200,6 +202,11 @@ class GroupHandlers:
         team = await self._ready_team(update, context)
         if team is None or not await self._may_manage(update, context, team):
             return
+        await self._open_round(context, team)
+        if context.args:
+            await self._set_deadline(context, team, " ".join(context.args))
+
+    async def _open_round(self, context: ContextTypes.DEFAULT_TYPE, team: Team) -> None:
         async with self.s.store.tx() as tx:
             result = await team_dialog.open_round(tx, self.s.texts, team)
         if result.round is None:
@@ -212,8 +219,17 @@ class GroupHandlers:
         )
         async with self.s.store.tx() as tx:
             await tx.set_progress_message(result.round.id, message.message_id)
-        if context.args:
-            await self._set_deadline(context, team, " ".join(context.args))
+
+    async def on_new_round_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The yearly reminder's button: the principal or an admin starts the next round."""
+        query = update.callback_query
+        assert query is not None
+        found = await self._principal_tap(update, context, callbacks.NewRoundTap)
+        if found is None:
+            return
+        team, _ = found
+        await query.answer()
+        await self._open_round(context, team)
 
     async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Posts the round's progress counts (never who, never what)."""

@@ -144,6 +144,11 @@ async def test_a_year_after_finishing_the_team_is_reminded_once(team: Team) -> N
     assert await bot.tick() == 0
     bot.clock.set(datetime(2027, 11, 24, 10, 0, tzinfo=BXL))
     assert await bot.tick() == 1
-    assert "23-11-2026" in team.group.last().plain_text
-    assert team.principal.last().text == team.group.last().text
+    reminder = team.group.last()
+    assert "23-11-2026" in reminder.plain_text
+    assert team.principal.last().text == reminder.text
     assert await bot.tick() == 0
+    await team.members[0].tap(bot.label("btn.new_round"), message=reminder, chat=team.group)
+    assert team.members[0].last_toast == bot.label("map.only_principal")
+    await team.principal.tap(bot.label("btn.new_round"), message=reminder, chat=team.group)
+    assert "Ronde 2" in team.announcement().plain_text
