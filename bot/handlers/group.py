@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
@@ -860,34 +861,33 @@ class GroupHandlers:
 
     async def names(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/namen aan|uit: first names or 'deelnemer 1..n' with answers shared in the group."""
-        team = await self._ready_team(update, context)
-        if team is None or not await self._may_manage(update, context, team):
-            return
-        lang = team.language.value
-        choice = (context.args[0].lower() if context.args else "").strip()
-        if choice not in {"aan", "uit", "on", "off"}:
-            await send_text(context.bot, team.chat_id, self.s.texts.t("group.names_usage", lang))
-            return
-        on = choice in {"aan", "on"}
-        async with self.s.store.tx() as tx:
-            await tx.set_show_names(team.id, on)
-        key = "group.names_on" if on else "group.names_off"
-        await send_text(context.bot, team.chat_id, self.s.texts.t(key, lang))
+        await self._toggle(update, context, "names", Tx.set_show_names)
 
     async def colour_blind(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/kleurenblind aan|uit: shapes and patterns besides colour on the team's maps."""
+        await self._toggle(update, context, "colour", Tx.set_colour_blind)
+
+    async def _toggle(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        prompt: str,
+        setter: Callable[[Tx, int, bool], Awaitable[None]],
+    ) -> None:
+        """An on/off team setting: 'aan'/'uit' (or on/off), else the usage line."""
         team = await self._ready_team(update, context)
         if team is None or not await self._may_manage(update, context, team):
             return
         lang = team.language.value
         choice = (context.args[0].lower() if context.args else "").strip()
         if choice not in {"aan", "uit", "on", "off"}:
-            await send_text(context.bot, team.chat_id, self.s.texts.t("group.colour_usage", lang))
+            text = self.s.texts.t(f"group.{prompt}_usage", lang)
+            await send_text(context.bot, team.chat_id, text)
             return
         on = choice in {"aan", "on"}
         async with self.s.store.tx() as tx:
-            await tx.set_colour_blind(team.id, on)
-        key = "group.colour_on" if on else "group.colour_off"
+            await setter(tx, team.id, on)
+        key = f"group.{prompt}_on" if on else f"group.{prompt}_off"
         await send_text(context.bot, team.chat_id, self.s.texts.t(key, lang))
 
     async def migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
