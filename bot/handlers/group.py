@@ -36,7 +36,7 @@ from core.protocol import Stage, Step, can_move
 from core.render import render
 from core.schedule import parse_deadline
 from core.teammap import TeamMap
-from prompts import Html
+from prompts import Html, Texts
 from storage.store import Tx
 
 from .common import (
@@ -332,11 +332,20 @@ class GroupHandlers:
 
     async def open_priorities(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Opens step 2C: every member is asked in private to circle one priority partner."""
+        await self._open_private_step(update, context, team_dialog.open_priorities)
+
+    async def _open_private_step(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        opener: Callable[[Tx, Texts, Team], Awaitable[team_dialog.OpenResult]],
+    ) -> None:
+        """Open a step that members answer in private, ask them, and apply a term if given."""
         team = await self._ready_team(update, context)
         if team is None or not await self._may_manage(update, context, team):
             return
         async with self.s.store.tx() as tx:
-            result = await team_dialog.open_priorities(tx, self.s.texts, team)
+            result = await opener(tx, self.s.texts, team)
         await send_text(context.bot, team.chat_id, result.text)
         await self._ask_members(context, team, result.members)
         if result.round is not None and context.args:
@@ -849,15 +858,7 @@ class GroupHandlers:
 
     async def closing(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/afsluiter: step 4, the seven closing questions in private."""
-        team = await self._ready_team(update, context)
-        if team is None or not await self._may_manage(update, context, team):
-            return
-        async with self.s.store.tx() as tx:
-            result = await team_dialog.open_closing(tx, self.s.texts, team)
-        await send_text(context.bot, team.chat_id, result.text)
-        await self._ask_members(context, team, result.members)
-        if result.round is not None and context.args:
-            await self._set_deadline(context, team, " ".join(context.args))
+        await self._open_private_step(update, context, team_dialog.open_closing)
 
     async def names(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/namen aan|uit: first names or 'deelnemer 1..n' with answers shared in the group."""
