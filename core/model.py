@@ -90,6 +90,10 @@ class Team:
     created_at: datetime
     colour_blind: bool = False
     show_names: bool = False
+    # None: the bot's default time zone (Settings.timezone).
+    timezone: str | None = None
+    # When messages to people may go out: 'weekdays' (08-20), 'everyday' (08-20) or 'always'.
+    send_days: str = "weekdays"
 
     @property
     def is_ready(self) -> bool:

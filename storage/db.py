@@ -51,16 +51,28 @@ async def _migrate(db: aiosqlite.Connection) -> None:
     for version, sql in migrations():
         if version <= current:
             continue
-        # executescript would commit implicitly; run statements inside one explicit transaction.
-        await db.execute("BEGIN IMMEDIATE")
+        # SQLite's documented way to rebuild a table that others reference: switch foreign keys
+        # off outside the transaction (the pragma is ignored inside one), check them all before
+        # COMMIT, and switch them back on. executescript would commit implicitly, so the
+        # statements run one by one inside one explicit transaction.
+        await db.execute("PRAGMA foreign_keys = OFF")
         try:
-            for statement in _statements(sql):
-                await db.execute(statement)
-            await db.execute(f"PRAGMA user_version = {version:d}")
-            await db.execute("COMMIT")
-        except BaseException:
-            await db.execute("ROLLBACK")
-            raise
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(sql):
+                    await db.execute(statement)
+                async with db.execute("PRAGMA foreign_key_check") as cursor:
+                    broken = await cursor.fetchall()
+                if broken:
+                    rows = [tuple(row) for row in broken]
+                    raise RuntimeError(f"migration {version:04d} leaves broken references: {rows}")
+                await db.execute(f"PRAGMA user_version = {version:d}")
+                await db.execute("COMMIT")
+            except BaseException:
+                await db.execute("ROLLBACK")
+                raise
+        finally:
+            await db.execute("PRAGMA foreign_keys = ON")
 
 
 def _statements(sql: str) -> list[str]:

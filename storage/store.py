@@ -121,6 +121,8 @@ class Tx:
             created_at=_req_dt(row["created_at"]),
             colour_blind=bool(row["colour_blind"]),
             show_names=bool(row["show_names"]),
+            timezone=row["timezone"],
+            send_days=row["send_days"],
         )
 
     async def team_by_chat(self, chat_id: int) -> Team | None:
@@ -795,17 +797,133 @@ class Tx:
         png: bytes,
         report_pdf: bytes,
         report_md: str,
+        reason: str = "round",
     ) -> int:
-        """Write the round's immutable map version (with the previous one as parent)."""
+        """Write an immutable map version (with the previous one as parent).
+
+        reason 'round' is the kept result of a round (one per round); 'membercheck' is an
+        optimised map after the member check (MC.3), any number per round.
+        """
         parent = await self._one(
             "SELECT id FROM map_versions WHERE team_id = ? ORDER BY id DESC LIMIT 1", (team_id,)
         )
         return await self._run(
-            "INSERT INTO map_versions (team_id, round_id, parent_id, created_at, snapshot_json,"
-            " png, report_pdf, report_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (team_id, round_id, parent["id"] if parent else None, _ts(self.now), snapshot_json,
-             png, report_pdf, report_md),
+            "INSERT INTO map_versions (team_id, round_id, parent_id, reason, created_at,"
+            " snapshot_json, png, report_pdf, report_md) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (team_id, round_id, parent["id"] if parent else None, reason, _ts(self.now),
+             snapshot_json, png, report_pdf, report_md),
         )  # fmt: skip
+
+    async def map_version(self, version_id: int) -> aiosqlite.Row | None:
+        """One kept map version."""
+        return await self._one("SELECT * FROM map_versions WHERE id = ?", (version_id,))
+
+    # -- the yearly update: last round's partners, reviewed one by one ----------------------
+
+    async def previous_postits(self, member: Member) -> list[PostIt]:
+        """The post-its this person wrote in the team's last kept round that they have not
+        reviewed yet in this round (oldest first)."""
+        rows = await self._all(
+            "SELECT p.* FROM postits p JOIN members m ON m.id = p.member_id"
+            " WHERE m.user_id = ? AND m.round_id = ("
+            "   SELECT v.round_id FROM map_versions v"
+            "   WHERE v.team_id = (SELECT team_id FROM rounds WHERE id = ?) AND v.round_id != ?"
+            "   ORDER BY v.id DESC LIMIT 1)"
+            " AND p.id NOT IN (SELECT old_postit_id FROM reviewed_postits WHERE member_id = ?)"
+            " ORDER BY p.position, p.id",
+            (member.user_id, member.round_id, member.round_id, member.id),
+        )
+        return [self._postit(row) for row in rows]
+
+    async def review_postit(
+        self, member_id: int, old_postit_id: int, decision: str, new_postit_id: int | None
+    ) -> bool:
+        """Record what the member decided about one of last round's post-its (once)."""
+        return (
+            await self._run(
+                "INSERT OR IGNORE INTO reviewed_postits (member_id, old_postit_id, decision,"
+                " new_postit_id, decided_at) VALUES (?, ?, ?, ?, ?)",
+                (member_id, old_postit_id, decision, new_postit_id, _ts(self.now)),
+            )
+            > 0
+        )
+
+    async def review_counts(self, member_id: int) -> dict[str, int]:
+        """How many of last round's post-its the member kept, moved or dropped."""
+        rows = await self._all(
+            "SELECT decision, COUNT(*) AS n FROM reviewed_postits WHERE member_id = ?"
+            " GROUP BY decision",
+            (member_id,),
+        )
+        return {row["decision"]: int(row["n"]) for row in rows}
+
+    # -- partners added after the member check -----------------------------------------------
+
+    async def draft_addition(self, round_id: int, check_id: int, label: str, norm: str) -> int:
+        """Start adding a partner the wider team missed (or return the one already started)."""
+        row = await self._one(
+            "SELECT id FROM map_additions WHERE round_id = ? AND norm = ?", (round_id, norm)
+        )
+        if row is not None:
+            return int(row["id"])
+        return await self._run(
+            "INSERT INTO map_additions (round_id, check_id, label, norm, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (round_id, check_id, label, norm, _ts(self.now)),
+        )
+
+    async def addition(self, addition_id: int) -> aiosqlite.Row | None:
+        """One partner added (or being added) after the member check."""
+        return await self._one("SELECT * FROM map_additions WHERE id = ?", (addition_id,))
+
+    async def set_addition(self, addition_id: int, **fields: Any) -> None:
+        """Set an addition's category, distance or status."""
+        await self._update("map_additions", {"category", "distance", "status"}, addition_id, fields)
+
+    async def additions(self, round_id: int) -> list[aiosqlite.Row]:
+        """The partners added to the round's map after the member check, oldest first."""
+        return await self._all(
+            "SELECT * FROM map_additions WHERE round_id = ? AND status = 'added' ORDER BY id",
+            (round_id,),
+        )
+
+    # -- people who blocked the bot -----------------------------------------------------------
+
+    async def mark_blocked(self, user_ids: Iterable[int]) -> None:
+        """Telegram said 403 for these people: do not count on reaching them."""
+        for user_id in user_ids:
+            await self._run(
+                "INSERT INTO people (user_id, blocked_at) VALUES (?, ?) ON CONFLICT (user_id)"
+                " DO UPDATE SET blocked_at = excluded.blocked_at",
+                (user_id, _ts(self.now)),
+            )
+
+    async def mark_reachable(self, user_id: int) -> None:
+        """The person wrote to the bot again."""
+        await self._run("UPDATE people SET blocked_at = NULL WHERE user_id = ?", (user_id,))
+
+    async def blocked(self, user_ids: Iterable[int]) -> set[int]:
+        """Which of these people blocked the bot."""
+        ids = list(user_ids)
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = await self._all(
+            f"SELECT user_id FROM people WHERE blocked_at IS NOT NULL AND user_id IN ({marks})",
+            ids,
+        )
+        return {int(row["user_id"]) for row in rows}
+
+    # -- team settings for the schedule ---------------------------------------------------------
+
+    async def set_schedule_settings(
+        self, team_id: int, *, timezone: str | None = None, send_days: str | None = None
+    ) -> None:
+        """The team's time zone and when messages may go out (weekdays, every day, always)."""
+        if timezone is not None:
+            await self._run("UPDATE teams SET timezone = ? WHERE id = ?", (timezone, team_id))
+        if send_days is not None:
+            await self._run("UPDATE teams SET send_days = ? WHERE id = ?", (send_days, team_id))
 
     async def latest_map_version(self, team_id: int) -> aiosqlite.Row | None:
         """The team's newest kept map version."""

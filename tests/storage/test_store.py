@@ -112,3 +112,70 @@ async def test_postit_fields_round_trip(store: Store) -> None:
     assert p.distance is Distance.AFWEZIG
     assert p.category is None
     assert not p.is_complete
+
+
+def _migrate_to(path: Path, version: int) -> None:
+    """Bring a file to an older schema version, as an older release of the bot left it."""
+    from storage.db import _statements
+
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("PRAGMA foreign_keys = ON")
+        for number, sql in migrations():
+            if number > version:
+                break
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _statements(sql):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number:d}")
+            db.execute("COMMIT")
+
+
+async def test_versions_rebuild_keeps_data_and_references(tmp_path: Path) -> None:
+    """Migration 12 rebuilds map_versions under a member check that points at it: nothing lost,
+    versions stay immutable, a round keeps one 'round' version but may get optimisations."""
+    path = tmp_path / "old.db"
+    _migrate_to(path, 11)
+    with sqlite3.connect(path, isolation_level=None) as db:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(
+            "INSERT INTO teams (id, chat_id, school_name, principal_user_id, created_at)"
+            " VALUES (1, -100, 'De Boomgaard', 7, '2025-06-01T10:00:00+00:00')"
+        )
+        db.execute(
+            "INSERT INTO rounds (id, team_id, number, token, step, opened_at, closed_at)"
+            " VALUES (1, 1, 1, 'tok', 'done', '2025-06-01T10:00:00+00:00',"
+            " '2025-06-20T10:00:00+00:00')"
+        )
+        db.execute(
+            "INSERT INTO map_versions (id, team_id, round_id, created_at, snapshot_json, png,"
+            " report_pdf, report_md) VALUES (5, 1, 1, '2025-06-20T10:00:00+00:00', '{}', x'89',"
+            " x'25', '# verslag')"
+        )
+        db.execute(
+            "INSERT INTO member_checks (id, team_id, version_id, token, opened_at)"
+            " VALUES (3, 1, 5, 'mc', '2025-06-21T10:00:00+00:00')"
+        )
+    store = await Store.open(path)
+    try:
+        assert await schema_version(store._db) == len(migrations())
+        async with store.tx() as tx:
+            version = await tx.latest_map_version(1)
+            assert (
+                version is not None and version["id"] == 5 and version["report_md"] == "# verslag"
+            )
+            assert version["reason"] == "round"
+            check = await tx.member_check(3)
+            assert check is not None and check["version_id"] == 5
+            new_id = await tx.add_map_version(1, 1, "{}", b"png", b"pdf", "# beter", "membercheck")
+            newest = await tx.latest_map_version(1)
+            assert newest is not None and newest["id"] == new_id and newest["parent_id"] == 5
+        with pytest.raises(sqlite3.IntegrityError):
+            async with store.tx() as tx:
+                await tx.add_map_version(1, 1, "{}", b"png", b"pdf", "# dubbel")
+        with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+            async with store.tx() as tx:
+                await tx._run("UPDATE map_versions SET report_md = 'x' WHERE id = 5")
+        rows = await store._db.execute_fetchall("PRAGMA foreign_key_check")
+        assert list(rows) == []
+    finally:
+        await store.close()
