@@ -38,7 +38,9 @@ RUNNING_STEPS = frozenset({Step.BRAINSTORM, Step.PRIORITIES, Step.DEEP, Step.CLO
 def still_working(step: Step, stage: Stage, finished: bool, picked: bool) -> bool:
     """True when a member has not finished the running step (the ones a reminder is for)."""
     if step is Step.BRAINSTORM:
-        return not finished and (stage in BRAINSTORMING or stage in ONBOARDING)
+        return not finished and (
+            stage in BRAINSTORMING or stage in ONBOARDING or stage is Stage.REVIEW
+        )
     if step is Step.PRIORITIES:
         return not picked
     if step is Step.DEEP:

@@ -54,6 +54,7 @@ class Stage(StrEnum):
     INTRO_Q1 = "intro_q1"  # step 1: first reflection question
     INTRO_Q2 = "intro_q2"  # step 1: second reflection question
     DEFINITIONS = "definitions"  # step 1: definitions shown, waiting for "verder"
+    REVIEW = "review"  # yearly update: keep, move or drop each partner named last round
     BRAINSTORM = "brainstorm"  # step 2A: waiting for a partner name
     KIND = "kind"  # classifying the current post-it: individu / team / organisatie
     CATEGORY = "category"  # ... its category
@@ -117,8 +118,10 @@ STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.INTRO_Q1: frozenset({Stage.INTRO_Q2}),
     Stage.INTRO_Q2: frozenset({Stage.DEFINITIONS}),
     Stage.DEFINITIONS: frozenset(
-        {Stage.BRAINSTORM, Stage.WAITING, Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}
+        {Stage.BRAINSTORM, Stage.REVIEW, Stage.WAITING, Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}
     ),
+    # After the review the new post-its without kind, category or distance are asked first.
+    Stage.REVIEW: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),
     **{stage: BRAINSTORMING | {Stage.DONE, Stage.WAITING} for stage in BRAINSTORMING},
     Stage.DONE: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),
     Stage.WAITING: frozenset({Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}),

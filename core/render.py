@@ -7,6 +7,8 @@ node size shows how many members named a partner; disputed placements have a das
 lines are links. A side panel counts partners per category and ring, lists the categories that did
 not come up and the picks per role. Labels never overlap each other or nodes: each label takes the
 first free spot around its node, and on a crowded map the rest get a number with a key.
+A comparison map (core.compare) also marks new partners with a green halo, dropped ones as grey
+ghosts at their old place, and partners that moved ring with an arrow to or from the school.
 The same data always gives the same bytes.
 """
 
@@ -24,7 +26,8 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle, Patch, Wedge
+from matplotlib.patches import Circle, FancyArrowPatch, Patch, Wedge
+from matplotlib.path import Path
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -59,6 +62,10 @@ CATEGORY_HATCH: dict[Category, str] = {
 # Ring boundaries (data units); band k holds distance k; band 5 holds "not placed yet".
 RING_EDGES = (0.13, 0.33, 0.53, 0.73, 0.93, 1.13, 1.30)
 FULL_LABELS_UP_TO = 90
+# Comparison maps: a halo for new partners, ghosts for dropped ones, arrows for moves.
+NEW_HEX = "#1E8449"
+GHOST_EDGE = "#7F8C8D"
+MOVE_HEX = "#17202A"
 SIZES = {"png_dpi": 150}
 
 
@@ -72,6 +79,8 @@ class MapNode:
     mentions: int = 1
     disputed: bool = False
     picks: tuple[Role, ...] = ()
+    # On a comparison map: "new", "dropped", "closer", "further" (see core.compare), or None.
+    change: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,11 @@ class MapTexts:
     no_priorities: str = "nog geen keuzes"
     key_title: str = "Sleutel"
     unplaced: str = "afstand nog niet gekozen"
+    legend_changes: str = "Verandering"
+    change_new: str = "nieuw"
+    change_dropped: str = "niet meer genoemd"
+    change_closer: str = "dichterbij"
+    change_further: str = "verder weg"
     categories: dict[Category, str] = field(default_factory=dict)
     distances: dict[Distance, str] = field(default_factory=dict)
     roles: dict[Role, str] = field(default_factory=dict)
@@ -287,6 +301,13 @@ def _draw_node(
 ) -> Placed:
     x, y, radius = xyr
     category = node.category or Category.ANDERE
+    if node.change == "dropped":
+        # A ghost: where the partner was, without colour or picks.
+        ax.add_patch(
+            Circle((x, y), radius, facecolor="#FDFEFE", edgecolor=GHOST_EDGE, linewidth=1.6,
+                   linestyle=(0, (3, 2)), alpha=0.55, zorder=4)
+        )  # fmt: skip
+        return Placed(x, y, radius, node.label)
     fill = CATEGORY_COLOUR[category]
     edge = "#555555" if category is Category.ANDERE else "#1B2631"
     ax.add_patch(
@@ -295,13 +316,46 @@ def _draw_node(
                linestyle=(0, (3, 2)) if node.disputed else "-",
                hatch=CATEGORY_HATCH[category] if colour_blind else None, zorder=4)
     )  # fmt: skip
+    reach = 0.02 if node.picks else 0.0
+    if node.change == "new":
+        # A thick green ring just outside the circle, with a thin gap so it never reads as the
+        # fill of a green category (pick marks are drawn on top of it).
+        ax.add_patch(Circle((x, y), radius + 0.011, facecolor="none", edgecolor=NEW_HEX,
+                            linewidth=2.8, zorder=3.9))  # fmt: skip
+        reach = max(reach, 0.018)
     for k, role in enumerate(sorted(node.picks, key=lambda r: list(Role).index(r))):
         angle = math.pi / 2 - k * (2 * math.pi / max(len(node.picks), 6))
         mx, my = x + (radius + 0.010) * math.cos(angle), y + (radius + 0.010) * math.sin(angle)
         ax.plot(mx, my, marker=ROLE_MARKER[role] if colour_blind else "o", markersize=7,
                 markerfacecolor=ROLE_HEX[role], markeredgecolor="#17202A",
                 markeredgewidth=0.9, linestyle="none", zorder=7)  # fmt: skip
-    return Placed(x, y, radius + (0.02 if node.picks else 0.0), node.label)
+    if node.change in ("closer", "further"):
+        reach = max(
+            reach,
+            _draw_move(ax, x, y, radius, closer=node.change == "closer", picks=bool(node.picks)),
+        )
+    return Placed(x, y, radius + reach, node.label)
+
+
+def _draw_move(ax: Axes, x: float, y: float, radius: float, *, closer: bool, picks: bool) -> float:
+    """An arrow beside the node, pointing to the school (closer) or away from it (further).
+
+    Returns how far beyond the circle the arrow reaches.
+    """
+    distance = math.hypot(x, y) or 1.0
+    ux, uy = x / distance, y / distance  # outward, away from the school in the centre
+    tx, ty = uy, -ux  # along the ring
+    gap = radius + (0.032 if picks else 0.020)
+    half = 0.02
+    cx, cy = x + tx * gap, y + ty * gap
+    sign = -1.0 if closer else 1.0
+    start = (cx - sign * ux * half, cy - sign * uy * half)
+    end = (cx + sign * ux * half, cy + sign * uy * half)
+    ax.add_patch(
+        FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=8, linewidth=1.6,
+                        color=MOVE_HEX, shrinkA=0, shrinkB=0, zorder=7)
+    )  # fmt: skip
+    return math.hypot(gap, half) - radius + 0.006
 
 
 def _place_labels(
@@ -416,7 +470,8 @@ def _free_spot(
 
 def _draw_panel(panel: Axes, data: MapData, key: list[tuple[int, str]]) -> None:
     texts = data.texts
-    nodes = list(data.nodes)
+    # Dropped partners of a comparison map are ghosts: the counts are about the current map.
+    nodes = [node for node in data.nodes if node.change != "dropped"]
     counts = Counter(node.category for node in nodes)
     handles = [
         Patch(facecolor=CATEGORY_COLOUR[c], edgecolor="#1B2631",
@@ -444,6 +499,8 @@ def _draw_panel(panel: Axes, data: MapData, key: list[tuple[int, str]]) -> None:
                                fontsize=8.5, title_fontsize=10, frameon=False,
                                bbox_to_anchor=(0.0, 0.74))  # fmt: skip
     panel.add_artist(role_legend)
+    if any(node.change for node in data.nodes):
+        _draw_change_legend(panel, texts)
 
     lines: list[str] = []
     rings = Counter(_band(n.distance) for n in nodes)
@@ -478,6 +535,39 @@ def _draw_panel(panel: Axes, data: MapData, key: list[tuple[int, str]]) -> None:
                transform=panel.transAxes, linespacing=1.3)  # fmt: skip
     if key:
         _draw_key(panel, texts.key_title, key)
+
+
+def _move_marker(*, closer: bool) -> Path:
+    """A legend mark: the school as a dot on the left, an arrow towards it or away from it."""
+    school = Path.circle((-1.0, 0.0), 0.22)
+    if closer:
+        shaft = [(-0.45, -0.07), (1.0, -0.07), (1.0, 0.07), (-0.45, 0.07), (-0.45, -0.07)]
+        head = [(-0.7, 0.0), (-0.3, 0.3), (-0.3, -0.3), (-0.7, 0.0)]
+    else:
+        shaft = [(-0.6, -0.07), (0.65, -0.07), (0.65, 0.07), (-0.6, 0.07), (-0.6, -0.07)]
+        head = [(1.0, 0.0), (0.6, 0.3), (0.6, -0.3), (1.0, 0.0)]
+    return Path.make_compound_path(school, Path(shaft, closed=True), Path(head, closed=True))
+
+
+def _draw_change_legend(panel: Axes, texts: MapTexts) -> None:
+    """What the marks of a comparison map mean, beside the priority legend."""
+    handles = [
+        Line2D([], [], marker="o", linestyle="none", markersize=11, markerfacecolor="white",
+               markeredgecolor=NEW_HEX, markeredgewidth=3, label=texts.change_new),
+        Line2D([], [], marker="o", linestyle="none", markersize=11, markerfacecolor="#FDFEFE",
+               markeredgecolor=GHOST_EDGE, markeredgewidth=1.4, alpha=0.6,
+               label=texts.change_dropped),
+        Line2D([], [], marker=_move_marker(closer=True), linestyle="none", markersize=18,
+               markerfacecolor=MOVE_HEX, markeredgecolor=MOVE_HEX, markeredgewidth=0.5,
+               label=texts.change_closer),
+        Line2D([], [], marker=_move_marker(closer=False), linestyle="none", markersize=18,
+               markerfacecolor=MOVE_HEX, markeredgecolor=MOVE_HEX, markeredgewidth=0.5,
+               label=texts.change_further),
+    ]  # fmt: skip
+    legend = panel.legend(handles=handles, title=texts.legend_changes, loc="upper left",
+                          fontsize=8.5, title_fontsize=10, frameon=False,
+                          bbox_to_anchor=(0.6, 0.74))  # fmt: skip
+    panel.add_artist(legend)
 
 
 def _draw_key(panel: Axes, title: str, key: list[tuple[int, str]]) -> None:

@@ -232,6 +232,35 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
         return await links.on_link(ctx, text)
 
     outcome = Outcome()
+    added, notes = await add_names(ctx, text)
+    if added and stage is Stage.DONE:
+        await ctx.move(Stage.BRAINSTORM, finished_at=None)
+        notes.insert(0, ctx.t("brainstorm.reopened"))
+        outcome.progress_changed = True
+    lead = Html("\n".join(notes)) if notes else None
+
+    if stage in CLASSIFY:
+        # Keep asking about the post-it in hand; the new ones wait their turn.
+        current = await _current_postit(ctx)
+        if current is not None:
+            queued = ctx.t("brainstorm.queued", names=", ".join(p.text for p in added))
+            lead = Html("\n".join(x for x in (lead, queued if added else None) if x))
+            outcome.screens.append(classify_screen(ctx, current, stage, lead=lead))
+            return outcome
+    if added or await ctx.tx.next_unclassified(ctx.member.id):
+        outcome.screens.extend(await classify_next(ctx, lead))
+        return outcome
+    if stage is Stage.DONE:
+        outcome.screens.append(await done_screen(ctx))
+        if lead:
+            outcome.screens.insert(0, Screen(lead))
+        return outcome
+    outcome.screens.append(await prompt_screen(ctx, lead=lead))
+    return outcome
+
+
+async def add_names(ctx: Ctx, text: str) -> tuple[list[PostIt], list[str]]:
+    """Add one post-it per line of text, unclassified; notes say what was not added and why."""
     notes: list[str] = []
     added: list[PostIt] = []
     existing = await ctx.tx.postits(ctx.member.id)
@@ -248,31 +277,7 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
             notes.append(ctx.t("brainstorm.too_many", max=MAX_PARTNERS_PER_MEMBER, name=cleaned))
             break
         added.append(await ctx.tx.add_postit(ctx.member.id, cleaned, norm))
-
-    if added and stage is Stage.DONE:
-        await ctx.move(Stage.BRAINSTORM, finished_at=None)
-        notes.insert(0, ctx.t("brainstorm.reopened"))
-        outcome.progress_changed = True
-    lead = Html("\n".join(notes)) if notes else None
-
-    if stage in CLASSIFY:
-        # Keep asking about the post-it in hand; the new ones wait their turn.
-        current = await _current_postit(ctx)
-        if current is not None:
-            queued = ctx.t("brainstorm.queued", names=", ".join(p.text for p in added))
-            lead = Html("\n".join(x for x in (lead, queued if added else None) if x))
-            outcome.screens.append(classify_screen(ctx, current, stage, lead=lead))
-            return outcome
-    if added or await ctx.tx.next_unclassified(ctx.member.id):
-        outcome.screens.extend(await _classify_next(ctx, lead))
-        return outcome
-    if stage is Stage.DONE:
-        outcome.screens.append(await done_screen(ctx))
-        if lead:
-            outcome.screens.insert(0, Screen(lead))
-        return outcome
-    outcome.screens.append(await prompt_screen(ctx, lead=lead))
-    return outcome
+    return added, notes
 
 
 async def _rename(ctx: Ctx, text: str) -> Outcome:
@@ -296,7 +301,7 @@ async def _rename(ctx: Ctx, text: str) -> Outcome:
     return Outcome([card_screen(ctx, postit, lead=lead)])
 
 
-async def _classify_next(ctx: Ctx, lead: Html | None) -> list[Screen]:
+async def classify_next(ctx: Ctx, lead: Html | None) -> list[Screen]:
     """Start asking about the oldest unclassified post-it, or go back to the prompt."""
     postit = await ctx.tx.next_unclassified(ctx.member.id)
     if postit is None:
@@ -351,7 +356,7 @@ async def on_value(ctx: Ctx, action: str, arg: str) -> Outcome | None:
     saved = ctx.t(
         "brainstorm.saved", name=postit.text, details=details(ctx.texts, ctx.lang, postit)
     )
-    return Outcome(await _classify_next(ctx, saved))
+    return Outcome(await classify_next(ctx, saved))
 
 
 async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:

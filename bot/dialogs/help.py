@@ -43,6 +43,6 @@ def private_help(member: Member | None) -> list[str]:
         return ["help.title_private", "help.not_joined", "help.mydata", "help.forget"]
     keys = ["help.title_private", "help.answer"]
     stage = Stage(member.stage)
-    if stage in BRAINSTORMING or stage in (Stage.DONE, Stage.WAITING):
+    if stage in BRAINSTORMING or stage in (Stage.REVIEW, Stage.DONE, Stage.WAITING):
         keys += ["help.list", "help.link"]
     return [*keys, "help.resume", "help.mydata", "help.forget", "help.help"]

@@ -71,7 +71,7 @@ async def on_next(ctx: Ctx) -> Outcome:
 
 async def on_definitions_read(ctx: Ctx) -> Outcome:
     """Starts the brainstorm, or says it is already closed."""
-    from . import brainstorm, closing, deep, priority
+    from . import brainstorm, closing, deep, priority, review
 
     brainstorm_open = ctx.round.step == Step.BRAINSTORM.value
     priorities_open = ctx.round.step == Step.PRIORITIES.value
@@ -82,6 +82,10 @@ async def on_definitions_read(ctx: Ctx) -> Outcome:
         following = Stage.DEEP
     if following is Stage.WAITING and ctx.round.step == Step.CLOSING.value:
         following = Stage.CLOSING
+    if following is Stage.BRAINSTORM and await review.has_review(ctx):
+        # A new round after a kept one: last year's partners first (the yearly update).
+        await ctx.move(Stage.REVIEW)
+        return Outcome(await review.start_screens(ctx))
     await ctx.move(following)
     if following is Stage.CLOSING:
         return Outcome(await closing.start_screens(ctx))

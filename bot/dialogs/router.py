@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.protocol import BRAINSTORMING, CLOSING_STAGES, DEEPENING, PRIORITISING, Stage
 
-from . import brainstorm, closing, deep, intro, onboarding, priority
+from . import brainstorm, closing, deep, intro, onboarding, priority, review
 from .base import Ctx, Outcome, Screen
 
 
@@ -19,6 +19,8 @@ async def current_screen(ctx: Ctx) -> Screen:
         return onboarding.function_screen(ctx)
     if stage in (Stage.INTRO_Q1, Stage.INTRO_Q2, Stage.DEFINITIONS):
         return await intro.current_screen(ctx)
+    if stage is Stage.REVIEW:
+        return await review.current_screen(ctx)
     if stage in BRAINSTORMING or stage is Stage.DONE:
         return await brainstorm.current_screen(ctx)
     if stage in PRIORITISING:
@@ -37,6 +39,8 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
         return await onboarding.on_function_text(ctx, text)
     if stage in (Stage.INTRO_Q1, Stage.INTRO_Q2):
         return await intro.on_text(ctx, text)
+    if stage is Stage.REVIEW:
+        return await review.on_text(ctx, text)
     if stage in BRAINSTORMING or stage is Stage.DONE:
         return await brainstorm.on_text(ctx, text)
     if stage in PRIORITISING:
@@ -64,6 +68,8 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
         return await intro.on_next(ctx)
     if stage is Stage.DEFINITIONS and action == "defs":
         return await intro.on_definitions_read(ctx)
+    if stage is Stage.REVIEW:
+        return await review.on_button(ctx, action, arg)
     if stage in BRAINSTORMING or stage is Stage.DONE:
         return await brainstorm.on_button(ctx, action, arg)
     if stage in PRIORITISING:

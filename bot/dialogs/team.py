@@ -41,6 +41,7 @@ def announce_text(texts: Texts, team: Team, round_: Round, progress: Progress) -
         lang,
         number=round_.number,
         school=team.school_name or "",
+        update=texts.t("group.round_update", lang) + "\n\n" if round_.number > 1 else "",
         progress=progress_text(texts, lang, round_, progress),
     )
 

@@ -1,0 +1,168 @@
+"""Comparing two versions of the map: who is new, gone, moved ring or (de)prioritised."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.compare import compare, comparison_links, comparison_nodes
+from core.merge import Mention, name_key
+from core.model import Category, Distance, Kind, Role
+from core.render import MapData, layout, render
+from core.teammap import build, to_json, to_json_bytes
+
+Item = tuple[str, Category | None, int | None]
+
+
+def _snapshot(
+    items: list[Item],
+    picks: Sequence[tuple[Role, str]] = (),
+    links: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """A stored map as the bot keeps it: built from post-its, through JSON and back."""
+    mentions = [
+        Mention(i, i, Role.LERAAR, text, Kind.ORGANISATIE, category,
+                Distance(d) if d is not None else None)
+        for i, (text, category, d) in enumerate(items)
+    ]  # fmt: skip
+    team_map = build(
+        mentions,
+        priorities=[(role, name_key(name), None) for role, name in picks],
+        links=[(name_key(a), name_key(b)) for a, b in links],
+    )
+    data = to_json(team_map, school="De Linde", round_number=1, date="2026-11-22")
+    parsed: dict[str, Any] = json.loads(to_json_bytes(data))
+    return parsed
+
+
+OLD = _snapshot(
+    [
+        ("het CLB", Category.ZORG, 1),
+        ("Ouders", Category.ANDERE, 0),
+        ("Bibliotheek", Category.AANBOD, 2),
+        ("Sportdienst", Category.AANBOD, 3),
+        ("CGG", Category.ZORG, 3),
+    ],
+    picks=[(Role.LERAAR, "CLB"), (Role.DIRECTIE, "CGG")],
+)
+NEW = _snapshot(
+    [
+        ("CLB", Category.ZORG, 1),
+        ("de ouders", Category.ANDERE, 2),
+        ("Bibliotheek", Category.AANBOD, 1),
+        ("Stad Gent", Category.BELEID, 2),
+        ("CGG", Category.ZORG, 3),
+        ("CGG", Category.ZORG, 3),
+    ],
+    picks=[(Role.ZORG, "Bibliotheek"), (Role.DIRECTIE, "CGG"), (Role.LERAAR, "CGG")],
+    links=[("CLB", "CGG")],
+)
+
+
+def test_spelling_variants_are_the_same_partner() -> None:
+    """'het CLB' last time and 'CLB' now is one partner, not one dropped and one new."""
+    old = _snapshot(
+        [("het CLB", Category.ZORG, 1), ("Centrum voor Leerlingenbegeleiding", None, 1)]
+    )
+    new = _snapshot([("CLB", Category.ZORG, 1)])
+    result = compare(old, new)
+    assert (result.new, result.dropped, result.kept) == ([], [], 1)
+    assert result.unchanged
+
+
+def test_changes_are_found() -> None:
+    """New, dropped, moved and re-prioritised partners, each list sorted by label."""
+    result = compare(OLD, NEW)
+    assert result.new == ["Stad Gent"]
+    assert result.dropped == ["Sportdienst"]
+    assert result.moved == [("Bibliotheek", 2, 1), ("Ouders", 0, 2)]
+    assert result.priority_gained == ["Bibliotheek"]
+    assert result.priority_lost == ["CLB"]
+    assert result.priority_changed == [("CGG", 1, 2)]
+    assert result.kept == 4
+    assert not result.unchanged
+
+
+def test_unplaced_partners_do_not_count_as_moved() -> None:
+    """Only two known distances make a move."""
+    old = _snapshot([("Ouders", None, None), ("CLB", None, 2)])
+    new = _snapshot([("Ouders", None, 3), ("CLB", None, None)])
+    assert compare(old, new).moved == []
+
+
+def test_identical_maps_have_no_changes() -> None:
+    """The same map twice: everything kept, no change lists."""
+    result = compare(NEW, NEW)
+    assert result.unchanged
+    assert result.kept == len(NEW["partners"])
+    assert all(node.change is None for node in comparison_nodes(NEW, NEW, result))
+
+
+def test_comparison_nodes_mark_every_change() -> None:
+    """The new map's partners with their change, then the dropped ones without picks."""
+    nodes = comparison_nodes(OLD, NEW, compare(OLD, NEW))
+    changes = {node.label: node.change for node in nodes}
+    assert changes == {
+        "CLB": None,
+        "CGG": None,
+        "Ouders": "further",
+        "Bibliotheek": "closer",
+        "Stad Gent": "new",
+        "Sportdienst": "dropped",
+    }
+    assert [n.label for n in nodes[: len(NEW["partners"])]] == [p["label"] for p in NEW["partners"]]
+    (dropped,) = (n for n in nodes if n.change == "dropped")
+    assert dropped.distance is Distance.VERAF and dropped.picks == ()
+    (cgg,) = (n for n in nodes if n.label == "CGG")
+    assert sorted(cgg.picks) == sorted([Role.DIRECTIE, Role.LERAAR])
+    links = comparison_links(NEW)
+    assert [{nodes[a].label, nodes[b].label} for a, b in links] == [{"CLB", "CGG"}]
+
+
+def test_a_comparison_map_renders() -> None:
+    """The comparison map is a PNG like any other map."""
+    nodes = comparison_nodes(OLD, NEW, compare(OLD, NEW))
+    png = render(MapData(nodes=nodes, links=comparison_links(NEW)))
+    assert png.startswith(b"\x89PNG")
+
+
+def test_dropped_and_new_partners_are_both_placed() -> None:
+    """A ghost and a newcomer each get a spot and a label that do not overlap."""
+    nodes = comparison_nodes(OLD, NEW, compare(OLD, NEW))
+    result = layout(MapData(nodes=nodes))
+    placed = {p.label: p for p in result.placed}
+    ghost, newcomer = placed["Sportdienst"], placed["Stad Gent"]
+    for p in (ghost, newcomer):
+        assert p.label_box is not None
+        assert (p.x, p.y) != (0.0, 0.0) and p.radius > 0
+    assert ghost.label_box is not None and newcomer.label_box is not None
+    assert not ghost.label_box.overlaps(newcomer.label_box)
+
+
+NAMES = st.sampled_from(
+    ["CLB", "het CLB", "ouders", "Ouders", "ouderraad", "CGG", "basisschool 1", "basisschool 2",
+     "Bibliotheek", "Stad Gent", "Centrum voor Leerlingenbegeleiding", "logopedisten"]
+)  # fmt: skip
+ITEMS = st.lists(
+    st.tuples(NAMES, st.sampled_from([*Category, None]), st.sampled_from([0, 1, 2, 3, 4, None])),
+    max_size=15,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(ITEMS, st.lists(st.tuples(st.sampled_from(list(Role)), NAMES), max_size=6))
+def test_a_map_compared_with_itself_has_no_changes(
+    items: list[Item], picks: list[tuple[Role, str]]
+) -> None:
+    """Whatever the map, comparing it with itself keeps every partner and changes nothing."""
+    snapshot = _snapshot(items, picks)
+    result = compare(snapshot, snapshot)
+    assert result.unchanged
+    assert result.kept == len(snapshot["partners"])
+    nodes = comparison_nodes(snapshot, snapshot, result)
+    assert len(nodes) == len(snapshot["partners"])
+    assert all(node.change is None for node in nodes)
