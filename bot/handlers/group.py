@@ -23,6 +23,7 @@ from telegram.ext import ContextTypes
 
 from bot import callbacks
 from bot.dialogs import closing as closing_dialog
+from bot.dialogs import compare as compare_dialog
 from bot.dialogs import deep as deep_dialog
 from bot.dialogs import finish as finish_dialog
 from bot.dialogs import mapview, sharing
@@ -504,12 +505,35 @@ class GroupHandlers:
         team = await self._managed_team(update, context)
         if team is None:
             return
+        if context.args and context.args[0].casefold() in ("vergelijk", "compare"):
+            await self.show_comparison(context, team, chat.id)
+            return
         async with self.s.store.tx() as tx:
             round_ = await tx.latest_round_of(team.id)
         if round_ is None or round_.step == Step.BRAINSTORM.value:
             await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", team.language.value))
             return
         await self.post_map(context, team, round_, chat_id=chat.id)
+
+    async def show_comparison(
+        self, context: ContextTypes.DEFAULT_TYPE, team: Team, chat_id: int
+    ) -> None:
+        """/kaart vergelijk: the comparison map with new, dropped and moved partners, and a text."""
+        async with self.s.store.tx() as tx:
+            view = await compare_dialog.load(tx, self.s.texts, team, self.s.settings.timezone)
+        if not isinstance(view, compare_dialog.ComparisonView):
+            await send_text(context.bot, chat_id, view)
+            return
+        try:
+            png = await asyncio.to_thread(render, view.data)
+        except Exception:
+            log.exception("rendering the comparison failed")
+            await send_text(
+                context.bot, chat_id, self.s.texts.t("map.rendering_failed", team.language.value)
+            )
+            return
+        await context.bot.send_photo(chat_id, png, caption=view.caption)
+        await send_text(context.bot, chat_id, view.summary)
 
     async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/export: the principal gets the map as JSON, CSV, GraphML, SVG and PDF in private."""

@@ -153,3 +153,47 @@ async def test_closing_the_brainstorm_during_the_review_keeps_what_was_decided(
     async with bot.store.tx() as tx:
         member = await _member(tx, anna)
         assert [p.text for p in await tx.postits(member.id)] == ["CLB"]
+
+
+async def test_the_comparison_shows_what_changed_since_last_year(team: Team) -> None:
+    bot = team.bot
+    anna, carla = team.members[0], team.members[2]
+    await _first_year(team)
+    # Before a second map exists there is nothing to compare with.
+    await team.principal.send("/kaart vergelijk", chat=team.group)
+    assert team.group.last().text == bot.t("compare.nothing")
+    await _second_round(team)
+    await onboard(team, anna)
+    await anna.tap(bot.label("btn.review_closer"))  # CLB: tussenin -> dichtbij
+    await anna.tap(bot.label("btn.review_drop"))  # Bibliotheek
+    await anna.tap(bot.label("btn.review_keep"))  # Sportdienst
+    await add_partner(team, anna, "Kinderopvang De Bij", "organisatie", "zorg", 2)
+    await anna.tap(bot.label("btn.done"))
+    await onboard(team, carla)
+    await add_partner(team, carla, "ouderraad", "team", "beleid", 1)
+    await carla.tap(bot.label("btn.done"))
+    # While the brainstorm is open, nobody's answers show: no comparison yet.
+    await team.principal.send("/kaart vergelijk", chat=team.group)
+    assert team.group.last().text == bot.t("compare.nothing")
+    await team.principal.send("/sluit", chat=team.group)
+
+    # A member may not ask for it; the principal may, in the group or in private.
+    before = len(team.group.messages)
+    await anna.send("/kaart vergelijk", chat=team.group)
+    assert all(m.photo is None for m in team.group.messages[before:])
+    await team.principal.send("/kaart vergelijk")
+    photo, summary = team.principal.messages()[-2:]
+    assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")
+    assert (
+        bot.t("compare.caption", old_round=1, new_round=2, kept=3, new=1, dropped=1, moved=1)
+        == photo.caption
+    )
+    text = summary.plain_text
+    assert "Nieuw (1): Kinderopvang De Bij" in text
+    assert "Niet meer genoemd (1): Bibliotheek" in text
+    assert "CLB (Tussenin → Dichtbij (schoolnabij, frequent))" in text
+    assert "Ouderraad" not in text.split("Gebleven")[0]
+    # After /afronden the comparison is between the two kept versions: the same changes.
+    await team.principal.send("/afronden", chat=team.group)
+    await team.principal.send("/kaart vergelijk", chat=team.group)
+    assert "Nieuw (1): Kinderopvang De Bij" in team.group.last().plain_text
