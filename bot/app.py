@@ -187,6 +187,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(group.on_tie, pattern=r"^t:"))
     app.add_handler(CallbackQueryHandler(group.on_deep, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(survey.on_button, pattern=r"^c:"))
+    app.add_handler(CallbackQueryHandler(survey.on_addition, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(group.on_new_round_button, pattern=r"^y:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 

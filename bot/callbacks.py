@@ -8,6 +8,8 @@ Map editor:      e:<screen_seq>:<action>:<arg>              (the principal's /be
 Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in the group)
 Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 New round:       y:<team_id>                                (the yearly reminder's button)
+Add to the map:  a:<check_id>:<index>                       (a partner missed in the member check)
+                 a:<check_id>:<index>:<c|d>:<value>         (... its category, then its distance)
 """
 
 from __future__ import annotations
@@ -143,7 +145,29 @@ def new_round(team_id: int) -> str:
     return _check(f"y:{team_id}")
 
 
-Tap = DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
+@dataclass(frozen=True)
+class AdditionTap:
+    """The principal adds a partner the member check found missing: start, category, distance."""
+
+    check_id: int
+    index: int
+    field: str = ""
+    value: str = ""
+
+
+def addition(check_id: int, index: int, field: str = "", value: str = "") -> str:
+    """Encode a button of adding a missing partner to the map."""
+    if field not in {"", "c", "d"}:
+        raise ValueError(field)
+    if not field:
+        return _check(f"a:{check_id}:{index}")
+    return _check(f"a:{check_id}:{index}:{field}:{value}")
+
+
+Tap = (
+    DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
+    | AdditionTap
+)  # fmt: skip
 
 
 def decode(data: str | None) -> Tap | None:
@@ -158,6 +182,13 @@ def decode(data: str | None) -> Tap | None:
     if data.startswith("y:"):
         rest = data[2:]
         return NewRoundTap(int(rest)) if rest.isdigit() else None
+    if data.startswith("a:"):
+        parts = data.split(":")
+        if len(parts) not in (3, 5) or not parts[1].isdigit() or not parts[2].isdigit():
+            return None
+        if len(parts) == 5 and parts[3] not in {"c", "d"}:
+            return None
+        return AdditionTap(int(parts[1]), int(parts[2]), *parts[3:5])
     if data.startswith("c:"):
         parts = data.split(":", 4)
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():

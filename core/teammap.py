@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .merge import Mention, MergeResult, Node, merge
+from .merge import Mention, MergeResult, Node, merge, name_key
 from .model import Category, Distance, Role
 
 
@@ -76,6 +76,25 @@ def build(
     team_map.links.sort()
     team_map.members_by_role = Counter(role or Role.ANDERE for role in members)
     return team_map
+
+
+def add_partner(
+    team_map: TeamMap, label: str, *, category: Category | None, distance: Distance | None
+) -> bool:
+    """Add a partner nobody in the round named (the member check's "optimalisering", MC.3).
+
+    It is drawn like any partner, with no mentions; False when the map already has it.
+    """
+    key = name_key(label)
+    if team_map.index_of(key) is not None:
+        return False
+    team_map.nodes.append(
+        Node(label=label, mentions=[], key=key, category=category, distance=distance,
+             keys=frozenset({key}))
+    )  # fmt: skip
+    team_map.picks.append([])
+    team_map.reasons.append([])
+    return True
 
 
 def apply_override(node: Node, field_name: str, value: str) -> None:

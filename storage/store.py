@@ -880,6 +880,17 @@ class Tx:
         """Set an addition's category, distance or status."""
         await self._update("map_additions", {"category", "distance", "status"}, addition_id, fields)
 
+    async def confirm_addition(self, addition_id: int, distance: int) -> bool:
+        """Set the last field and put the partner on the map; False when that happened already."""
+        return (
+            await self._run(
+                "UPDATE map_additions SET distance = ?, status = 'added'"
+                " WHERE id = ? AND status = 'draft' AND category IS NOT NULL",
+                (distance, addition_id),
+            )
+            > 0
+        )
+
     async def additions(self, round_id: int) -> list[aiosqlite.Row]:
         """The partners added to the round's map after the member check, oldest first."""
         return await self._all(

@@ -16,7 +16,7 @@ async def load(tx: Tx, round_: Round) -> TeamMap:
     """The current merged map of a round, with the principal's decisions, picks and links."""
     joined, apart = await tx.decisions(round_.id)
     members = await tx.members(round_.id)
-    return teammap.build(
+    team_map = teammap.build(
         await tx.mentions(round_.id),
         joined=joined,
         apart=apart,
@@ -25,6 +25,14 @@ async def load(tx: Tx, round_: Round) -> TeamMap:
         members=[m.role for m in members],
         overrides=await tx.overrides(round_.id),
     )
+    for row in await tx.additions(round_.id):
+        teammap.add_partner(
+            team_map,
+            row["label"],
+            category=Category(row["category"]) if row["category"] else None,
+            distance=Distance(int(row["distance"])) if row["distance"] is not None else None,
+        )
+    return team_map
 
 
 def local_date(round_: Round, timezone: str) -> str:

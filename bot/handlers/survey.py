@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import UTC, datetime, timedelta
@@ -13,11 +14,12 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.dialogs import survey
+from bot.dialogs import finish as finish_dialog
+from bot.dialogs import optimise, survey
 from bot.dialogs.base import Button, Screen
 from bot.dialogs.survey import SurveyCtx
 from bot.dialogs.team import new_token
-from core.model import Team
+from core.model import Round, Team
 from core.schedule import parse_deadline
 from prompts import Html
 
@@ -31,6 +33,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # "Keep each respondent's effort within 30 minutes": default a week to find those minutes.
 DEFAULT_TERM = timedelta(days=7)
+
+
+def _addition_encoder(check_id: int):  # type: ignore[no-untyped-def]
+    def encode(button: Button) -> str:
+        index, _, rest = button.arg.partition(":")
+        field, _, value = rest.partition(":")
+        return callbacks.addition(check_id, int(index), field, value)
+
+    return encode
 
 
 def _encoder(respondent_id: int, seq: int):  # type: ignore[no-untyped-def]
@@ -124,6 +135,77 @@ class SurveyHandlers:
             )
         except Forbidden:
             await send_text(bot, team.chat_id, self.s.texts.t("finish.open_private", lang))
+            return
+        async with self.s.store.tx() as tx:
+            offer = await optimise.offer(tx, self.s.texts, team, check_id)
+        if offer is not None:
+            await send_screens(
+                bot, team.principal_user_id, [offer], 0, 0, _addition_encoder(check_id)
+            )
+
+    async def on_addition(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The principal adds a partner the member check found missing (MC.3 optimisation)."""
+        query = update.callback_query
+        assert query is not None
+        tap = callbacks.decode(query.data)
+        lang = self.s.settings.language.value
+        result: optimise.Tapped | None = None
+        team: Team | None = None
+        if isinstance(tap, callbacks.AdditionTap):
+            async with self.s.store.tx() as tx:
+                check = await tx.member_check(tap.check_id)
+                team = await tx.team(int(check["team_id"])) if check else None
+                if team is not None and team.principal_user_id == query.from_user.id:
+                    lang = team.language.value
+                    result = await optimise.on_tap(
+                        tx, self.s.texts, team, tap.check_id, tap.index, tap.field, tap.value
+                    )
+                elif team is not None:
+                    result = optimise.Tapped(
+                        toast=self.s.texts.plain("map.only_principal", team.language.value)
+                    )
+        if result is None or team is None or not isinstance(tap, callbacks.AdditionTap):
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            return
+        await query.answer(result.toast)
+        if result.toast is not None:
+            return
+        message = query.message
+        chat_id = message.chat.id if message else query.from_user.id
+        if result.screen is not None:
+            await send_screens(
+                context.bot, chat_id, [result.screen], 0, 0, _addition_encoder(tap.check_id)
+            )
+            return
+        if result.added is not None and result.round is not None:
+            await self._keep_optimised(context.bot, team, result.round, result.added, chat_id)
+            async with self.s.store.tx() as tx:
+                offer = await optimise.offer(tx, self.s.texts, team, tap.check_id)
+            if offer is not None:
+                await send_screens(
+                    context.bot, chat_id, [offer], 0, 0, _addition_encoder(tap.check_id)
+                )
+
+    async def _keep_optimised(
+        self, bot: Bot, team: Team, round_: Round, name: str, chat_id: int
+    ) -> None:
+        """A new immutable map version with the added partner, shown to the group."""
+        timezone = self.s.settings.timezone
+        async with self.s.store.tx() as tx:
+            data = await finish_dialog.report_data(tx, self.s.texts, team, round_, timezone, b"")
+        files = await asyncio.to_thread(
+            finish_dialog.build_files, self.s.texts, team, round_, data, timezone
+        )
+        png, pdf, markdown, snapshot = files
+        async with self.s.store.tx() as tx:
+            await tx.add_map_version(
+                team.id, round_.id, snapshot.decode("utf-8"), png, pdf, markdown,
+                reason="membercheck",
+            )  # fmt: skip
+        caption = optimise.caption(self.s.texts, team, round_, name)
+        await bot.send_photo(team.chat_id, png, caption=caption)
+        lang = team.language.value
+        await send_text(bot, chat_id, self.s.texts.t("optimise.done", lang, name=name))
 
     async def planned(self, team: Team, check_id: int, kind: str) -> None:
         """A reminder (to who started but did not finish, and the link again) or the deadline."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from .conftest import Team, add_partner, onboard, open_round
 
 
@@ -103,3 +105,57 @@ async def test_member_check_in_simulated_time(team: Team) -> None:
     assert await bot.tick() == 2  # the day-before reminder (postponed) and the deadline
     assert any(m.document_name == "membercheck.md" for m in team.principal.messages())
     assert await bot.tick() == 0
+
+
+async def test_missing_partners_can_be_added_as_a_new_map_version(team: Team) -> None:
+    """MC.3: the principal adds a missed partner; the group gets the optimised map."""
+    await _finished_round(team)
+    bot = team.bot
+    await team.principal.send("/start")
+    await team.principal.send("/membercheck", chat=team.group)
+    bert, carla = team.members[1:3]
+    await _answer(team, bert, "leraar", ["A.", "B.", "C.", "D."], ["Kinderopvang", "het CLB"])
+    await _answer(team, carla, "directie", ["A.", "B.", "C.", "D."], ["kinderopvang", "Sportclub"])
+    await team.principal.send("/membercheck sluit", chat=team.group)
+
+    offer = team.principal.last()
+    # "het CLB" is already on the map: only the two really missing partners are offered.
+    assert offer.button_labels == [
+        bot.label("optimise.add_button", name="Kinderopvang"),
+        bot.label("optimise.add_button", name="Sportclub"),
+    ]
+    # Only the principal may add; a member tapping a forwarded button gets a toast.
+    await bert.tap(bot.label("optimise.add_button", name="Kinderopvang"), message=offer)
+    assert bert.last_toast == bot.label("map.only_principal")
+
+    photos_before = sum(m.photo is not None for m in team.group.messages)
+    await team.principal.tap(bot.label("optimise.add_button", name="Kinderopvang"), message=offer)
+    assert team.principal.last().text == bot.t("optimise.ask_category", name="Kinderopvang")
+    await team.principal.tap(bot.label("category.aanbod"))
+    distance_question = team.principal.last()
+    await team.principal.tap(bot.label("distance.2"))
+    # A double tap on the distance changes nothing more.
+    await team.principal.tap(bot.label("distance.2"), message=distance_question)
+    assert team.principal.last_toast == bot.label("optimise.already", name="Kinderopvang")
+
+    photos = [m for m in team.group.messages if m.photo is not None]
+    assert len(photos) == photos_before + 1
+    assert photos[-1].caption == bot.t("optimise.caption", number=1, name="Kinderopvang")
+    assert bot.t("optimise.done", name="Kinderopvang") in "\n".join(
+        m.text or "" for m in team.principal.messages()
+    )
+    # The remaining partner is offered again.
+    assert team.principal.last().button_labels == [
+        bot.label("optimise.add_button", name="Sportclub")
+    ]
+    async with bot.store.tx() as tx:
+        version = await tx.latest_map_version(1)
+        assert version is not None and version["reason"] == "membercheck"
+        parent = await tx.map_version(int(version["parent_id"]))
+        assert parent is not None and parent["reason"] == "round"
+    snapshot = json.loads(version["snapshot_json"])
+    added = next(p for p in snapshot["partners"] if p["label"] == "Kinderopvang")
+    assert added["category"] == "aanbod" and added["distance"] == 2 and added["mentions"] == 0
+    # The comparison shows the optimisation.
+    await team.principal.send("/kaart vergelijk")
+    assert "Nieuw (1): Kinderopvang" in team.principal.last().plain_text
