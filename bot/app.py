@@ -56,6 +56,7 @@ ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
                   ("deadline", "deadline"), ("membercheck", "membercheck"),
+                  ("berichturen", "sendhours"),
                   ("namen", "names"),
                   ("help", "help"))  # fmt: skip
 
@@ -158,6 +159,9 @@ def add_handlers(
         CommandHandler(["kleurenblind", "colourblind"], group.colour_blind, filters=in_group)
     )
     app.add_handler(CommandHandler(["namen", "names"], group.names, filters=in_group))
+    app.add_handler(
+        CommandHandler(["berichturen", "sendhours"], group.send_hours, filters=in_group)
+    )
     # The map: in the group for the principal/admins, in private for the principal.
     app.add_handler(CommandHandler(["kaart", "map"], group.show_map))
     app.add_handler(CommandHandler("export", group.export))

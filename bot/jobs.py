@@ -21,7 +21,7 @@ from telegram.ext import Application, CallbackContext
 from bot import callbacks
 from core.model import Round, Team
 from core.protocol import BRAINSTORMING, CLOSING_STAGES, ONBOARDING, Stage, Step
-from core.schedule import Window, reminder_times
+from core.schedule import Window, reminder_times, window_for
 
 from .handlers.common import Services, join_markup, send_text
 
@@ -70,6 +70,10 @@ class Scheduler:
         # Set by the wiring: the member check's reminders and deadline.
         self.survey: SurveyHandlers | None = None
 
+    def zone(self, team: Team) -> ZoneInfo:
+        """The team's time zone (its own setting, else the bot's default)."""
+        return ZoneInfo(team.timezone or self.s.settings.timezone)
+
     # -- planning --------------------------------------------------------------------------
 
     async def plan_check(self, team: Team, check_id: int, deadline: datetime) -> None:
@@ -101,9 +105,10 @@ class Scheduler:
         for row in rows:
             async with self.s.store.tx() as tx:
                 team = await tx.team(int(row["team_id"]))
-                zone = ZoneInfo(self.s.settings.timezone)
-                if not self.window.allows(now, zone):
-                    await tx.postpone(int(row["id"]), self.window.next_open(now, zone))
+                zone = self.zone(team)
+                window = window_for(team.send_days, self.window)
+                if not window.allows(now, zone):
+                    await tx.postpone(int(row["id"]), window.next_open(now, zone))
                     continue
                 if not await tx.claim(int(row["id"])):
                     continue
@@ -140,7 +145,7 @@ class Scheduler:
         when = ""
         if deadline_rows:
             moment = datetime.fromisoformat(deadline_rows[-1]["run_at"])
-            when = moment.astimezone(ZoneInfo(self.s.settings.timezone)).strftime("%d-%m %H:%M")
+            when = moment.astimezone(self.zone(team)).strftime("%d-%m %H:%M")
         working = [
             m
             for m in members
@@ -180,7 +185,7 @@ class Scheduler:
         date = ""
         if version is not None:
             moment = datetime.fromisoformat(version["created_at"])
-            date = moment.astimezone(ZoneInfo(self.s.settings.timezone)).strftime("%d-%m-%Y")
+            date = moment.astimezone(self.zone(team)).strftime("%d-%m-%Y")
         text = self.s.texts.t("group.yearly", lang, date=date)
         button = InlineKeyboardButton(
             self.s.texts.plain("btn.new_round", lang), callback_data=callbacks.new_round(team.id)

@@ -45,6 +45,18 @@ class Window:
 
 
 ALWAYS = Window(time(0, 0), time(23, 59, 59, 999999), frozenset(range(7)))
+EVERY_DAY = Window(weekdays=frozenset(range(7)))
+
+# The principal's choice (teams.send_days) and the window it means; "weekdays" is the default.
+SEND_DAYS: dict[str, Window] = {"weekdays": Window(), "everyday": EVERY_DAY, "always": ALWAYS}
+
+
+def window_for(send_days: str, default: Window | None = None) -> Window:
+    """The window of a team's choice; the default (weekdays 08-20) for anything else."""
+    if send_days == "weekdays" or send_days not in SEND_DAYS:
+        return default or Window()
+    return SEND_DAYS[send_days]
+
 
 _DURATION = re.compile(r"^(\d{1,3})\s*(d|dag|dagen|day|days|u|uur|h|hours?|w|weken|week|weeks)$")
 _DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?$")

@@ -34,7 +34,8 @@ def group_help(
     else:
         keys += ["help.deep", "help.closing", "help.finish", "help.map", "help.edit",
                  "help.export"]  # fmt: skip
-    return [*keys, "help.status", "help.language", "help.colourblind", "help.names", "help.help"]
+    return [*keys, "help.status", "help.language", "help.colourblind", "help.names",
+            "help.sendhours", "help.help"]  # fmt: skip
 
 
 def private_help(member: Member | None) -> list[str]:

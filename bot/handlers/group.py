@@ -8,7 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import (
     ForceReply,
@@ -76,6 +76,23 @@ def _most_picked(team_map: TeamMap) -> Node | None:
     if best is None or not team_map.picks[best]:
         return None
     return team_map.nodes[best]
+
+
+# /berichturen: the words a principal may use for when messages go out.
+SEND_DAY_WORDS = {
+    "werkdagen": "weekdays", "weekdagen": "weekdays", "weekdays": "weekdays",
+    "elkedag": "everyday", "everyday": "everyday", "dagelijks": "everyday",
+    "altijd": "always", "always": "always",
+}  # fmt: skip
+
+
+def _valid_zone(name: str) -> str | None:
+    """The IANA time zone name when it exists (e.g. Europe/Brussels), else None."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
 
 
 class GroupHandlers:
@@ -891,6 +908,42 @@ class GroupHandlers:
     async def colour_blind(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/kleurenblind aan|uit: shapes and patterns besides colour on the team's maps."""
         await self._toggle(update, context, "colour", Tx.set_colour_blind)
+
+    async def send_hours(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/berichturen werkdagen|elkedag|altijd, or /berichturen tijdzone Europe/Brussels."""
+        team = await self._ready_team(update, context)
+        if team is None or not await self._may_manage(update, context, team):
+            return
+        lang = team.language.value
+        args = [a.strip() for a in context.args or []]
+        choice = args[0].casefold() if args else ""
+        send_days = SEND_DAY_WORDS.get(choice)
+        timezone: str | None = None
+        if choice in {"tijdzone", "timezone"}:
+            timezone = _valid_zone(args[1]) if len(args) == 2 else None
+            if timezone is None:
+                text = self.s.texts.t("group.timezone_unknown", lang, zone=" ".join(args[1:]))
+                await send_text(context.bot, team.chat_id, text)
+                return
+        elif send_days is None:
+            await send_text(context.bot, team.chat_id, self._send_hours_text(team, usage=True))
+            return
+        async with self.s.store.tx() as tx:
+            await tx.set_schedule_settings(team.id, timezone=timezone, send_days=send_days)
+            updated = await tx.team(team.id)
+        await send_text(context.bot, team.chat_id, self._send_hours_text(updated, usage=False))
+
+    def _send_hours_text(self, team: Team, *, usage: bool) -> Html:
+        lang = team.language.value
+        text = self.s.texts.t(
+            "group.send_hours",
+            lang,
+            when=self.s.texts.plain(f"group.send_days_{team.send_days}", lang),
+            zone=team.timezone or self.s.settings.timezone,
+        )
+        if usage:
+            text = Html(f"{text}\n\n{self.s.texts.t('group.send_hours_usage', lang)}")
+        return text
 
     async def _toggle(
         self,

@@ -152,3 +152,39 @@ async def test_a_year_after_finishing_the_team_is_reminded_once(team: Team) -> N
     assert team.members[0].last_toast == bot.label("map.only_principal")
     await team.principal.tap(bot.label("btn.new_round"), message=reminder, chat=team.group)
     assert "Ronde 2" in team.announcement().plain_text
+
+
+async def test_the_principal_chooses_when_messages_may_go_out(team: Team) -> None:
+    """/berichturen: every day, or always; a time zone of the team's own; members cannot."""
+    bot = team.bot
+    await _round_with_deadline(team)
+    anna, bert = team.members[:2]
+    await onboard(team, bert)
+    await team.principal.send("/berichturen", chat=team.group)
+    shown = team.group.last().text
+    assert bot.t("group.send_hours_usage") in shown
+    assert bot.label("group.send_days_weekdays") in shown and "Europe/Brussels" in shown
+    await anna.send("/berichturen altijd", chat=team.group)
+    assert "alleen de gespreksleider" in team.group.last().plain_text
+    await team.principal.send("/berichturen tijdzone Mars/Olympus", chat=team.group)
+    assert team.group.last().text == bot.t("group.timezone_unknown", zone="Mars/Olympus")
+    await team.principal.send("/berichturen elkedag", chat=team.group)
+    assert team.group.last().text == bot.t(
+        "group.send_hours", when=bot.label("group.send_days_everyday"), zone="Europe/Brussels"
+    )
+    reminder = "Een vriendelijke herinnering"
+    bot.clock.set(datetime(2026, 11, 28, 22, 0, tzinfo=BXL))  # Saturday night: still quiet
+    assert await bot.tick() == 0
+    bot.clock.set(datetime(2026, 11, 29, 8, 0, tzinfo=BXL))  # Sunday 08:00 is allowed now
+    assert await bot.tick() == 1
+    assert _count(bert, reminder) == 1
+    await team.principal.send("/berichturen altijd", chat=team.group)
+    await team.principal.send("/berichturen tijdzone Europe/Lisbon", chat=team.group)
+    assert team.group.last().text == bot.t(
+        "group.send_hours", when=bot.label("group.send_days_always"), zone="Europe/Lisbon"
+    )
+    bot.clock.set(datetime(2026, 11, 30, 3, 0, tzinfo=BXL))  # Monday 03:00: the day-before one
+    assert await bot.tick() == 1
+    assert _count(bert, reminder) == 2
+    # The reminder states the deadline in the team's own time zone (Lisbon is an hour behind).
+    assert "30-11 09:00" in bert.last().plain_text

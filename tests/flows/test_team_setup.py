@@ -130,7 +130,15 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
     await register(team)
     await team.principal.send("/help", chat=team.group)
     assert team.group.last().text == _help(
-        team, "title_admin", "round", "status", "language", "colourblind", "names", "help"
+        team,
+        "title_admin",
+        "round",
+        "status",
+        "language",
+        "colourblind",
+        "names",
+        "sendhours",
+        "help",
     )
     await anna.send("/help", chat=team.group)
     assert team.group.last().text == _help(team, "title_member", "wait_round", "status", "help")
@@ -145,6 +153,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
         "language",
         "colourblind",
         "names",
+        "sendhours",
         "help",
     )
     await anna.send("/help", chat=team.group)
