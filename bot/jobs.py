@@ -152,11 +152,21 @@ class Scheduler:
             if still_working(step, Stage(m.stage), m.finished_at is not None, m.id in picked)
         ]
         step_name = self.s.texts.plain(f"step.{round_.step}", lang)
-        unreachable = 0
+        async with self.s.store.tx() as tx:
+            blocked = await tx.blocked(m.user_id for m in working)
+        # Who blocked the bot is not written to again (Telegram would only answer 403).
+        unreachable = sum(1 for m in working if m.user_id in blocked)
+        newly_blocked: list[int] = []
         for member in working:
+            if member.user_id in blocked:
+                continue
             text = self.s.texts.t("member.nudge", lang, step=step_name, deadline=when)
             if await send_text(self.app.bot, member.user_id, text) is None:
                 unreachable += 1
+                newly_blocked.append(member.user_id)
+        if newly_blocked:
+            async with self.s.store.tx() as tx:
+                await tx.mark_blocked(newly_blocked)
         if working:
             text = self.s.texts.t(
                 "group.nudge", lang, count=len(working), joined=len(members), deadline=when

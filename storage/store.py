@@ -911,7 +911,10 @@ class Tx:
 
     async def mark_reachable(self, user_id: int) -> None:
         """The person wrote to the bot again."""
-        await self._run("UPDATE people SET blocked_at = NULL WHERE user_id = ?", (user_id,))
+        await self._run(
+            "UPDATE people SET blocked_at = NULL WHERE user_id = ? AND blocked_at IS NOT NULL",
+            (user_id,),
+        )
 
     async def blocked(self, user_ids: Iterable[int]) -> set[int]:
         """Which of these people blocked the bot."""

@@ -114,11 +114,17 @@ class PrivateHandlers:
 
     # -- /start ----------------------------------------------------------------------------
 
+    async def _reachable(self, user_id: int) -> None:
+        """The person writes to the bot: whatever 403 we saw before no longer holds."""
+        async with self.s.store.tx() as tx:
+            await tx.mark_reachable(user_id)
+
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Joins a round through the deep link, or resumes where the person was."""
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         payload = context.args[0] if context.args else ""
+        await self._reachable(user.id)
         if payload.startswith(SURVEY_PREFIX) and self.survey is not None:
             await self.survey.join(update, context, payload.removeprefix(SURVEY_PREFIX))
             return
@@ -192,6 +198,8 @@ class PrivateHandlers:
         """Passes a typed message to the map editor (when renaming) or the member's dialog."""
         message = update.effective_message
         assert message is not None
+        if update.effective_user is not None:
+            await self._reachable(update.effective_user.id)
         if await self._editor_text(update, context, message.text or ""):
             return
         if self.survey is not None and await self.survey.on_text(update, context):

@@ -218,15 +218,30 @@ class SurveyHandlers:
             await self.close(team, check_id)
             return
         lang = team.language.value
-        unfinished = [row for row, _, _ in responses if row["finished_at"] is None]
-        for row in unfinished:
-            await send_text(
-                self.group_bot, int(row["user_id"]), self.s.texts.t("survey.nudge", lang)
-            )
+        unfinished = [int(row["user_id"]) for row, _, _ in responses if row["finished_at"] is None]
+        async with self.s.store.tx() as tx:
+            blocked = await tx.blocked(unfinished)
+        newly_blocked: list[int] = []
+        for user_id in unfinished:
+            if user_id in blocked:
+                continue  # never retried: Telegram would only answer 403 again
+            if (
+                await send_text(self.group_bot, user_id, self.s.texts.t("survey.nudge", lang))
+                is None
+            ):
+                newly_blocked.append(user_id)
+        if newly_blocked:
+            async with self.s.store.tx() as tx:
+                await tx.mark_blocked(newly_blocked)
         finished = len(responses) - len(unfinished)
         await self._announce(
             team, str(check["token"]), self.s.texts.t("survey.reminder", lang, count=finished)
         )
+        unreachable = len(blocked) + len(newly_blocked)
+        if unreachable:
+            # Counts only, in private: the principal may not learn who blocked the bot.
+            text = self.s.texts.t("survey.unreachable", lang, count=unreachable)
+            await send_text(self.group_bot, team.principal_user_id, text)
 
     async def join(self, update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
         """A colleague opened the survey link: check they are in the group, then begin."""

@@ -834,7 +834,9 @@ class Person:
         """Type a message; like a Telegram app, text over 4096 characters goes as several."""
         chat = chat or self.chat
         if chat.type == "private":
+            # Writing to a bot one blocked unblocks it first (as the Telegram apps do).
             chat.started = True
+            chat.blocked = False
         parts = _split_like_a_client(text)
         message: FakeMessage | None = None
         for part in parts:

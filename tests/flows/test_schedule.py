@@ -120,15 +120,32 @@ async def test_the_ticker_starts_and_stops_with_the_application(bot) -> None:  #
 async def test_unreachable_members_are_counted_with_the_join_button(team: Team) -> None:
     """A member who blocked the bot is not retried; the group sees a count and the join button."""
     bot = team.bot
-    await _round_with_deadline(team, "2d")
+    await _round_with_deadline(team, "4d")
     bert = team.members[1]
     await onboard(team, bert)
     bert.block_bot()
-    bot.clock.set(MONDAY_10 + timedelta(days=1))
+    bot.clock.set(MONDAY_10 + timedelta(days=2))
     assert await bot.tick() == 1
     notice = team.group.last()
     assert notice.text == bot.t("group.not_reachable", count=1)
     assert notice.button_labels == [bot.label("btn.join")]
+
+    def tries() -> int:
+        return sum(
+            1 for name, params in bot.fake.calls
+            if name == "sendMessage" and str(params.get("chat_id")) == str(bert.user.id)
+        )  # fmt: skip
+
+    # The second reminder does not write to Bert again; the count stays.
+    before = tries()
+    bot.clock.set(MONDAY_10 + timedelta(days=3))
+    assert await bot.tick() == 1
+    assert tries() == before
+    assert team.group.last().text == bot.t("group.not_reachable", count=1)
+    # Bert writes again: he is reachable, and /start resumes his dialog.
+    await bert.send("/start")
+    async with bot.store.tx() as tx:
+        assert await tx.blocked([bert.user.id]) == set()
 
 
 async def test_a_year_after_finishing_the_team_is_reminded_once(team: Team) -> None:
