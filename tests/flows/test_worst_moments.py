@@ -1,0 +1,151 @@
+"""A member check and a yearly update in simulated time, with restarts at the worst moments.
+
+The ticker wakes every hour for weeks of simulated time; every message the bot sends on its own
+(not as an answer to someone) is counted: each reminder at most twice per person, each report
+and yearly reminder exactly once, none outside weekdays 08:00-20:00, no name in the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.testing.fakegram import FakeMessage
+from storage.store import Tx
+
+from .conftest import Bot, Team, add_partner, onboard, register
+from .test_member_check import _answer
+
+BXL = ZoneInfo("Europe/Brussels")
+MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=BXL)
+
+
+@dataclass
+class Sent:
+    """A message the bot sent during a tick, with the simulated time it went out."""
+
+    at: datetime
+    chat_id: int
+    message: FakeMessage
+
+
+class Ticker:
+    """Wakes the scheduler every hour and keeps what each wake-up sent."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+        self.sent: list[Sent] = []
+
+    def _all(self) -> list[tuple[int, FakeMessage]]:
+        return [(c.id, m) for c in self.bot.fake.chats.values() for m in c.bot_messages]
+
+    async def tick(self) -> int:
+        before = {id(m) for _, m in self._all()}
+        try:
+            return await self.bot.tick()
+        finally:
+            now = self.bot.clock.now()
+            self.sent += [Sent(now, c, m) for c, m in self._all() if id(m) not in before]
+
+    async def run(self, hours: int) -> None:
+        for _ in range(hours):
+            self.bot.clock.advance(timedelta(hours=1))
+            await self.tick()
+
+    def count(self, chat_id: int, text: str) -> int:
+        return sum(1 for s in self.sent if s.chat_id == chat_id and text in s.message.plain_text)
+
+
+async def test_member_check_and_yearly_update_survive_restarts(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = team.bot
+    ticker = Ticker(bot)
+    anna, bert, carla, dirk, els = team.members
+    bot.clock.set(MONDAY_10)
+
+    # Round 1 with a deadline; a restart between planning and sending.
+    await register(team)
+    await team.principal.send("/start")
+    await team.principal.send("/ronde 4d", chat=team.group)
+    await onboard(team, anna)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await anna.tap(bot.label("btn.done"))
+    await onboard(team, bert)
+    await add_partner(team, bert, "Bibliotheek", "organisatie", "aanbod", 3)
+    await bot.restart()
+
+    # The bot dies right after the first reminder went out, before it noted it was done.
+    real_finish = Tx.finish_planned
+
+    async def crash(self: Tx, planned_id: int) -> None:
+        raise RuntimeError("killed right after the send")
+
+    monkeypatch.setattr(Tx, "finish_planned", crash)
+    bot.clock.set(MONDAY_10 + timedelta(days=2))  # Wednesday 10:00: halfway
+    with pytest.raises(RuntimeError):
+        await ticker.tick()
+    monkeypatch.setattr(Tx, "finish_planned", real_finish)
+    await bot.restart()
+    await ticker.run(24 * 3)  # until Saturday 10:00: the day-before reminder and the deadline
+
+    nudge = "Een vriendelijke herinnering"
+    assert ticker.count(bert.user.id, nudge) == 2  # halfway and the day before, never three
+    assert ticker.count(anna.user.id, nudge) == 0  # Anna was done
+    assert ticker.count(team.group.id, bot.label("group.deadline_reached")) == 1
+
+    # /afronden, then the member check for the wider team (Els is not in the focus group).
+    await team.principal.send("/afronden", chat=team.group)
+    bot.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=BXL))
+    await team.principal.send("/membercheck 7d", chat=team.group)
+    await _answer(
+        team, carla, "leraar", ["Klopt.", "Meer zorg.", "Ja.", "Een web."], ["Kinderopvang"]
+    )
+    await _answer(team, els, "leraar", ["Herkenbaar.", "Lokaal.", "Deels.", "Een boom."], [])
+    link = [m for m in team.group.bot_messages if bot.label("btn.survey_join") in m.button_labels]
+    await dirk.tap(bot.label("btn.survey_join"), message=link[-1], chat=team.group)
+    await dirk.tap(bot.label("btn.survey_start"))
+    await bert.tap(bot.label("btn.survey_join"), message=link[-1], chat=team.group)
+    await bert.tap(bot.label("btn.survey_start"))
+    bert.block_bot()
+    await bot.restart()
+    await ticker.run(24 * 4)
+    await bot.restart()  # in the middle of the member check
+    await ticker.run(24 * 4)
+
+    survey_nudge = bot.label("survey.nudge")
+    assert ticker.count(dirk.user.id, survey_nudge) == 2
+    assert ticker.count(bert.user.id, survey_nudge) == 0  # blocked: not written to
+    assert ticker.count(team.principal.user.id, bot.label("survey.unreachable", count=1)) == 2
+    reports = [s for s in ticker.sent if s.message.document_name == "membercheck.md"]
+    assert len(reports) == 1
+    report = (reports[0].message.document or b"").decode("utf-8")
+    for person in team.everyone:
+        assert person.user.first_name not in report
+    assert "Een web." in report and "Kinderopvang" in report
+
+    # A year later: one yearly reminder, then a pre-filled round.
+    bot.clock.set(datetime(2027, 11, 26, 9, 0, tzinfo=BXL))
+    await bot.restart()
+    await ticker.run(24 * 5)
+    yearly = [s for s in ticker.sent if s.chat_id == team.group.id
+              and bot.label("btn.new_round") in s.message.button_labels]  # fmt: skip
+    assert len(yearly) == 1
+    await team.principal.tap(bot.label("btn.new_round"), message=yearly[0].message, chat=team.group)
+    await onboard(team, bert)  # writing again unblocks; his partner of last year comes back
+    assert "Bibliotheek" in bert.last().plain_text and "(1 van 1)" in bert.last().plain_text
+
+    # Nothing the bot sent on its own went out outside weekdays 08:00-20:00.
+    assert ticker.sent
+    for sent in ticker.sent:
+        local = sent.at.astimezone(BXL)
+        assert local.weekday() < 5 and 8 <= local.hour < 20, (local, sent.message.plain_text)
+    # Every planned row was carried out or dropped exactly once; none left running.
+    async with bot.store.tx() as tx:
+        rows = await tx._all("SELECT status, COUNT(*) AS n FROM planned GROUP BY status")
+    statuses = {row["status"]: row["n"] for row in rows}
+    assert set(statuses) <= {"done", "cancelled", "claimed", "planned"}
+    assert statuses.get("claimed", 0) == 1  # the one the crash left: claimed, never repeated
