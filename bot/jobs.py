@@ -76,12 +76,17 @@ class Scheduler:
 
     # -- planning --------------------------------------------------------------------------
 
-    async def plan_check(self, team: Team, check_id: int, deadline: datetime) -> None:
-        """The member check's deadline, with at most two reminders before it."""
+    async def plan_check(
+        self, team: Team, check_id: int, deadline: datetime, *, start: datetime | None = None
+    ) -> None:
+        """The member check's deadline, with at most two reminders before it; sent at start."""
         now = self.clock()
+        start = max(start or now, now)
         async with self.s.store.tx() as tx:
             await tx.cancel_planned_check(check_id)
-            for moment in reminder_times(now, deadline):
+            if start > now + timedelta(minutes=1):
+                await tx.plan(team.id, None, "mc_open", "membercheck", start, check_id)
+            for moment in reminder_times(start, deadline):
                 await tx.plan(team.id, None, "mc_nudge", "membercheck", moment, check_id)
             await tx.plan(team.id, None, "mc_deadline", "membercheck", deadline, check_id)
 
@@ -117,7 +122,10 @@ class Scheduler:
             try:
                 if row["kind"] == "yearly":
                     await self._yearly(team)
-                elif row["kind"] in ("mc_nudge", "mc_deadline") and self.survey is not None:
+                elif (
+                    row["kind"] in ("mc_open", "mc_nudge", "mc_deadline")
+                    and self.survey is not None
+                ):
                     await self.survey.planned(team, int(row["check_id"]), row["kind"])
                 elif round_ is not None and round_.step == row["step"] and round_.closed_at is None:
                     if row["kind"] == "step_nudge":

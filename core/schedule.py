@@ -93,6 +93,20 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     return None
 
 
+def parse_start(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """When something should begin: 'nu', '3d', '48u' or a date '1-12' (08:00 that day)."""
+    cleaned = text.strip().lower()
+    if cleaned in {"nu", "now", "meteen"}:
+        return now
+    if _DURATION.match(cleaned):
+        return parse_deadline(cleaned, now, tz)
+    end_of_day = parse_deadline(cleaned, now, tz) if _DATE.match(cleaned) else None
+    if end_of_day is None:
+        return None
+    morning = datetime.combine(end_of_day.date(), time(8, 0), tzinfo=tz)
+    return max(morning, now)
+
+
 def reminder_times(opened: datetime, deadline: datetime) -> list[datetime]:
     """At most two friendly reminders: halfway, and one day before the deadline."""
     span = deadline - opened

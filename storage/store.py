@@ -993,6 +993,12 @@ class Tx:
             (_ts_precise(now),),
         )
 
+    async def planned_for_check(self, check_id: int) -> list[aiosqlite.Row]:
+        """Every row planned for a member check (any status), in time order."""
+        return await self._all(
+            "SELECT * FROM planned WHERE check_id = ? ORDER BY run_at, id", (check_id,)
+        )
+
     async def planned_for(self, round_id: int) -> list[aiosqlite.Row]:
         """Every row planned for a round (any status), in time order."""
         return await self._all(

@@ -20,7 +20,7 @@ from bot.dialogs.base import Button, Screen
 from bot.dialogs.survey import SurveyCtx
 from bot.dialogs.team import new_token
 from core.model import Round, Team
-from core.schedule import parse_deadline
+from core.schedule import parse_deadline, parse_start
 from prompts import Html
 
 from .common import MEMBER_STATUSES, Services, send_screens, send_text
@@ -78,19 +78,49 @@ class SurveyHandlers:
         if version is None:
             await send_text(context.bot, team.chat_id, self.s.texts.t("survey.no_version", lang))
             return
-        zone = ZoneInfo(self.s.settings.timezone)
+        zone = ZoneInfo(team.timezone or self.s.settings.timezone)
         now = self.scheduler.clock() if self.scheduler else datetime.now(UTC)
-        deadline = parse_deadline(args[0], now, zone) if args else now + DEFAULT_TERM
-        if deadline is None:
-            await send_text(context.bot, team.chat_id, self.s.texts.t("group.deadline_usage", lang))
+        # /membercheck [start] [term]: "7d" alone is the term; "1-12 7d" starts on 1 December.
+        start: datetime | None = now
+        deadline: datetime | None = now + DEFAULT_TERM
+        if len(args) >= 2:
+            start = parse_start(args[0], now, zone)
+            deadline = parse_deadline(args[1], start, zone) if start else None
+        elif args:
+            deadline = parse_deadline(args[0], now, zone)
+        if start is None or deadline is None or deadline <= start:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("survey.usage", lang))
             return
         async with self.s.store.tx() as tx:
             token = new_token()
             check_id = await tx.open_member_check(team.id, int(version["id"]), token)
+        later = start > now + timedelta(minutes=1) and self.scheduler is not None
         if self.scheduler is not None:
-            await self.scheduler.plan_check(team, check_id, deadline)
+            await self.scheduler.plan_check(team, check_id, deadline, start=start)
         when = deadline.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        if later:
+            begin = start.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+            text = self.s.texts.t("survey.scheduled", lang, start=begin, when=when)
+            await send_text(context.bot, team.chat_id, text)
+            return
         await self._announce(team, token, self.s.texts.t("survey.announce", lang, when=when))
+
+    async def _open_planned(self, team: Team, check: dict[str, object]) -> None:
+        """The chosen moment has come: post the member check's button in the group."""
+        lang = team.language.value
+        async with self.s.store.tx() as tx:
+            rows = [
+                r for r in await tx.planned_for_check(int(str(check["id"])))
+                if r["kind"] == "mc_deadline"
+            ]  # fmt: skip
+        zone = ZoneInfo(team.timezone or self.s.settings.timezone)
+        when = ""
+        if rows:
+            moment = datetime.fromisoformat(rows[-1]["run_at"])
+            when = moment.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        await self._announce(
+            team, str(check["token"]), self.s.texts.t("survey.announce", lang, when=when)
+        )
 
     async def _announce(self, team: Team, token: str, text: Html) -> None:
         bot = self.group_bot
@@ -216,6 +246,9 @@ class SurveyHandlers:
             return
         if kind == "mc_deadline":
             await self.close(team, check_id)
+            return
+        if kind == "mc_open":
+            await self._open_planned(team, dict(check))
             return
         lang = team.language.value
         unfinished = [int(row["user_id"]) for row, _, _ in responses if row["finished_at"] is None]

@@ -6,6 +6,7 @@
 --   so the table is rebuilt without UNIQUE (round_id); versions stay immutable.
 -- * people.blocked_at: Telegram answered 403 (the person blocked the bot); never retried forever.
 -- * teams.timezone and teams.send_days: the principal's choice of when messages may go out.
+-- * planned: a new kind, mc_open (the member check sent at a chosen moment).
 
 CREATE TABLE reviewed_postits (
     member_id      INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
@@ -64,3 +65,29 @@ ALTER TABLE people ADD COLUMN blocked_at TEXT;
 ALTER TABLE teams ADD COLUMN timezone TEXT;
 ALTER TABLE teams ADD COLUMN send_days TEXT NOT NULL DEFAULT 'weekdays'
     CHECK (send_days IN ('weekdays', 'everyday', 'always'));
+
+-- The member check may be sent later than it is prepared ('mc_open', "kies wanneer").
+CREATE TABLE planned_v12 (
+    id          INTEGER PRIMARY KEY,
+    team_id     INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    round_id    INTEGER REFERENCES rounds (id) ON DELETE CASCADE,
+    check_id    INTEGER REFERENCES member_checks (id) ON DELETE CASCADE,
+    kind        TEXT    NOT NULL
+                CHECK (kind IN ('step_deadline', 'step_nudge', 'mc_open', 'mc_deadline', 'mc_nudge',
+                                'yearly')),
+    step        TEXT    NOT NULL,
+    run_at      TEXT    NOT NULL,
+    status      TEXT    NOT NULL DEFAULT 'planned'
+                CHECK (status IN ('planned', 'claimed', 'done', 'cancelled')),
+    created_at  TEXT    NOT NULL,
+    done_at     TEXT
+);
+
+INSERT INTO planned_v12 (id, team_id, round_id, check_id, kind, step, run_at, status, created_at,
+                         done_at)
+SELECT id, team_id, round_id, check_id, kind, step, run_at, status, created_at, done_at
+FROM planned;
+
+DROP TABLE planned;
+ALTER TABLE planned_v12 RENAME TO planned;
+CREATE INDEX planned_due ON planned (status, run_at);

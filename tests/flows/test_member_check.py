@@ -159,3 +159,38 @@ async def test_missing_partners_can_be_added_as_a_new_map_version(team: Team) ->
     # The comparison shows the optimisation.
     await team.principal.send("/kaart vergelijk")
     assert "Nieuw (1): Kinderopvang" in team.principal.last().plain_text
+
+
+async def test_member_check_sent_at_a_chosen_moment(team: Team) -> None:
+    """/membercheck 1-12 7d: prepared now, the button appears on 1 December, not before."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    bxl = ZoneInfo("Europe/Brussels")
+    bot = team.bot
+    bot.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=bxl))  # a Monday
+    await _finished_round(team)
+    await team.principal.send("/membercheck morgen", chat=team.group)
+    assert team.group.last().text == bot.t("survey.usage")
+    await team.principal.send("/membercheck 1-12 30-11-2026", chat=team.group)
+    assert team.group.last().text == bot.t("survey.usage")  # the end before the start
+    await team.principal.send("/membercheck 1-12 7d", chat=team.group)
+    assert team.group.last().text == bot.t(
+        "survey.scheduled", start="01-12-2026 08:00", when="08-12-2026 08:00"
+    )
+    join = bot.label("btn.survey_join")
+    assert not any(join in m.button_labels for m in team.group.bot_messages)
+    await bot.restart()
+    bot.clock.set(datetime(2026, 11, 30, 19, 0, tzinfo=bxl))
+    assert await bot.tick() == 0
+    bot.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=bxl))
+    assert await bot.tick() == 1
+    assert await bot.tick() == 0
+    link = team.group.last()
+    assert join in link.button_labels
+    assert link.text == bot.t("survey.announce", when="08-12-2026 08:00")
+    # The reminders count from the moment it was sent: halfway is 4 December 20:00.
+    bot.clock.set(datetime(2026, 12, 4, 19, 59, tzinfo=bxl))
+    assert await bot.tick() == 0
+    bot.clock.advance(timedelta(hours=12, minutes=1))  # Saturday 08:00: waits for Monday
+    assert await bot.tick() == 0
