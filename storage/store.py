@@ -1038,6 +1038,13 @@ class Tx:
             (team_id, version_id, token, _ts(self.now)),
         )
 
+    async def set_protect_small_roles(self, check_id: int, protect: bool) -> None:
+        """Whether roles with fewer than three respondents are reported as 'andere functie'."""
+        await self._run(
+            "UPDATE member_checks SET protect_small_roles = ? WHERE id = ?",
+            (int(protect), check_id),
+        )
+
     async def open_member_check_of(self, team_id: int) -> aiosqlite.Row | None:
         """The team's open member check, if any."""
         return await self._one(

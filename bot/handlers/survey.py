@@ -6,7 +6,7 @@ import asyncio
 import html
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -72,6 +72,9 @@ class SurveyHandlers:
                 return
             await self.close(team, int(open_check["id"]))
             return
+        if args and args[0].casefold() in {"functies", "functions"}:
+            await self._small_roles(context, team, open_check, args[1:])
+            return
         if open_check is not None:
             await send_text(context.bot, team.chat_id, self.s.texts.t("survey.already", lang))
             return
@@ -104,6 +107,36 @@ class SurveyHandlers:
             await send_text(context.bot, team.chat_id, text)
             return
         await self._announce(team, token, self.s.texts.t("survey.announce", lang, when=when))
+
+    async def _small_roles(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        team: Team,
+        open_check: Any,
+        args: list[str],
+    ) -> None:
+        """/membercheck functies tonen|verbergen: name small roles in the report, or not.
+
+        Only before anyone answered: colleagues answer under the protection they were told of.
+        """
+        lang = team.language.value
+        choice = args[0].casefold() if args else ""
+        if open_check is None:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("survey.none_open", lang))
+            return
+        if choice not in {"tonen", "show", "verbergen", "hide"}:
+            await send_text(context.bot, team.chat_id, self.s.texts.t("survey.roles_usage", lang))
+            return
+        protect = choice in {"verbergen", "hide"}
+        async with self.s.store.tx() as tx:
+            answered = any(a or m for _, a, m in await tx.mc_responses(int(open_check["id"])))
+            if not answered:
+                await tx.set_protect_small_roles(int(open_check["id"]), protect)
+        if answered:
+            key = "survey.roles_too_late"
+        else:
+            key = "survey.roles_hidden" if protect else "survey.roles_shown"
+        await send_text(context.bot, team.chat_id, self.s.texts.t(key, lang))
 
     async def _open_planned(self, team: Team, check: dict[str, object]) -> None:
         """The chosen moment has come: post the member check's button in the group."""

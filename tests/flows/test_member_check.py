@@ -194,3 +194,27 @@ async def test_member_check_sent_at_a_chosen_moment(team: Team) -> None:
     assert await bot.tick() == 0
     bot.clock.advance(timedelta(hours=12, minutes=1))  # Saturday 08:00: waits for Monday
     assert await bot.tick() == 0
+
+
+async def test_small_functions_can_be_named_only_before_anyone_answers(team: Team) -> None:
+    """The principal may name small roles in the report, but not after answers came in."""
+    await _finished_round(team)
+    bot = team.bot
+    await team.principal.send("/start")
+    await team.principal.send("/membercheck functies tonen", chat=team.group)
+    assert team.group.last().text == bot.t("survey.none_open")
+    await team.principal.send("/membercheck", chat=team.group)
+    await team.principal.send("/membercheck functies", chat=team.group)
+    assert team.group.last().text == bot.t("survey.roles_usage")
+    await team.principal.send("/membercheck functies tonen", chat=team.group)
+    assert team.group.last().text == bot.t("survey.roles_shown")
+    await _answer(team, team.members[4], "directie", ["Breed.", "Plan.", "Ja.", "Brug."], [])
+    await team.principal.send("/membercheck functies verbergen", chat=team.group)
+    assert team.group.last().text == bot.t("survey.roles_too_late")
+    await team.principal.send("/membercheck sluit", chat=team.group)
+    report = next(
+        m.document for m in reversed(team.principal.messages())
+        if m.document_name == "membercheck.md"
+    ).decode("utf-8")  # fmt: skip
+    assert "(directie)" in report and "(andere functie)" not in report
+    assert "Els" not in report
