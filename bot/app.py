@@ -193,6 +193,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(survey.on_button, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(survey.on_addition, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(group.on_new_round_button, pattern=r"^y:"))
+    app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)

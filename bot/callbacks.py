@@ -8,6 +8,7 @@ Map editor:      e:<screen_seq>:<action>:<arg>              (the principal's /be
 Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in the group)
 Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 New round:       y:<team_id>                                (the yearly reminder's button)
+Step term:       k:<round_id>:<step>:<term>                 (a deadline for the step just opened)
 Add to the map:  a:<check_id>:<index>                       (a partner missed in the member check)
                  a:<check_id>:<index>:<c|d>:<value>         (... its category, then its distance)
 """
@@ -164,9 +165,23 @@ def addition(check_id: int, index: int, field: str = "", value: str = "") -> str
     return _check(f"a:{check_id}:{index}:{field}:{value}")
 
 
+@dataclass(frozen=True)
+class TermTap:
+    """The principal gives the step that just opened a term, e.g. '7d'."""
+
+    round_id: int
+    step: str
+    term: str
+
+
+def term(round_id: int, step: str, value: str) -> str:
+    """Encode a term button."""
+    return _check(f"k:{round_id}:{step}:{value}")
+
+
 Tap = (
     DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
-    | AdditionTap
+    | AdditionTap | TermTap
 )  # fmt: skip
 
 
@@ -182,6 +197,11 @@ def decode(data: str | None) -> Tap | None:
     if data.startswith("y:"):
         rest = data[2:]
         return NewRoundTap(int(rest)) if rest.isdigit() else None
+    if data.startswith("k:"):
+        parts = data.split(":")
+        if len(parts) != 4 or not parts[1].isdigit():
+            return None
+        return TermTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("a:"):
         parts = data.split(":")
         if len(parts) not in (3, 5) or not parts[1].isdigit() or not parts[2].isdigit():

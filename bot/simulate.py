@@ -334,7 +334,8 @@ class Simulation:
         if scenario.language != "nl":
             await principal.send(f"/taal {scenario.language}", chat=group)
         await principal.send("/ronde", chat=group)
-        announcement = group.last()
+        join = self.label("btn.join")
+        announcement = next(m for m in reversed(group.bot_messages) if join in m.button_labels)
         for spec in scenario.members:
             await self._brainstorm(self.people[spec.name], spec, announcement)
         await principal.send("/sluit", chat=group)

@@ -56,7 +56,12 @@ if TYPE_CHECKING:
     from bot.jobs import Scheduler
 
 TapT = TypeVar(
-    "TapT", callbacks.SuggestionTap, callbacks.TieTap, callbacks.DeepTap, callbacks.NewRoundTap
+    "TapT",
+    callbacks.SuggestionTap,
+    callbacks.TieTap,
+    callbacks.DeepTap,
+    callbacks.NewRoundTap,
+    callbacks.TermTap,
 )
 
 log = logging.getLogger(__name__)
@@ -93,6 +98,10 @@ def _valid_zone(name: str) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         return None
     return name
+
+
+# The term buttons under a step that just opened.
+TERMS = ("3d", "7d", "14d")
 
 
 class GroupHandlers:
@@ -221,16 +230,20 @@ class GroupHandlers:
         team = await self._ready_team(update, context)
         if team is None or not await self._may_manage(update, context, team):
             return
-        await self._open_round(context, team)
+        if not await self._open_round(context, team):
+            return
         if context.args:
             await self._set_deadline(context, team, " ".join(context.args))
+        else:
+            await self._offer_terms(context, team)
 
-    async def _open_round(self, context: ContextTypes.DEFAULT_TYPE, team: Team) -> None:
+    async def _open_round(self, context: ContextTypes.DEFAULT_TYPE, team: Team) -> bool:
+        """Open a round and post its announcement; False (with the reason posted) if not."""
         async with self.s.store.tx() as tx:
             result = await team_dialog.open_round(tx, self.s.texts, team)
         if result.round is None:
             await send_text(context.bot, team.chat_id, result.text)
-            return
+            return False
         message = await context.bot.send_message(
             team.chat_id,
             result.text,
@@ -238,6 +251,7 @@ class GroupHandlers:
         )
         async with self.s.store.tx() as tx:
             await tx.set_progress_message(result.round.id, message.message_id)
+        return True
 
     async def on_new_round_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The yearly reminder's button: the principal or an admin starts the next round."""
@@ -248,7 +262,8 @@ class GroupHandlers:
             return
         team, _ = found
         await query.answer()
-        await self._open_round(context, team)
+        if await self._open_round(context, team):
+            await self._offer_terms(context, team)
 
     async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Posts the round's progress counts (never who, never what)."""
@@ -326,7 +341,7 @@ class GroupHandlers:
     ) -> None:
         lang = team.language.value
         scheduler = self.scheduler
-        zone = ZoneInfo(self.s.settings.timezone)
+        zone = ZoneInfo(team.timezone or self.s.settings.timezone)
         now = scheduler.clock() if scheduler else datetime.now(UTC)
         when = parse_deadline(text, now, zone) if text else None
         async with self.s.store.tx() as tx:
@@ -368,6 +383,52 @@ class GroupHandlers:
         await self._ask_members(context, team, result.members)
         if result.round is not None and context.args:
             await self._set_deadline(context, team, " ".join(context.args))
+        elif result.round is not None:
+            await self._offer_terms(context, team)
+
+    async def _offer_terms(self, context: ContextTypes.DEFAULT_TYPE, team: Team) -> None:
+        """Buttons for a term for the step that just opened (or none): no command to remember."""
+        async with self.s.store.tx() as tx:
+            round_ = await tx.open_round_of(team.id)
+        if round_ is None or Step(round_.step) not in RUNNING_STEPS or self.scheduler is None:
+            return
+        lang = team.language.value
+        buttons = [
+            InlineKeyboardButton(
+                self.s.texts.plain(f"btn.term_{value}", lang),
+                callback_data=callbacks.term(round_.id, round_.step, value),
+            )
+            for value in TERMS
+        ]
+        await context.bot.send_message(
+            team.chat_id,
+            self.s.texts.t("group.term_offer", lang),
+            reply_markup=InlineKeyboardMarkup([buttons]),
+        )
+
+    async def on_term(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A term button: the step closes by itself then, if it is still the one running."""
+        query = update.callback_query
+        assert query is not None
+        found = await self._principal_tap(update, context, callbacks.TermTap)
+        if found is None:
+            return
+        team, tap = found
+        async with self.s.store.tx() as tx:
+            round_ = await tx.open_round_of(team.id)
+        if round_ is None or round_.id != tap.round_id or round_.step != tap.step:
+            await query.answer(self.s.texts.plain("err.stale", team.language.value))
+            return
+        if tap.term not in TERMS:
+            await query.answer(self.s.texts.plain("err.stale", team.language.value))
+            return
+        await query.answer()
+        if isinstance(query.message, Message):
+            try:
+                await query.message.edit_reply_markup(reply_markup=None)
+            except TelegramError as exc:
+                log.debug("could not clear the term buttons: %s", exc)
+        await self._set_deadline(context, team, tap.term)
 
     # -- the map ---------------------------------------------------------------------------
 

@@ -205,3 +205,31 @@ async def test_the_principal_chooses_when_messages_may_go_out(team: Team) -> Non
     assert _count(bert, reminder) == 2
     # The reminder states the deadline in the team's own time zone (Lisbon is an hour behind).
     assert "30-11 09:00" in bert.last().plain_text
+
+
+async def test_a_term_can_be_chosen_with_a_button(team: Team) -> None:
+    """After /ronde the principal taps '1 week' instead of typing /deadline 7d."""
+    bot = team.bot
+    bot.clock.set(MONDAY_10)
+    await register(team)
+    await team.principal.send("/ronde", chat=team.group)
+    offer = team.group.last()
+    assert offer.text == bot.t("group.term_offer")
+    assert offer.button_labels == [bot.label(f"btn.term_{t}") for t in ("3d", "7d", "14d")]
+    await team.members[0].tap(bot.label("btn.term_7d"), message=offer, chat=team.group)
+    assert team.members[0].last_toast == bot.label("map.only_principal")
+    await team.principal.tap(bot.label("btn.term_7d"), message=offer, chat=team.group)
+    step = bot.label("step.brainstorm")
+    assert team.group.last().text == bot.t("group.deadline_set", step=step, when="30-11-2026 10:00")
+    assert offer.button_labels == []
+    async with bot.store.tx() as tx:
+        round_ = await tx.open_round_of(1)
+        assert round_ is not None
+        kinds = [r["kind"] for r in await tx.planned_for(round_.id) if r["status"] == "planned"]
+    assert kinds.count("step_deadline") == 1 and kinds.count("step_nudge") == 2
+    # Once the brainstorm is closed, an old term button no longer applies.
+    await onboard(team, team.members[0])
+    await add_partner(team, team.members[0], "CLB", "organisatie", "zorg", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.tap(bot.label("btn.term_3d"), message=offer, chat=team.group)
+    assert team.principal.last_toast == bot.label("err.stale")
