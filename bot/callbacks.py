@@ -9,8 +9,8 @@ Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in t
 Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 New round:       y:<team_id>                                (the yearly reminder's button)
 Step term:       k:<round_id>:<step>:<term>                 (a deadline for the step just opened)
-Add to the map:  a:<check_id>:<index>                       (a partner missed in the member check)
-                 a:<check_id>:<index>:<c|d>:<value>         (... its category, then its distance)
+Add to the map:  a:<addition_id>                            (a partner missed in the member check)
+                 a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
 """
 
 from __future__ import annotations
@@ -150,19 +150,18 @@ def new_round(team_id: int) -> str:
 class AdditionTap:
     """The principal adds a partner the member check found missing: start, category, distance."""
 
-    check_id: int
-    index: int
+    addition_id: int
     field: str = ""
     value: str = ""
 
 
-def addition(check_id: int, index: int, field: str = "", value: str = "") -> str:
+def addition(addition_id: int, field: str = "", value: str = "") -> str:
     """Encode a button of adding a missing partner to the map."""
     if field not in {"", "c", "d"}:
         raise ValueError(field)
     if not field:
-        return _check(f"a:{check_id}:{index}")
-    return _check(f"a:{check_id}:{index}:{field}:{value}")
+        return _check(f"a:{addition_id}")
+    return _check(f"a:{addition_id}:{field}:{value}")
 
 
 @dataclass(frozen=True)
@@ -204,11 +203,11 @@ def decode(data: str | None) -> Tap | None:
         return TermTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("a:"):
         parts = data.split(":")
-        if len(parts) not in (3, 5) or not parts[1].isdigit() or not parts[2].isdigit():
+        if len(parts) not in (2, 4) or not parts[1].isdigit():
             return None
-        if len(parts) == 5 and parts[3] not in {"c", "d"}:
+        if len(parts) == 4 and parts[2] not in {"c", "d"}:
             return None
-        return AdditionTap(int(parts[1]), int(parts[2]), *parts[3:5])
+        return AdditionTap(int(parts[1]), *parts[2:4])
     if data.startswith("c:"):
         parts = data.split(":", 4)
         if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():

@@ -880,6 +880,15 @@ class Tx:
         """Set an addition's category, distance or status."""
         await self._update("map_additions", {"category", "distance", "status"}, addition_id, fields)
 
+    async def latest_kept_round(self, team_id: int) -> int | None:
+        """The id of the newest round the team kept with /afronden."""
+        row = await self._one(
+            "SELECT round_id FROM map_versions WHERE team_id = ? AND reason = 'round'"
+            " ORDER BY id DESC LIMIT 1",
+            (team_id,),
+        )
+        return int(row["round_id"]) if row else None
+
     async def confirm_addition(self, addition_id: int, distance: int) -> bool:
         """Set the last field and put the partner on the map; False when that happened already."""
         return (

@@ -19,7 +19,7 @@ from storage.store import Tx
 from . import mapview
 from .base import Button, Screen, rows
 
-# Buttons carry (action, arg): action "add", arg "<index>" or "<index>:<c|d>:<value>".
+# Buttons carry (action, arg): action "add", arg "<addition_id>" or "<addition_id>:<c|d>:<value>".
 ACTION = "add"
 MAX_OFFERED = 20
 
@@ -32,10 +32,12 @@ class Tapped:
     toast: str | None = None
     added: str | None = None
     round: Round | None = None
+    addition_id: int = 0
+    check_id: int = 0
 
 
 async def _missing(tx: Tx, check_id: int) -> list[str]:
-    """The partners named as missing, most named first (a fixed order once the check closed)."""
+    """The partners named as missing, most named first."""
     responses = [
         Response(key=int(row["id"]), role=None, missing=tuple(missing))
         for row, _, missing in await tx.mc_responses(check_id)
@@ -43,24 +45,37 @@ async def _missing(tx: Tx, check_id: int) -> list[str]:
     return [name for name, _ in missing_partners(responses)]
 
 
-async def _round_of(tx: Tx, check_id: int) -> Round | None:
+async def _current_round(tx: Tx, team: Team, check_id: int) -> Round | None:
+    """The round of the check's map, if that is still the team's newest kept round.
+
+    An older round's map is history: adding to it would make it the newest version again.
+    """
     check = await tx.member_check(check_id)
-    version = await tx.map_version(int(check["version_id"])) if check else None
-    return await tx.round(int(version["round_id"])) if version else None
+    if check is None or int(check["team_id"]) != team.id:
+        return None
+    version = await tx.map_version(int(check["version_id"]))
+    newest = await tx.latest_kept_round(team.id)
+    if version is None or newest is None or int(version["round_id"]) != newest:
+        return None
+    round_ = await tx.round(newest)
+    return round_ if round_ is not None and round_.step == Step.DONE.value else None
 
 
 async def offer(tx: Tx, texts: Texts, team: Team, check_id: int) -> Screen | None:
     """The missing partners not on the map yet, a button each; None when there are none."""
-    round_ = await _round_of(tx, check_id)
+    round_ = await _current_round(tx, team, check_id)
     if round_ is None:
         return None
     team_map = await mapview.load(tx, round_)
     lang = team.language.value
-    buttons = [
-        Button(texts.plain("optimise.add_button", lang, name=_short(name)), ACTION, str(index))
-        for index, name in enumerate(await _missing(tx, check_id))
-        if team_map.index_of(name_key(name)) is None
-    ][:MAX_OFFERED]
+    buttons: list[Button] = []
+    for name in await _missing(tx, check_id):
+        if team_map.index_of(name_key(name)) is not None or len(buttons) >= MAX_OFFERED:
+            continue
+        # The button names its own row: later changes to the answers cannot shift it.
+        addition_id = await tx.draft_addition(round_.id, check_id, name, name_key(name))
+        label = texts.plain("optimise.add_button", lang, name=_short(name))
+        buttons.append(Button(label, ACTION, str(addition_id)))
     if not buttons:
         return None
     return Screen(texts.t("optimise.offer", lang, count=len(buttons)), rows(*buttons))
@@ -70,51 +85,55 @@ def _short(name: str) -> str:
     return name if len(name) <= 40 else name[:39] + "…"
 
 
+async def team_of_addition(tx: Tx, addition_id: int) -> Team | None:
+    """The team an addition belongs to (to check who may tap its buttons)."""
+    addition = await tx.addition(addition_id)
+    check = await tx.member_check(int(addition["check_id"])) if addition else None
+    return await tx.team(int(check["team_id"])) if check else None
+
+
 async def on_tap(
-    tx: Tx, texts: Texts, team: Team, check_id: int, index: int, field: str, value: str
+    tx: Tx, texts: Texts, team: Team, addition_id: int, field: str, value: str
 ) -> Tapped:
     """One step of adding a missing partner: start, category, distance."""
     lang = team.language.value
     stale = Tapped(toast=texts.plain("err.stale", lang))
-    check = await tx.member_check(check_id)
-    if check is None or int(check["team_id"]) != team.id or check["closed_at"] is None:
-        return stale
-    missing = await _missing(tx, check_id)
-    round_ = await _round_of(tx, check_id)
-    if not 0 <= index < len(missing) or round_ is None or round_.step != Step.DONE.value:
-        return stale
-    name = missing[index]
-    addition_id = await tx.draft_addition(round_.id, check_id, name, name_key(name))
     addition = await tx.addition(addition_id)
-    assert addition is not None
+    if addition is None or addition["check_id"] is None:
+        return stale
+    check_id = int(addition["check_id"])
+    round_ = await _current_round(tx, team, check_id)
+    if round_ is None or int(addition["round_id"]) != round_.id:
+        return stale
+    name = str(addition["label"])
     if addition["status"] == "added":
         return Tapped(toast=texts.plain("optimise.already", lang, name=name))
     if field == "":
         team_map = await mapview.load(tx, round_)
         if team_map.index_of(name_key(name)) is not None:
             return Tapped(toast=texts.plain("optimise.on_map", lang, name=name))
-        return Tapped(screen=_category_screen(texts, lang, index, name))
+        return Tapped(screen=_category_screen(texts, lang, addition_id, name))
     if field == "c" and value in {c.value for c in Category}:
         await tx.set_addition(addition_id, category=value)
-        return Tapped(screen=_distance_screen(texts, lang, index, name))
+        return Tapped(screen=_distance_screen(texts, lang, addition_id, name))
     if field == "d" and value.isdigit() and int(value) in {int(d) for d in Distance}:
         if addition["category"] is None or not await tx.confirm_addition(addition_id, int(value)):
             return stale
-        return Tapped(added=name, round=round_)
+        return Tapped(added=name, round=round_, addition_id=addition_id, check_id=check_id)
     return stale
 
 
-def _category_screen(texts: Texts, lang: str, index: int, name: str) -> Screen:
+def _category_screen(texts: Texts, lang: str, addition_id: int, name: str) -> Screen:
     buttons = [
-        Button(texts.plain(f"category.{c.value}", lang), ACTION, f"{index}:c:{c.value}")
+        Button(texts.plain(f"category.{c.value}", lang), ACTION, f"{addition_id}:c:{c.value}")
         for c in Category
     ]
     return Screen(texts.t("optimise.ask_category", lang, name=name), rows(*buttons))
 
 
-def _distance_screen(texts: Texts, lang: str, index: int, name: str) -> Screen:
+def _distance_screen(texts: Texts, lang: str, addition_id: int, name: str) -> Screen:
     buttons = [
-        Button(texts.plain(f"distance.{int(d)}", lang), ACTION, f"{index}:d:{int(d)}")
+        Button(texts.plain(f"distance.{int(d)}", lang), ACTION, f"{addition_id}:d:{int(d)}")
         for d in Distance
     ]
     return Screen(texts.t("optimise.ask_distance", lang, name=name), rows(*buttons))

@@ -35,13 +35,10 @@ log = logging.getLogger(__name__)
 DEFAULT_TERM = timedelta(days=7)
 
 
-def _addition_encoder(check_id: int):  # type: ignore[no-untyped-def]
-    def encode(button: Button) -> str:
-        index, _, rest = button.arg.partition(":")
-        field, _, value = rest.partition(":")
-        return callbacks.addition(check_id, int(index), field, value)
-
-    return encode
+def _addition_encoder(button: Button) -> str:
+    addition_id, _, rest = button.arg.partition(":")
+    field, _, value = rest.partition(":")
+    return callbacks.addition(int(addition_id), field, value)
 
 
 def _encoder(respondent_id: int, seq: int):  # type: ignore[no-untyped-def]
@@ -202,9 +199,7 @@ class SurveyHandlers:
         async with self.s.store.tx() as tx:
             offer = await optimise.offer(tx, self.s.texts, team, check_id)
         if offer is not None:
-            await send_screens(
-                bot, team.principal_user_id, [offer], 0, 0, _addition_encoder(check_id)
-            )
+            await send_screens(bot, team.principal_user_id, [offer], 0, 0, _addition_encoder)
 
     async def on_addition(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The principal adds a partner the member check found missing (MC.3 optimisation)."""
@@ -216,18 +211,17 @@ class SurveyHandlers:
         team: Team | None = None
         if isinstance(tap, callbacks.AdditionTap):
             async with self.s.store.tx() as tx:
-                check = await tx.member_check(tap.check_id)
-                team = await tx.team(int(check["team_id"])) if check else None
+                team = await optimise.team_of_addition(tx, tap.addition_id)
                 if team is not None and team.principal_user_id == query.from_user.id:
                     lang = team.language.value
                     result = await optimise.on_tap(
-                        tx, self.s.texts, team, tap.check_id, tap.index, tap.field, tap.value
+                        tx, self.s.texts, team, tap.addition_id, tap.field, tap.value
                     )
                 elif team is not None:
                     result = optimise.Tapped(
                         toast=self.s.texts.plain("map.only_principal", team.language.value)
                     )
-        if result is None or team is None or not isinstance(tap, callbacks.AdditionTap):
+        if result is None or team is None:
             await query.answer(self.s.texts.plain("err.stale", lang))
             return
         await query.answer(result.toast)
@@ -236,39 +230,52 @@ class SurveyHandlers:
         message = query.message
         chat_id = message.chat.id if message else query.from_user.id
         if result.screen is not None:
-            await send_screens(
-                context.bot, chat_id, [result.screen], 0, 0, _addition_encoder(tap.check_id)
-            )
+            await send_screens(context.bot, chat_id, [result.screen], 0, 0, _addition_encoder)
             return
         if result.added is not None and result.round is not None:
-            await self._keep_optimised(context.bot, team, result.round, result.added, chat_id)
+            kept = await self._keep_optimised(
+                context.bot, team, result.round, result.added, chat_id, result.addition_id
+            )
+            if not kept:
+                return
             async with self.s.store.tx() as tx:
-                offer = await optimise.offer(tx, self.s.texts, team, tap.check_id)
+                offer = await optimise.offer(tx, self.s.texts, team, result.check_id)
             if offer is not None:
-                await send_screens(
-                    context.bot, chat_id, [offer], 0, 0, _addition_encoder(tap.check_id)
-                )
+                await send_screens(context.bot, chat_id, [offer], 0, 0, _addition_encoder)
 
     async def _keep_optimised(
-        self, bot: Bot, team: Team, round_: Round, name: str, chat_id: int
-    ) -> None:
-        """A new immutable map version with the added partner, shown to the group."""
-        timezone = self.s.settings.timezone
-        async with self.s.store.tx() as tx:
-            data = await finish_dialog.report_data(tx, self.s.texts, team, round_, timezone, b"")
-        files = await asyncio.to_thread(
-            finish_dialog.build_files, self.s.texts, team, round_, data, timezone
-        )
-        png, pdf, markdown, snapshot = files
-        async with self.s.store.tx() as tx:
-            await tx.add_map_version(
-                team.id, round_.id, snapshot.decode("utf-8"), png, pdf, markdown,
-                reason="membercheck",
-            )  # fmt: skip
+        self, bot: Bot, team: Team, round_: Round, name: str, chat_id: int, addition_id: int
+    ) -> bool:
+        """A new immutable map version with the added partner, shown to the group.
+
+        If the version cannot be made, the partner goes back to 'not added' so a tap can retry.
+        """
+        timezone = team.timezone or self.s.settings.timezone
+        lang = team.language.value
+        try:
+            async with self.s.store.tx() as tx:
+                data = await finish_dialog.report_data(
+                    tx, self.s.texts, team, round_, timezone, b""
+                )
+            files = await asyncio.to_thread(
+                finish_dialog.build_files, self.s.texts, team, round_, data, timezone
+            )
+            png, pdf, markdown, snapshot = files
+            async with self.s.store.tx() as tx:
+                await tx.add_map_version(
+                    team.id, round_.id, snapshot.decode("utf-8"), png, pdf, markdown,
+                    reason="membercheck",
+                )  # fmt: skip
+        except Exception:
+            log.exception("keeping the optimised map failed")
+            async with self.s.store.tx() as tx:
+                await tx.set_addition(addition_id, status="draft")
+            await send_text(bot, chat_id, self.s.texts.t("map.rendering_failed", lang))
+            return False
         caption = optimise.caption(self.s.texts, team, round_, name)
         await bot.send_photo(team.chat_id, png, caption=caption)
-        lang = team.language.value
         await send_text(bot, chat_id, self.s.texts.t("optimise.done", lang, name=name))
+        return True
 
     async def planned(self, team: Team, check_id: int, kind: str) -> None:
         """A reminder (to who started but did not finish, and the link again) or the deadline."""

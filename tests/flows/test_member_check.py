@@ -218,3 +218,27 @@ async def test_small_functions_can_be_named_only_before_anyone_answers(team: Tea
     ).decode("utf-8")  # fmt: skip
     assert "(directie)" in report and "(andere functie)" not in report
     assert "Els" not in report
+
+
+async def test_an_old_rounds_offer_cannot_change_the_newest_map(team: Team) -> None:
+    """Once a newer round is kept, the older member check's add buttons no longer apply."""
+    await _finished_round(team)
+    bot = team.bot
+    await team.principal.send("/start")
+    await team.principal.send("/membercheck", chat=team.group)
+    await _answer(team, team.members[1], "leraar", ["A.", "B.", "C.", "D."], ["Zwembad"])
+    await team.principal.send("/membercheck sluit", chat=team.group)
+    offer = team.principal.last()
+    await team.principal.send("/ronde", chat=team.group)
+    anna = team.members[0]
+    await onboard(team, anna)
+    await anna.tap(bot.label("btn.review_keep"))
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/afronden", chat=team.group)
+    async with bot.store.tx() as tx:
+        before = await tx.latest_map_version(1)
+    await team.principal.tap(bot.label("optimise.add_button", name="Zwembad"), message=offer)
+    assert team.principal.last_toast == bot.label("err.stale")
+    async with bot.store.tx() as tx:
+        after = await tx.latest_map_version(1)
+    assert before is not None and after is not None and before["id"] == after["id"]
