@@ -9,10 +9,11 @@ type meanwhile is added as a new partner, never lost.
 
 from __future__ import annotations
 
-from core.model import Distance, PostIt
+from core.model import Distance, Member, PostIt
 from core.protocol import Stage
 from core.validation import MAX_PARTNERS_PER_MEMBER, normalise_key
 from prompts import Html
+from storage.store import Tx
 
 from . import brainstorm
 from .base import Button, Ctx, Outcome, Screen
@@ -93,23 +94,44 @@ async def current_screen(ctx: Ctx) -> Screen:
     return (await _finish(ctx))[-1]
 
 
-async def _carry_over(ctx: Ctx, old: PostIt, decision: str) -> tuple[int | None, Html | None]:
-    """Copy a kept partner into the new round; returns its post-it id and a note if not added."""
+async def carry_over(tx: Tx, member: Member, old: PostIt, decision: str) -> tuple[int | None, bool]:
+    """Copy a kept partner into the new round: its post-it id, and False when the list is full."""
     norm = normalise_key(old.text)
-    existing = await ctx.tx.postit_by_norm(ctx.member.id, norm)
+    existing = await tx.postit_by_norm(member.id, norm)
     if existing is not None:
-        return existing.id, None
-    if len(await ctx.tx.postits(ctx.member.id)) >= MAX_PARTNERS_PER_MEMBER:
-        return None, ctx.t("brainstorm.too_many", max=MAX_PARTNERS_PER_MEMBER, name=old.text)
-    new = await ctx.tx.add_postit(ctx.member.id, old.text, norm)
-    new = await ctx.tx.update_postit(
+        return existing.id, True
+    if len(await tx.postits(member.id)) >= MAX_PARTNERS_PER_MEMBER:
+        return None, False
+    new = await tx.add_postit(member.id, old.text, norm)
+    new = await tx.update_postit(
         new.id,
         kind=old.kind,
         category=old.category,
         distance=moved(old.distance, decision),
         classified=True,
     )
-    return new.id, None
+    return new.id, True
+
+
+async def keep_unreviewed(tx: Tx, member: Member) -> int:
+    """The brainstorm closes while the member is still reviewing: keep the rest as it was.
+
+    Nothing they named last time silently disappears from the new map.
+    """
+    kept = 0
+    for old in await tx.previous_postits(member):
+        new_id, _ = await carry_over(tx, member, old, "keep")
+        await tx.review_postit(member.id, old.id, "keep", new_id)
+        kept += 1
+    return kept
+
+
+async def _carry_over(ctx: Ctx, old: PostIt, decision: str) -> tuple[int | None, Html | None]:
+    """carry_over for the member who is talking, with a note when their list is full."""
+    new_id, fits = await carry_over(ctx.tx, ctx.member, old, decision)
+    if fits:
+        return new_id, None
+    return None, ctx.t("brainstorm.too_many", max=MAX_PARTNERS_PER_MEMBER, name=old.text)
 
 
 async def on_decision(ctx: Ctx, arg: str) -> Outcome | None:
@@ -146,6 +168,11 @@ async def on_keep_rest(ctx: Ctx) -> Outcome:
 
 async def on_text(ctx: Ctx, text: str) -> Outcome:
     """A typed partner is a new post-it; its questions come after the review."""
+    if brainstorm.LINK_TEXT.match(text.strip()):
+        # "CLB — Ondersteuningsnetwerk": a line between two partners, as in the brainstorm.
+        from . import links
+
+        return await links.on_link(ctx, text)
     added, notes = await brainstorm.add_names(ctx, text)
     lines = list(notes)
     if added:

@@ -19,7 +19,7 @@ from core.validation import Problem, clean_school_name
 from prompts import Html, Texts
 from storage.store import Tx
 
-from . import sharing
+from . import review, sharing
 
 
 def new_token() -> str:
@@ -279,6 +279,8 @@ async def close_brainstorm(tx: Tx, texts: Texts, team: Team, round_: Round) -> C
     total = 0
     for member in await tx.members(round_.id):
         stage = Stage(member.stage)
+        if stage is Stage.REVIEW:
+            await review.keep_unreviewed(tx, member)
         count = len(await tx.postits(member.id))
         total += count
         following = stage_after_brainstorm_closed(stage)

@@ -145,14 +145,33 @@ async def test_closing_the_brainstorm_during_the_review_keeps_what_was_decided(
     await anna.tap(bot.label("btn.review_keep"))
     bot.clock.advance(timedelta(minutes=5))
     await team.principal.send("/sluit", chat=team.group)
+    # What she had not reviewed yet is kept as it was: nothing disappears by itself.
+    expected = ["CLB", "Bibliotheek", "Sportdienst"]
     async with bot.store.tx() as tx:
         member = await _member(tx, anna)
-        assert [p.text for p in await tx.postits(member.id)] == ["CLB"]
+        assert [p.text for p in await tx.postits(member.id)] == expected
+        assert await tx.review_counts(member.id) == {"keep": 3}
     # A tap on the old review card after the close is answered, not acted on.
-    await anna.tap(bot.label("btn.review_keep"), message=anna.messages()[-2])
+    old_card = next(m for m in reversed(anna.messages()) if "Bibliotheek" in m.plain_text)
+    await anna.tap(bot.label("btn.review_drop"), message=old_card)
+    assert anna.last_toast == bot.label("err.stale")
     async with bot.store.tx() as tx:
         member = await _member(tx, anna)
-        assert [p.text for p in await tx.postits(member.id)] == ["CLB"]
+        assert [p.text for p in await tx.postits(member.id)] == expected
+
+
+async def test_a_line_typed_during_the_review_is_a_link(team: Team) -> None:
+    bot = team.bot
+    anna = team.members[0]
+    await _first_year(team)
+    await _second_round(team)
+    await onboard(team, anna)
+    await anna.send("CLB — Ondersteuningsnetwerk")
+    async with bot.store.tx() as tx:
+        member = await _member(tx, anna)
+        assert await tx.postits(member.id) == []
+        assert len(await tx.links(member.round_id)) == 1
+    assert "CLB" in anna.last().plain_text and "(1 van 3)" in anna.last().plain_text
 
 
 async def test_the_comparison_shows_what_changed_since_last_year(team: Team) -> None:
