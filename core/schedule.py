@@ -58,6 +58,8 @@ def window_for(send_days: str, default: Window | None = None) -> Window:
     return SEND_DAYS[send_days]
 
 
+# A deadline or start further away than this is a typing mistake, not a plan.
+MAX_YEARS_AHEAD = 2
 _DURATION = re.compile(r"^(\d{1,3})\s*(d|dag|dagen|day|days|u|uur|h|hours?|w|weken|week|weeks)$")
 _DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?$")
 
@@ -82,6 +84,8 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
         year = int(match.group(3)) if match.group(3) else local_now.year
         if year < 100:
             year += 2000
+        if year > local_now.year + MAX_YEARS_AHEAD:
+            return None
         try:
             target = date(year, month, day_)
         except ValueError:

@@ -20,7 +20,7 @@ from bot.dialogs.base import Button, Screen
 from bot.dialogs.survey import SurveyCtx
 from bot.dialogs.team import new_token
 from core.model import Round, Team
-from core.schedule import parse_deadline, parse_start
+from core.schedule import parse_deadline, parse_start, window_for
 from prompts import Html
 
 from .common import MEMBER_STATUSES, Services, send_screens, send_text
@@ -85,6 +85,10 @@ class SurveyHandlers:
         deadline: datetime | None = now + DEFAULT_TERM
         if len(args) >= 2:
             start = parse_start(args[0], now, zone)
+            if start is not None and start > now and self.scheduler is not None:
+                # The button goes out when messages may: the term counts from then.
+                window = window_for(team.send_days, self.scheduler.window)
+                start = window.next_open(start, zone)
             deadline = parse_deadline(args[1], start, zone) if start else None
         elif args:
             deadline = parse_deadline(args[0], now, zone)

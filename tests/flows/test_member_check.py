@@ -174,6 +174,8 @@ async def test_member_check_sent_at_a_chosen_moment(team: Team) -> None:
     assert team.group.last().text == bot.t("survey.usage")
     await team.principal.send("/membercheck 1-12 30-11-2026", chat=team.group)
     assert team.group.last().text == bot.t("survey.usage")  # the end before the start
+    await team.principal.send("/membercheck 31-12-9999 7d", chat=team.group)
+    assert team.group.last().text == bot.t("survey.usage")  # far too far ahead
     await team.principal.send("/membercheck 1-12 7d", chat=team.group)
     assert team.group.last().text == bot.t(
         "survey.scheduled", start="01-12-2026 08:00", when="08-12-2026 08:00"
@@ -242,3 +244,17 @@ async def test_an_old_rounds_offer_cannot_change_the_newest_map(team: Team) -> N
     async with bot.store.tx() as tx:
         after = await tx.latest_map_version(1)
     assert before is not None and after is not None and before["id"] == after["id"]
+
+
+async def test_a_member_check_planned_for_a_weekend_starts_on_monday(team: Team) -> None:
+    """The term counts from when the button can go out, not from a Saturday nobody gets it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    bot = team.bot
+    bot.clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Brussels")))
+    await _finished_round(team)
+    await team.principal.send("/membercheck 5-12 2d", chat=team.group)  # a Saturday
+    assert team.group.last().text == bot.t(
+        "survey.scheduled", start="07-12-2026 08:00", when="09-12-2026 08:00"
+    )

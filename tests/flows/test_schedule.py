@@ -183,8 +183,9 @@ async def test_the_principal_chooses_when_messages_may_go_out(team: Team) -> Non
     assert bot.label("group.send_days_weekdays") in shown and "Europe/Brussels" in shown
     await anna.send("/berichturen altijd", chat=team.group)
     assert "alleen de gespreksleider" in team.group.last().plain_text
-    await team.principal.send("/berichturen tijdzone Mars/Olympus", chat=team.group)
-    assert team.group.last().text == bot.t("group.timezone_unknown", zone="Mars/Olympus")
+    for zone in ("Mars/Olympus", "Europe", "../../etc/passwd", "x" * 300):
+        await team.principal.send(f"/berichturen tijdzone {zone}", chat=team.group)
+        assert team.group.last().text == bot.t("group.timezone_unknown", zone=zone)
     await team.principal.send("/berichturen elkedag", chat=team.group)
     assert team.group.last().text == bot.t(
         "group.send_hours", when=bot.label("group.send_days_everyday"), zone="Europe/Brussels"
