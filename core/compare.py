@@ -111,9 +111,19 @@ def match_partners(
     return pairs
 
 
+def has_priorities(snapshot: Mapping[str, Any]) -> bool:
+    """True when anyone picked a priority partner on this map (step 2C took place)."""
+    return any(_priority_total(p) > 0 for p in _partners(snapshot))
+
+
 def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> Comparison:
-    """What changed from the `old` map to the `new` one (both as `to_json` dicts)."""
+    """What changed from the `old` map to the `new` one (both as `to_json` dicts).
+
+    Priorities are compared only when both maps have picks: a round that has not (yet) had
+    step 2C did not "lose" its priorities.
+    """
     old_partners, new_partners = _partners(old), _partners(new)
+    with_priorities = has_priorities(old) and has_priorities(new)
     pairs = match_partners(old_partners, new_partners)
     matched_old = {i for i, _ in pairs}
     matched_new = {j for _, j in pairs}
@@ -128,6 +138,8 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> Comparison:
         if d_old is not None and d_new is not None and d_old != d_new:
             moved.append((label, d_old, d_new))
         p_old, p_new = _priority_total(before), _priority_total(after)
+        if not with_priorities:
+            continue
         if p_old == 0 and p_new > 0:
             gained.append(label)
         elif p_old > 0 and p_new == 0:

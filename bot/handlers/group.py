@@ -732,6 +732,14 @@ class GroupHandlers:
     async def added(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Says hello and what to do first when someone adds the bot to a group."""
         change = update.my_chat_member
+        if change is not None and change.chat.type == "private":
+            # Telegram's own signal that a person blocked (kicked) or unblocked the bot.
+            async with self.s.store.tx() as tx:
+                if change.new_chat_member.status == "kicked":
+                    await tx.mark_blocked([change.chat.id])
+                else:
+                    await tx.mark_reachable(change.chat.id)
+            return
         if change is None or change.chat.type not in {"group", "supergroup"}:
             return
         was_in = change.old_chat_member.status in {"member", "administrator", "creator"}

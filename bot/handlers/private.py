@@ -217,6 +217,7 @@ class PrivateHandlers:
         """Runs a dialog button; stale or foreign buttons change nothing and say so."""
         query = update.callback_query
         assert query is not None
+        await self._reachable(query.from_user.id)
         tap = callbacks.decode(query.data)
         lang = await self._lang_of(query.from_user.id)
         if isinstance(tap, callbacks.EditorTap):

@@ -958,8 +958,28 @@ class Person:
         return self.fake.toasts.get(self.user.id)
 
     def block_bot(self) -> None:
-        """Block the bot: from now on it gets 403 when writing to this person."""
+        """Block the bot: from now on it gets 403 when writing to this person.
+
+        Silent, as if the bot was down when it happened (Telegram's update is then lost).
+        """
         self.chat.blocked = True
+
+    async def unblock_bot(self) -> None:
+        """Unblock the bot from its profile (no message): Telegram sends my_chat_member."""
+        self.chat.blocked = False
+        bot = self.fake.bot_user.to_api()
+        await self.fake.deliver(
+            {
+                "my_chat_member": {
+                    "chat": self.chat.to_api(),
+                    "from": self.user.to_api(),
+                    "date": self.fake.now(),
+                    "old_chat_member": {"status": "kicked", "user": bot,
+                                        "until_date": 0},
+                    "new_chat_member": {"status": "member", "user": bot},
+                }
+            }
+        )  # fmt: skip
 
 
 __all__ = [

@@ -166,3 +166,17 @@ def test_a_map_compared_with_itself_has_no_changes(
     nodes = comparison_nodes(snapshot, snapshot, result)
     assert len(nodes) == len(snapshot["partners"])
     assert all(node.change is None for node in nodes)
+
+
+def test_priorities_are_compared_only_when_both_maps_have_picks() -> None:
+    """A map before step 2C has no picks: that is not every priority lost."""
+    old = {"partners": [{"label": "CLB", "aliases": [], "distance": 1,
+                         "priority_by_roles": {"leraar": 2}}]}  # fmt: skip
+    new = {"partners": [{"label": "CLB", "aliases": [], "distance": 2,
+                         "priority_by_roles": {}}]}  # fmt: skip
+    result = compare(old, new)
+    assert result.priority_lost == [] and result.moved == [("CLB", 1, 2)]
+    new["partners"].append(
+        {"label": "Bib", "aliases": [], "distance": 3, "priority_by_roles": {"directie": 1}}
+    )
+    assert compare(old, new).priority_lost == ["CLB"]

@@ -142,7 +142,12 @@ async def test_unreachable_members_are_counted_with_the_join_button(team: Team) 
     assert await bot.tick() == 1
     assert tries() == before
     assert team.group.last().text == bot.t("group.not_reachable", count=1)
-    # Bert writes again: he is reachable, and /start resumes his dialog.
+    # Bert unblocks the bot from its profile (no message): Telegram says so, he is reachable.
+    await bert.unblock_bot()
+    async with bot.store.tx() as tx:
+        assert await tx.blocked([bert.user.id]) == set()
+        await tx.mark_blocked([bert.user.id])
+    # Writing again (or tapping a button) does the same.
     await bert.send("/start")
     async with bot.store.tx() as tx:
         assert await tx.blocked([bert.user.id]) == set()
