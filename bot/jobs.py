@@ -23,7 +23,7 @@ from core.model import Round, Team
 from core.protocol import BRAINSTORMING, CLOSING_STAGES, ONBOARDING, Stage, Step
 from core.schedule import Window, reminder_times, window_for
 
-from .handlers.common import Services, join_markup, send_text
+from .handlers.common import Outbox, Services, join_markup
 
 if TYPE_CHECKING:
     from .handlers.group import GroupHandlers
@@ -67,6 +67,8 @@ class Scheduler:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.window = window or Window()
         self._apscheduler: AsyncIOScheduler | None = None
+        # Interrupted rows this process already resumed (each is resumed at most once).
+        self._resumed: set[int] = set()
         # Set by the wiring: the member check's reminders and deadline.
         self.survey: SurveyHandlers | None = None
 
@@ -105,41 +107,58 @@ class Scheduler:
         """Carry out every due row once; returns how many were carried out."""
         now = now or self.clock()
         async with self.s.store.tx() as tx:
-            rows = await tx.due(now)
+            # Rows an earlier process claimed but did not finish are resumed once; their
+            # outbox skips every message that already went out.
+            rows = [r for r in await tx.interrupted() if int(r["id"]) not in self._resumed]
+            rows += await tx.due(now)
         done = 0
         for row in rows:
+            planned_id = int(row["id"])
+            resumed = row["status"] == "claimed"
             async with self.s.store.tx() as tx:
                 team = await tx.team(int(row["team_id"]))
                 zone = self.zone(team)
                 window = window_for(team.send_days, self.window)
                 if not window.allows(now, zone):
-                    await tx.postpone(int(row["id"]), window.next_open(now, zone))
+                    if not resumed:
+                        await tx.postpone(planned_id, window.next_open(now, zone))
                     continue
-                if not await tx.claim(int(row["id"])):
+                if resumed:
+                    self._resumed.add(planned_id)
+                    log.info("resuming planned action %s after an interruption", planned_id)
+                elif not await tx.claim(planned_id):
                     continue
                 round_ = await tx.round(int(row["round_id"])) if row["round_id"] else None
-            # Claimed and committed: from here on the row is never carried out again.
+            # Claimed and committed: from here on the row is never carried out again, and
+            # each message it sends is recorded before the next one.
+            outbox = Outbox(self.s.store, planned_id)
             try:
                 if row["kind"] == "yearly":
-                    await self._yearly(team)
+                    await self._yearly(team, outbox)
                 elif (
                     row["kind"] in ("mc_open", "mc_nudge", "mc_deadline")
                     and self.survey is not None
                 ):
-                    await self.survey.planned(team, int(row["check_id"]), row["kind"])
+                    await self.survey.planned(team, int(row["check_id"]), row["kind"], outbox)
                 elif round_ is not None and round_.step == row["step"] and round_.closed_at is None:
                     if row["kind"] == "step_nudge":
-                        await self._nudge(team, round_)
+                        await self._nudge(team, round_, outbox)
                     elif row["kind"] == "step_deadline":
-                        await self._deadline(team)
+                        await self._deadline(team, outbox)
             except Exception:
-                log.exception("planned action %s failed", row["id"])
+                # Left claimed: resumed once more (by the next tick, or after a restart), and
+                # its outbox skips whatever already went out.
+                log.exception("planned action %s failed half-way", planned_id)
+                if resumed:
+                    async with self.s.store.tx() as tx:
+                        await tx.finish_planned(planned_id)
+                continue
             async with self.s.store.tx() as tx:
-                await tx.finish_planned(int(row["id"]))
+                await tx.finish_planned(planned_id)
             done += 1
         return done
 
-    async def _nudge(self, team: Team, round_: Round) -> None:
+    async def _nudge(self, team: Team, round_: Round, outbox: Outbox) -> None:
         step = Step(round_.step)
         lang = team.language.value
         async with self.s.store.tx() as tx:
@@ -165,26 +184,26 @@ class Scheduler:
         # Who blocked the bot is not written to again (Telegram would only answer 403).
         unreachable = sum(1 for m in working if m.user_id in blocked)
         newly_blocked: list[int] = []
+        bot = self.app.bot
         for member in working:
             if member.user_id in blocked:
                 continue
             text = self.s.texts.t("member.nudge", lang, step=step_name, deadline=when)
-            if await send_text(self.app.bot, member.user_id, text) is None:
+            if await outbox.text(bot, member.user_id, text, "nudge") is False:
                 unreachable += 1
                 newly_blocked.append(member.user_id)
-        if newly_blocked:
-            async with self.s.store.tx() as tx:
-                await tx.mark_blocked(newly_blocked)
+                async with self.s.store.tx() as tx:
+                    await tx.mark_blocked([member.user_id])
         if working:
             text = self.s.texts.t(
                 "group.nudge", lang, count=len(working), joined=len(members), deadline=when
             )
-            await send_text(self.app.bot, team.chat_id, text)
+            await outbox.text(bot, team.chat_id, text, "nudge")
         if unreachable:
             # They never opened (or closed) their chat with the bot: offer the join link again.
             text = self.s.texts.t("group.not_reachable", lang, count=unreachable)
-            markup = join_markup(self.s.texts, team, round_, self.app.bot.username)
-            await self.app.bot.send_message(team.chat_id, text, reply_markup=markup)
+            markup = join_markup(self.s.texts, team, round_, bot.username)
+            await outbox.text(bot, team.chat_id, text, "unreachable", markup)
 
     async def plan_yearly(self, team: Team, round_: Round) -> None:
         """After /afronden: remind the team to update the map (002: 'regelmatig')."""
@@ -193,7 +212,7 @@ class Scheduler:
         async with self.s.store.tx() as tx:
             await tx.plan(team.id, round_.id, "yearly", Step.DONE.value, when)
 
-    async def _yearly(self, team: Team) -> None:
+    async def _yearly(self, team: Team, outbox: Outbox) -> None:
         lang = team.language.value
         async with self.s.store.tx() as tx:
             version = await tx.latest_map_version(team.id)
@@ -208,18 +227,14 @@ class Scheduler:
         button = InlineKeyboardButton(
             self.s.texts.plain("btn.new_round", lang), callback_data=callbacks.new_round(team.id)
         )
-        await self.app.bot.send_message(
-            team.chat_id, text, reply_markup=InlineKeyboardMarkup([[button]])
-        )
-        await send_text(self.app.bot, team.principal_user_id, text)
+        markup = InlineKeyboardMarkup([[button]])
+        await outbox.text(self.app.bot, team.chat_id, text, "yearly", markup)
+        await outbox.text(self.app.bot, team.principal_user_id, text, "yearly")
 
-    async def _deadline(self, team: Team) -> None:
+    async def _deadline(self, team: Team, outbox: Outbox) -> None:
         context: CallbackContext[Any, Any, Any, Any] = CallbackContext(self.app)
-        await send_text(
-            self.app.bot,
-            team.chat_id,
-            self.s.texts.t("group.deadline_reached", team.language.value),
-        )
+        text = self.s.texts.t("group.deadline_reached", team.language.value)
+        await outbox.text(self.app.bot, team.chat_id, text, "deadline")
         await self.group.close_team_step(context, team)
 
     # -- the ticker ------------------------------------------------------------------------

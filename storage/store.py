@@ -1031,6 +1031,22 @@ class Tx:
             (_ts_precise(run_at), planned_id),
         )
 
+    async def interrupted(self) -> list[aiosqlite.Row]:
+        """Rows a process claimed but never finished (it stopped half-way), oldest first."""
+        return await self._all("SELECT * FROM planned WHERE status = 'claimed' ORDER BY run_at, id")
+
+    async def sent_keys(self, planned_id: int) -> set[str]:
+        """What a planned action already sent (see record_sent)."""
+        rows = await self._all("SELECT key FROM planned_sends WHERE planned_id = ?", (planned_id,))
+        return {str(row["key"]) for row in rows}
+
+    async def record_sent(self, planned_id: int, key: str) -> None:
+        """A planned action sent one message (or Telegram refused it): never again."""
+        await self._run(
+            "INSERT OR IGNORE INTO planned_sends (planned_id, key, sent_at) VALUES (?, ?, ?)",
+            (planned_id, key, _ts(self.now)),
+        )
+
     async def finish_planned(self, planned_id: int) -> None:
         """Mark a claimed row as carried out."""
         await self._run(

@@ -175,6 +175,62 @@ async def send_text(bot: Bot, chat_id: int, text: Html) -> Message | None:
     return last
 
 
+@dataclass
+class Outbox:
+    """The sends of one planned action; each is recorded, so a resumed action skips it.
+
+    Without a planned row (a command typed now) it simply sends. The one message that can
+    still go out twice is the one during which the process died, between Telegram's answer
+    and the record: at most one per interrupted action.
+    """
+
+    store: Store
+    planned_id: int | None = None
+    _sent: set[str] | None = None
+
+    async def pending(self, key: str) -> bool:
+        """True when this message has not gone out yet."""
+        if self.planned_id is None:
+            return True
+        if self._sent is None:
+            async with self.store.tx() as tx:
+                self._sent = await tx.sent_keys(self.planned_id)
+        return key not in self._sent
+
+    async def record(self, key: str) -> None:
+        """Note that this message went out (or Telegram refused it for good)."""
+        if self.planned_id is None:
+            return
+        async with self.store.tx() as tx:
+            await tx.record_sent(self.planned_id, key)
+        if self._sent is not None:
+            self._sent.add(key)
+
+    async def text(
+        self,
+        bot: Bot,
+        chat_id: int,
+        text: Html,
+        key: str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> bool | None:
+        """Send once: True when sent, False when the person cannot be reached, None if it
+        went out before."""
+        full_key = f"{chat_id}:{key}"
+        if not await self.pending(full_key):
+            return None
+        if markup is None:
+            sent = await send_text(bot, chat_id, text) is not None
+        else:
+            try:
+                await bot.send_message(chat_id, text, reply_markup=markup)
+                sent = True
+            except Forbidden:
+                sent = False
+        await self.record(full_key)
+        return sent
+
+
 def join_markup(texts: Texts, team: Team, round_: Round, bot_username: str) -> InlineKeyboardMarkup:
     """The button under the round's announcement that opens the private chat via a deep link."""
     url = f"https://t.me/{bot_username}?start={round_.token}"

@@ -23,7 +23,7 @@ from core.model import Round, Team
 from core.schedule import parse_deadline, parse_start, window_for
 from prompts import Html
 
-from .common import MEMBER_STATUSES, Services, send_screens, send_text
+from .common import MEMBER_STATUSES, Outbox, Services, send_screens, send_text
 from .group import GroupHandlers
 from .private import SURVEY_PREFIX as PAYLOAD_PREFIX
 
@@ -139,7 +139,7 @@ class SurveyHandlers:
             key = "survey.roles_hidden" if protect else "survey.roles_shown"
         await send_text(context.bot, team.chat_id, self.s.texts.t(key, lang))
 
-    async def _open_planned(self, team: Team, check: dict[str, object]) -> None:
+    async def _open_planned(self, team: Team, check: dict[str, object], outbox: Outbox) -> None:
         """The chosen moment has come: post the member check's button in the group."""
         lang = team.language.value
         async with self.s.store.tx() as tx:
@@ -152,23 +152,17 @@ class SurveyHandlers:
         if rows:
             moment = datetime.fromisoformat(rows[-1]["run_at"])
             when = moment.astimezone(zone).strftime("%d-%m-%Y %H:%M")
-        await self._announce(
-            team, str(check["token"]), self.s.texts.t("survey.announce", lang, when=when)
-        )
+        text = self.s.texts.t("survey.announce", lang, when=when)
+        await self._announce(team, str(check["token"]), text, outbox)
 
-    async def _announce(self, team: Team, token: str, text: Html) -> None:
+    async def _announce(
+        self, team: Team, token: str, text: Html, outbox: Outbox | None = None
+    ) -> None:
         bot = self.group_bot
         url = f"https://t.me/{bot.username}?start={PAYLOAD_PREFIX}{token}"
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        self.s.texts.plain("btn.survey_join", team.language.value), url=url
-                    )
-                ]
-            ]
-        )
-        await bot.send_message(team.chat_id, text, reply_markup=markup)
+        label = self.s.texts.plain("btn.survey_join", team.language.value)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
+        await (outbox or Outbox(self.s.store)).text(bot, team.chat_id, text, "announce", markup)
 
     @property
     def group_bot(self) -> Bot:
@@ -177,33 +171,46 @@ class SurveyHandlers:
         bot: Bot = self.scheduler.app.bot
         return bot
 
-    async def close(self, team: Team, check_id: int) -> None:
-        """Close the check: the anonymised report goes to the principal in private."""
+    async def close(self, team: Team, check_id: int, outbox: Outbox | None = None) -> None:
+        """Close the check: the anonymised report goes to the principal in private.
+
+        A deadline that was interrupted after closing sends what did not go out yet.
+        """
         lang = team.language.value
         bot = self.group_bot
+        outbox = outbox or Outbox(self.s.store)
         async with self.s.store.tx() as tx:
             check = await tx.member_check(check_id)
-            if check is None or check["closed_at"] is not None:
+            if check is None or (check["closed_at"] is not None and outbox.planned_id is None):
                 return
-            report = await survey.report(tx, self.s.texts, team, dict(check))
-            await tx.close_member_check(check_id, report)
-            await tx.cancel_planned_check(check_id)
+            if check["closed_at"] is None:
+                report = await survey.report(tx, self.s.texts, team, dict(check))
+                await tx.close_member_check(check_id, report)
+                await tx.cancel_planned_check(check_id)
+            else:
+                report = str(check["report_md"] or "")
             count = sum(1 for _, answers, _ in await tx.mc_responses(check_id) if answers)
-        await send_text(bot, team.chat_id, self.s.texts.t("survey.closed", lang, count=count))
-        try:
-            await bot.send_message(
-                team.principal_user_id, f"<pre>{html.escape(report)}</pre>"[:4096]
-            )
-            await bot.send_document(
-                team.principal_user_id, report.encode("utf-8"), filename="membercheck.md"
-            )
-        except Forbidden:
-            await send_text(bot, team.chat_id, self.s.texts.t("finish.open_private", lang))
-            return
+        principal = team.principal_user_id
+        await outbox.text(bot, team.chat_id, self.s.texts.t("survey.closed", lang, count=count),
+                          "closed")  # fmt: skip
+        key = f"{principal}:report"
+        if await outbox.pending(key):
+            try:
+                await bot.send_message(principal, f"<pre>{html.escape(report)}</pre>"[:4096])
+                await bot.send_document(
+                    principal, report.encode("utf-8"), filename="membercheck.md"
+                )
+            except Forbidden:
+                text = self.s.texts.t("finish.open_private", lang)
+                await outbox.text(bot, team.chat_id, text, "open_private")
+                return
+            finally:
+                await outbox.record(key)
         async with self.s.store.tx() as tx:
             offer = await optimise.offer(tx, self.s.texts, team, check_id)
-        if offer is not None:
-            await send_screens(bot, team.principal_user_id, [offer], 0, 0, _addition_encoder)
+        if offer is not None and await outbox.pending(f"{principal}:offer"):
+            await send_screens(bot, principal, [offer], 0, 0, _addition_encoder)
+            await outbox.record(f"{principal}:offer")
 
     async def on_addition(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The principal adds a partner the member check found missing (MC.3 optimisation)."""
@@ -281,44 +288,42 @@ class SurveyHandlers:
         await send_text(bot, chat_id, self.s.texts.t("optimise.done", lang, name=name))
         return True
 
-    async def planned(self, team: Team, check_id: int, kind: str) -> None:
+    async def planned(self, team: Team, check_id: int, kind: str, outbox: Outbox) -> None:
         """A reminder (to who started but did not finish, and the link again) or the deadline."""
         async with self.s.store.tx() as tx:
             check = await tx.member_check(check_id)
             responses = await tx.mc_responses(check_id) if check else []
-        if check is None or check["closed_at"] is not None:
+        if check is None:
             return
         if kind == "mc_deadline":
-            await self.close(team, check_id)
+            await self.close(team, check_id, outbox)
+            return
+        if check["closed_at"] is not None:
             return
         if kind == "mc_open":
-            await self._open_planned(team, dict(check))
+            await self._open_planned(team, dict(check), outbox)
             return
         lang = team.language.value
+        bot = self.group_bot
         unfinished = [int(row["user_id"]) for row, _, _ in responses if row["finished_at"] is None]
         async with self.s.store.tx() as tx:
             blocked = await tx.blocked(unfinished)
-        newly_blocked: list[int] = []
+        unreachable = len(blocked)
         for user_id in unfinished:
             if user_id in blocked:
                 continue  # never retried: Telegram would only answer 403 again
-            if (
-                await send_text(self.group_bot, user_id, self.s.texts.t("survey.nudge", lang))
-                is None
-            ):
-                newly_blocked.append(user_id)
-        if newly_blocked:
-            async with self.s.store.tx() as tx:
-                await tx.mark_blocked(newly_blocked)
+            text = self.s.texts.t("survey.nudge", lang)
+            if await outbox.text(bot, user_id, text, "nudge") is False:
+                unreachable += 1
+                async with self.s.store.tx() as tx:
+                    await tx.mark_blocked([user_id])
         finished = len(responses) - len(unfinished)
-        await self._announce(
-            team, str(check["token"]), self.s.texts.t("survey.reminder", lang, count=finished)
-        )
-        unreachable = len(blocked) + len(newly_blocked)
+        text = self.s.texts.t("survey.reminder", lang, count=finished)
+        await self._announce(team, str(check["token"]), text, outbox)
         if unreachable:
             # Counts only, in private: the principal may not learn who blocked the bot.
             text = self.s.texts.t("survey.unreachable", lang, count=unreachable)
-            await send_text(self.group_bot, team.principal_user_id, text)
+            await outbox.text(bot, team.principal_user_id, text, "unreachable")
 
     async def join(self, update: Update, context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
         """A colleague opened the survey link: check they are in the group, then begin."""

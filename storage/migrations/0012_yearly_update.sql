@@ -7,6 +7,7 @@
 -- * people.blocked_at: Telegram answered 403 (the person blocked the bot); never retried forever.
 -- * teams.timezone and teams.send_days: the principal's choice of when messages may go out.
 -- * planned: a new kind, mc_open (the member check sent at a chosen moment).
+-- * planned_sends: what each planned action sent, so a resumed action never sends twice.
 
 CREATE TABLE reviewed_postits (
     member_id      INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
@@ -91,3 +92,12 @@ FROM planned;
 DROP TABLE planned;
 ALTER TABLE planned_v12 RENAME TO planned;
 CREATE INDEX planned_due ON planned (status, run_at);
+
+-- Every message a planned action sent, by a key of its own: an action that was interrupted
+-- (the process died half-way through a broadcast) is resumed once and skips what already went out.
+CREATE TABLE planned_sends (
+    planned_id  INTEGER NOT NULL REFERENCES planned (id) ON DELETE CASCADE,
+    key         TEXT    NOT NULL,
+    sent_at     TEXT    NOT NULL,
+    PRIMARY KEY (planned_id, key)
+);

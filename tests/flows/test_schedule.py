@@ -80,17 +80,30 @@ async def test_closing_by_hand_cancels_the_reminders(team: Team) -> None:
     assert await bot.tick() == 0
 
 
-async def test_a_claimed_action_is_never_repeated(team: Team) -> None:
-    """If the bot stopped right after claiming (sending), the action does not run again."""
+async def test_an_interrupted_action_is_resumed_once_without_repeats(team: Team) -> None:
+    """The bot died half-way through a reminder: after a restart the rest goes out, once."""
     bot = team.bot
     await _round_with_deadline(team, "2d")
-    await onboard(team, team.members[1])
+    anna, bert = team.members[:2]
+    await onboard(team, anna)
+    await onboard(team, bert)
     bot.clock.set(MONDAY_10 + timedelta(days=1))
     async with bot.store.tx() as tx:
         (first, *_) = await tx.due(bot.clock.now())
         assert await tx.claim(int(first["id"]))
+        # Anna's reminder went out (and was recorded) just before the process died.
+        await tx.record_sent(int(first["id"]), f"{anna.user.id}:nudge")
+    await bot.restart()
+    assert await bot.tick() == 1
+    assert await bot.tick() == 0
+    assert _count(anna, "Een vriendelijke herinnering") == 0
+    assert _count(bert, "Een vriendelijke herinnering") == 1
+    assert "2 van 2 deelnemers zijn nog bezig" in team.group.last().plain_text
     await bot.restart()
     assert await bot.tick() == 0
+    assert _count(bert, "Een vriendelijke herinnering") == 1
+    async with bot.store.tx() as tx:
+        assert await tx.interrupted() == []
 
 
 async def test_deadline_needs_a_running_step_and_a_clear_term(team: Team) -> None:
