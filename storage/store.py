@@ -880,6 +880,20 @@ class Tx:
         """Set an addition's category, distance or status."""
         await self._update("map_additions", {"category", "distance", "status"}, addition_id, fields)
 
+    async def set_term_offer(self, round_id: int, message_id: int | None) -> None:
+        """The group message whose term buttons apply now (None: none do)."""
+        await self._run("UPDATE rounds SET term_offer_id = ? WHERE id = ?", (message_id, round_id))
+
+    async def take_term_offer(self, round_id: int, message_id: int) -> bool:
+        """Use the term buttons of this message, once; False when they are stale."""
+        return (
+            await self._run(
+                "UPDATE rounds SET term_offer_id = NULL WHERE id = ? AND term_offer_id = ?",
+                (round_id, message_id),
+            )
+            > 0
+        )
+
     async def latest_kept_round(self, team_id: int) -> int | None:
         """The id of the newest round the team kept with /afronden."""
         row = await self._one(

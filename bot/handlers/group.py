@@ -402,11 +402,13 @@ class GroupHandlers:
             )
             for value in TERMS
         ]
-        await context.bot.send_message(
+        message = await context.bot.send_message(
             team.chat_id,
             self.s.texts.t("group.term_offer", lang),
             reply_markup=InlineKeyboardMarkup([buttons]),
         )
+        async with self.s.store.tx() as tx:
+            await tx.set_term_offer(round_.id, message.message_id)
 
     async def on_term(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A term button: the step closes by itself then, if it is still the one running."""
@@ -416,12 +418,18 @@ class GroupHandlers:
         if found is None:
             return
         team, tap = found
+        message_id = query.message.message_id if query.message else 0
         async with self.s.store.tx() as tx:
             round_ = await tx.open_round_of(team.id)
-        if round_ is None or round_.id != tap.round_id or round_.step != tap.step:
-            await query.answer(self.s.texts.plain("err.stale", team.language.value))
-            return
-        if tap.term not in TERMS:
+            fresh = (
+                round_ is not None
+                and round_.id == tap.round_id
+                and round_.step == tap.step
+                and tap.term in TERMS
+                # Only the newest offer, once: a double tap or an earlier step's buttons do nothing.
+                and await tx.take_term_offer(round_.id, message_id)
+            )
+        if not fresh:
             await query.answer(self.s.texts.plain("err.stale", team.language.value))
             return
         await query.answer()

@@ -101,3 +101,6 @@ CREATE TABLE planned_sends (
     sent_at     TEXT    NOT NULL,
     PRIMARY KEY (planned_id, key)
 );
+
+-- The message with the term buttons of the step that opened last: older ones are stale.
+ALTER TABLE rounds ADD COLUMN term_offer_id INTEGER;

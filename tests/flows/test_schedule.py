@@ -241,6 +241,11 @@ async def test_a_term_can_be_chosen_with_a_button(team: Team) -> None:
     step = bot.label("step.brainstorm")
     assert team.group.last().text == bot.t("group.deadline_set", step=step, when="30-11-2026 10:00")
     assert offer.button_labels == []
+    # A second tap from a phone that still shows the buttons changes nothing.
+    before = len(team.group.messages)
+    await team.principal.tap(bot.label("btn.term_14d"), message=offer, chat=team.group)
+    assert team.principal.last_toast == bot.label("err.stale")
+    assert len(team.group.messages) == before
     async with bot.store.tx() as tx:
         round_ = await tx.open_round_of(1)
         assert round_ is not None
