@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 30
+# An action claimed this long ago and not finished was cut off; it is taken up again, at most
+# MAX_ATTEMPTS times in all (then it is given up, with an error in the log).
+RESUME_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
 RUNNING_STEPS = frozenset({Step.BRAINSTORM, Step.PRIORITIES, Step.DEEP, Step.CLOSING})
 
 
@@ -67,8 +71,6 @@ class Scheduler:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.window = window or Window()
         self._apscheduler: AsyncIOScheduler | None = None
-        # Interrupted rows this process already resumed (each is resumed at most once).
-        self._resumed: set[int] = set()
         # Set by the wiring: the member check's reminders and deadline.
         self.survey: SurveyHandlers | None = None
 
@@ -107,30 +109,23 @@ class Scheduler:
         """Carry out every due row once; returns how many were carried out."""
         now = now or self.clock()
         async with self.s.store.tx() as tx:
-            # Rows an earlier process claimed but did not finish are resumed once; their
-            # outbox skips every message that already went out.
-            rows = [r for r in await tx.interrupted() if int(r["id"]) not in self._resumed]
+            # A row claimed long enough ago and not finished was cut off (the process died,
+            # or the action failed half-way): it is taken up again, and its outbox skips every
+            # message that already went out. Waiting RESUME_AFTER leaves a broadcast that an
+            # old process is still finishing during a redeploy alone.
+            rows = await tx.interrupted(now - RESUME_AFTER)
             rows += await tx.due(now)
         done = 0
         for row in rows:
+            try:
+                ready = await self._take(row, now)
+            except Exception:
+                log.exception("planned action %s could not be prepared", row["id"])
+                continue
+            if ready is None:
+                continue
+            team, round_ = ready
             planned_id = int(row["id"])
-            resumed = row["status"] == "claimed"
-            async with self.s.store.tx() as tx:
-                team = await tx.team(int(row["team_id"]))
-                zone = self.zone(team)
-                window = window_for(team.send_days, self.window)
-                if not window.allows(now, zone):
-                    if not resumed:
-                        await tx.postpone(planned_id, window.next_open(now, zone))
-                    continue
-                if resumed:
-                    self._resumed.add(planned_id)
-                    log.info("resuming planned action %s after an interruption", planned_id)
-                elif not await tx.claim(planned_id):
-                    continue
-                round_ = await tx.round(int(row["round_id"])) if row["round_id"] else None
-            # Claimed and committed: from here on the row is never carried out again, and
-            # each message it sends is recorded before the next one.
             outbox = Outbox(self.s.store, planned_id)
             try:
                 if row["kind"] == "yearly":
@@ -146,17 +141,39 @@ class Scheduler:
                     elif row["kind"] == "step_deadline":
                         await self._deadline(team, outbox)
             except Exception:
-                # Left claimed: resumed once more (by the next tick, or after a restart), and
-                # its outbox skips whatever already went out.
+                # Left claimed: taken up again after RESUME_AFTER (at most MAX_ATTEMPTS times),
+                # and its outbox skips whatever already went out.
                 log.exception("planned action %s failed half-way", planned_id)
-                if resumed:
-                    async with self.s.store.tx() as tx:
-                        await tx.finish_planned(planned_id)
                 continue
             async with self.s.store.tx() as tx:
                 await tx.finish_planned(planned_id)
             done += 1
         return done
+
+    async def _take(self, row: Any, now: datetime) -> tuple[Team, Round | None] | None:
+        """Claim a due row (or take over an interrupted one) when messages may go out now."""
+        planned_id = int(row["id"])
+        resumed = row["status"] == "claimed"
+        async with self.s.store.tx() as tx:
+            if resumed and int(row["attempts"]) >= MAX_ATTEMPTS:
+                log.error("planned action %s failed %s times; given up", planned_id, MAX_ATTEMPTS)
+                await tx.finish_planned(planned_id)
+                return None
+            team = await tx.team(int(row["team_id"]))
+            zone = self.zone(team)
+            window = window_for(team.send_days, self.window)
+            if not window.allows(now, zone):
+                if not resumed:
+                    await tx.postpone(planned_id, window.next_open(now, zone))
+                return None
+            if resumed:
+                if not await tx.reclaim(planned_id, now - RESUME_AFTER):
+                    return None
+                log.info("resuming planned action %s after an interruption", planned_id)
+            elif not await tx.claim(planned_id):
+                return None
+            round_ = await tx.round(int(row["round_id"])) if row["round_id"] else None
+        return team, round_
 
     async def _nudge(self, team: Team, round_: Round, outbox: Outbox) -> None:
         step = Step(round_.step)
@@ -183,7 +200,6 @@ class Scheduler:
             blocked = await tx.blocked(m.user_id for m in working)
         # Who blocked the bot is not written to again (Telegram would only answer 403).
         unreachable = sum(1 for m in working if m.user_id in blocked)
-        newly_blocked: list[int] = []
         bot = self.app.bot
         for member in working:
             if member.user_id in blocked:
@@ -191,7 +207,6 @@ class Scheduler:
             text = self.s.texts.t("member.nudge", lang, step=step_name, deadline=when)
             if await outbox.text(bot, member.user_id, text, "nudge") is False:
                 unreachable += 1
-                newly_blocked.append(member.user_id)
                 async with self.s.store.tx() as tx:
                     await tx.mark_blocked([member.user_id])
         if working:

@@ -1032,8 +1032,20 @@ class Tx:
         """Take a due row; False when another run (or an earlier process) already took it."""
         return (
             await self._run(
-                "UPDATE planned SET status = 'claimed' WHERE id = ? AND status = 'planned'",
-                (planned_id,),
+                "UPDATE planned SET status = 'claimed', claimed_at = ?, attempts = attempts + 1"
+                " WHERE id = ? AND status = 'planned'",
+                (_ts_precise(self.now), planned_id),
+            )
+            > 0
+        )
+
+    async def reclaim(self, planned_id: int, claimed_before: datetime) -> bool:
+        """Take over an interrupted row (claimed before that moment); False if someone did."""
+        return (
+            await self._run(
+                "UPDATE planned SET claimed_at = ?, attempts = attempts + 1"
+                " WHERE id = ? AND status = 'claimed' AND claimed_at <= ?",
+                (_ts_precise(self.now), planned_id, _ts_precise(claimed_before)),
             )
             > 0
         )
@@ -1045,9 +1057,14 @@ class Tx:
             (_ts_precise(run_at), planned_id),
         )
 
-    async def interrupted(self) -> list[aiosqlite.Row]:
-        """Rows a process claimed but never finished (it stopped half-way), oldest first."""
-        return await self._all("SELECT * FROM planned WHERE status = 'claimed' ORDER BY run_at, id")
+    async def interrupted(self, claimed_before: datetime) -> list[aiosqlite.Row]:
+        """Rows claimed before that moment and never finished (the process stopped, or the
+        action failed half-way), oldest first."""
+        return await self._all(
+            "SELECT * FROM planned WHERE status = 'claimed' AND claimed_at <= ?"
+            " ORDER BY run_at, id",
+            (_ts_precise(claimed_before),),
+        )
 
     async def sent_keys(self, planned_id: int) -> set[str]:
         """What a planned action already sent (see record_sent)."""

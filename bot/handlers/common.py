@@ -179,9 +179,9 @@ async def send_text(bot: Bot, chat_id: int, text: Html) -> Message | None:
 class Outbox:
     """The sends of one planned action; each is recorded, so a resumed action skips it.
 
-    Without a planned row (a command typed now) it simply sends. The one message that can
-    still go out twice is the one during which the process died, between Telegram's answer
-    and the record: at most one per interrupted action.
+    Without a planned row (a command typed now) it simply sends. What can still go out twice
+    is the message during which the process died, between Telegram's answer and the record
+    (all parts of it, when a long text was split): at most one per interruption.
     """
 
     store: Store

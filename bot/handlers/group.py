@@ -432,7 +432,11 @@ class GroupHandlers:
         if not fresh:
             await query.answer(self.s.texts.plain("err.stale", team.language.value))
             return
-        await query.answer()
+        try:
+            await query.answer()
+        except TelegramError as exc:
+            # An old query (e.g. after a restart): the tap still counts.
+            log.debug("could not answer the term tap: %s", exc)
         if isinstance(query.message, Message):
             try:
                 await query.message.edit_reply_markup(reply_markup=None)

@@ -174,38 +174,49 @@ class SurveyHandlers:
     async def close(self, team: Team, check_id: int, outbox: Outbox | None = None) -> None:
         """Close the check: the anonymised report goes to the principal in private.
 
-        A deadline that was interrupted after closing sends what did not go out yet.
+        A deadline that was cut off after closing sends, when taken up again, only what did
+        not go out yet; a check closed some other way is left alone.
         """
         lang = team.language.value
         bot = self.group_bot
         outbox = outbox or Outbox(self.s.store)
         async with self.s.store.tx() as tx:
             check = await tx.member_check(check_id)
-            if check is None or (check["closed_at"] is not None and outbox.planned_id is None):
+            if check is None:
                 return
             if check["closed_at"] is None:
                 report = await survey.report(tx, self.s.texts, team, dict(check))
                 await tx.close_member_check(check_id, report)
                 await tx.cancel_planned_check(check_id)
+                if outbox.planned_id is not None:
+                    # Marks that this row did the closing (same transaction).
+                    await tx.record_sent(outbox.planned_id, "close")
+            elif outbox.planned_id is None or "close" not in await tx.sent_keys(outbox.planned_id):
+                return
             else:
                 report = str(check["report_md"] or "")
             count = sum(1 for _, answers, _ in await tx.mc_responses(check_id) if answers)
         principal = team.principal_user_id
         await outbox.text(bot, team.chat_id, self.s.texts.t("survey.closed", lang, count=count),
                           "closed")  # fmt: skip
-        key = f"{principal}:report"
-        if await outbox.pending(key):
-            try:
-                await bot.send_message(principal, f"<pre>{html.escape(report)}</pre>"[:4096])
-                await bot.send_document(
-                    principal, report.encode("utf-8"), filename="membercheck.md"
-                )
-            except Forbidden:
-                text = self.s.texts.t("finish.open_private", lang)
-                await outbox.text(bot, team.chat_id, text, "open_private")
-                return
-            finally:
-                await outbox.record(key)
+        try:
+            for key in ("report", "report_file"):
+                full_key = f"{principal}:{key}"
+                if not await outbox.pending(full_key):
+                    continue
+                if key == "report":
+                    await bot.send_message(principal, f"<pre>{html.escape(report)}</pre>"[:4096])
+                else:
+                    await bot.send_document(
+                        principal, report.encode("utf-8"), filename="membercheck.md"
+                    )
+                await outbox.record(full_key)
+        except Forbidden:
+            await outbox.record(f"{principal}:report")
+            await outbox.record(f"{principal}:report_file")
+            text = self.s.texts.t("finish.open_private", lang)
+            await outbox.text(bot, team.chat_id, text, "open_private")
+            return
         async with self.s.store.tx() as tx:
             offer = await optimise.offer(tx, self.s.texts, team, check_id)
         if offer is not None and await outbox.pending(f"{principal}:offer"):

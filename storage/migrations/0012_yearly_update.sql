@@ -81,12 +81,17 @@ CREATE TABLE planned_v12 (
     status      TEXT    NOT NULL DEFAULT 'planned'
                 CHECK (status IN ('planned', 'claimed', 'done', 'cancelled')),
     created_at  TEXT    NOT NULL,
-    done_at     TEXT
+    done_at     TEXT,
+    claimed_at  TEXT,
+    attempts    INTEGER NOT NULL DEFAULT 0
 );
 
+-- A row claimed before this version was never run again by design: it stays that way.
 INSERT INTO planned_v12 (id, team_id, round_id, check_id, kind, step, run_at, status, created_at,
-                         done_at)
-SELECT id, team_id, round_id, check_id, kind, step, run_at, status, created_at, done_at
+                         done_at, attempts)
+SELECT id, team_id, round_id, check_id, kind, step, run_at,
+       CASE status WHEN 'claimed' THEN 'done' ELSE status END, created_at, done_at,
+       CASE status WHEN 'planned' THEN 0 ELSE 1 END
 FROM planned;
 
 DROP TABLE planned;
@@ -94,7 +99,7 @@ ALTER TABLE planned_v12 RENAME TO planned;
 CREATE INDEX planned_due ON planned (status, run_at);
 
 -- Every message a planned action sent, by a key of its own: an action that was interrupted
--- (the process died half-way through a broadcast) is resumed once and skips what already went out.
+-- (the process died half-way through a broadcast) is resumed and skips what already went out.
 CREATE TABLE planned_sends (
     planned_id  INTEGER NOT NULL REFERENCES planned (id) ON DELETE CASCADE,
     key         TEXT    NOT NULL,

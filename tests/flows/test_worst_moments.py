@@ -186,12 +186,94 @@ async def test_a_broadcast_cut_off_half_way_is_finished_after_a_restart(
     got = [sum(m.plain_text == bot.label("survey.nudge") for m in p.messages()) for p in colleagues]
     assert got == [1, 1, 0, 0]
     async with bot.store.tx() as tx:
-        assert len(await tx.interrupted()) == 1
+        assert len(await tx.interrupted(bot.clock.now())) == 1
     monkeypatch.setattr(Outbox, "text", real_text)
     await bot.restart()
+    bot.clock.advance(timedelta(minutes=11))
     assert await bot.tick() == 1
     assert await bot.tick() == 0
     got = [sum(m.plain_text == bot.label("survey.nudge") for m in p.messages()) for p in colleagues]
     assert got == [1, 1, 1, 1]
     assert sum(bot.label("survey.reminder", count=0) in m.plain_text
                for m in team.group.bot_messages) == 1  # fmt: skip
+
+
+async def test_an_action_that_keeps_failing_is_given_up(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three attempts, ten minutes apart, then an error in the log: never retried forever."""
+    from bot.jobs import Scheduler
+
+    bot = team.bot
+    bot.clock.set(MONDAY_10)
+    await register(team)
+    await team.principal.send("/ronde 2d", chat=team.group)
+    await onboard(team, team.members[0])
+
+    async def broken(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("Telegram is down")
+
+    monkeypatch.setattr(Scheduler, "_nudge", broken)
+    bot.clock.set(MONDAY_10 + timedelta(days=1))
+    attempts = []
+    for _ in range(5):
+        await bot.tick()
+        async with bot.store.tx() as tx:
+            row = (await tx._all("SELECT * FROM planned WHERE kind = 'step_nudge'"))[0]
+        attempts.append((row["status"], row["attempts"]))
+        bot.clock.advance(timedelta(minutes=10))
+    assert attempts == [("claimed", 1), ("claimed", 2), ("claimed", 3), ("done", 3), ("done", 3)]
+
+
+async def test_a_report_goes_out_once_however_the_check_was_closed(team: Team) -> None:
+    """Deadline cut off, then closed by hand: the resumed deadline sends nothing more; a
+    deadline cut off after closing sends the report when taken up again, once."""
+    from .test_member_check import _finished_round
+
+    bot = team.bot
+    bot.clock.set(MONDAY_10)
+    await _finished_round(team)
+    await team.principal.send("/start")
+
+    def reports() -> int:
+        return sum(m.document_name == "membercheck.md" for m in team.principal.messages())
+
+    # 1. The deadline row was claimed when the process died; the principal then closes by hand.
+    await team.principal.send("/membercheck 1d", chat=team.group)
+    bot.clock.advance(timedelta(days=1, minutes=1))
+    async with bot.store.tx() as tx:
+        row = next(r for r in await tx.due(bot.clock.now()) if r["kind"] == "mc_deadline")
+        assert await tx.claim(int(row["id"]))
+    await bot.restart()
+    await team.principal.send("/membercheck sluit", chat=team.group)
+    assert reports() == 1
+    bot.clock.advance(timedelta(minutes=11))
+    await bot.tick()
+    assert reports() == 1
+
+    # 2. The deadline closed the check, then the process died before the report went out.
+    await team.principal.send("/membercheck 1d", chat=team.group)
+    bot.clock.advance(timedelta(days=1, minutes=1))
+    from bot.handlers.survey import SurveyHandlers
+
+    real_send = SurveyHandlers.group_bot
+
+    class Dead:
+        username = "x"
+
+        async def send_message(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("the process died")
+
+    SurveyHandlers.group_bot = property(lambda self: Dead())  # type: ignore[method-assign,assignment]
+    try:
+        await bot.tick()
+    finally:
+        SurveyHandlers.group_bot = real_send  # type: ignore[method-assign]
+    assert reports() == 1
+    await bot.restart()
+    bot.clock.advance(timedelta(minutes=11))
+    assert await bot.tick() == 2  # the cut-off reminder (nothing left to do) and the deadline
+    assert reports() == 2
+    bot.clock.advance(timedelta(minutes=11))
+    assert await bot.tick() == 0
+    assert reports() == 2
