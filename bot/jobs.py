@@ -76,7 +76,7 @@ class Scheduler:
 
     def zone(self, team: Team) -> ZoneInfo:
         """The team's time zone (its own setting, else the bot's default)."""
-        return ZoneInfo(team.timezone or self.s.settings.timezone)
+        return ZoneInfo(self.s.timezone(team))
 
     # -- planning --------------------------------------------------------------------------
 

@@ -37,6 +37,10 @@ class Services:
     store: Store
     texts: Texts
 
+    def timezone(self, team: Team) -> str:
+        """The team's time zone name: its own setting, else the bot's default."""
+        return team.timezone or self.settings.timezone
+
 
 async def run_action(
     services: Services,

@@ -343,7 +343,7 @@ class GroupHandlers:
     ) -> None:
         lang = team.language.value
         scheduler = self.scheduler
-        zone = ZoneInfo(self._tz(team))
+        zone = ZoneInfo(self.s.timezone(team))
         now = scheduler.clock() if scheduler else datetime.now(UTC)
         when = parse_deadline(text, now, zone) if text else None
         async with self.s.store.tx() as tx:
@@ -470,7 +470,7 @@ class GroupHandlers:
                     )
                     if suggestion_id is not None:
                         asked.append((suggestion_id, node_a.label, node_b.label))
-        map_texts = mapview.texts_for(self.s.texts, team, round_, self._tz(team))
+        map_texts = mapview.texts_for(self.s.texts, team, round_, self.s.timezone(team))
         data = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
         try:
             png = await asyncio.to_thread(render, data)
@@ -571,10 +571,6 @@ class GroupHandlers:
             except TelegramError as exc:
                 log.debug("could not update the tie question: %s", exc)
 
-    def _tz(self, team: Team) -> str:
-        """The team's time zone name (its own setting, else the bot's default)."""
-        return team.timezone or self.s.settings.timezone
-
     async def _managed_team(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE
     ) -> Team | None:
@@ -616,7 +612,7 @@ class GroupHandlers:
     ) -> None:
         """/kaart vergelijk: the comparison map with new, dropped and moved partners, and a text."""
         async with self.s.store.tx() as tx:
-            view = await compare_dialog.load(tx, self.s.texts, team, self._tz(team))
+            view = await compare_dialog.load(tx, self.s.texts, team, self.s.timezone(team))
         if not isinstance(view, compare_dialog.ComparisonView):
             await send_text(context.bot, chat_id, view)
             return
@@ -645,7 +641,7 @@ class GroupHandlers:
             answers = (
                 finish_dialog.answers_json(
                     await finish_dialog.report_data(
-                        tx, self.s.texts, team, round_, self._tz(team), b""
+                        tx, self.s.texts, team, round_, self.s.timezone(team), b""
                     )
                 )
                 if round_ is not None
@@ -669,11 +665,11 @@ class GroupHandlers:
         self, team: Team, round_: Round, team_map: TeamMap, answers: dict[str, object]
     ) -> list[tuple[str, bytes]]:
         """The export files, named after the school and round (computed in a worker thread)."""
-        date = mapview.local_date(round_, self._tz(team))
+        date = mapview.local_date(round_, self.s.timezone(team))
         school = team.school_name or ""
         data = teammap.to_json(team_map, school=school, round_number=round_.number, date=date)
         data["answers"] = answers
-        map_texts = mapview.texts_for(self.s.texts, team, round_, self._tz(team))
+        map_texts = mapview.texts_for(self.s.texts, team, round_, self.s.timezone(team))
         picture = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
         stem = f"netwerkkaart-ronde{round_.number}"
         return [
@@ -919,7 +915,7 @@ class GroupHandlers:
         team = await self._ready_team(update, context)
         if team is None or not await self._may_manage(update, context, team):
             return
-        zone = self._tz(team)
+        zone = self.s.timezone(team)
         async with self.s.store.tx() as tx:
             prepared = await finish_dialog.prepare(tx, self.s.texts, team, zone)
         if isinstance(prepared, finish_dialog.Finished):
@@ -1026,7 +1022,7 @@ class GroupHandlers:
             "group.send_hours",
             lang,
             when=self.s.texts.plain(f"group.send_days_{team.send_days}", lang),
-            zone=self._tz(team),
+            zone=self.s.timezone(team),
         )
         if usage:
             text = Html(f"{text}\n\n{self.s.texts.t('group.send_hours_usage', lang)}")

@@ -78,7 +78,7 @@ class SurveyHandlers:
         if version is None:
             await send_text(context.bot, team.chat_id, self.s.texts.t("survey.no_version", lang))
             return
-        zone = ZoneInfo(team.timezone or self.s.settings.timezone)
+        zone = ZoneInfo(self.s.timezone(team))
         now = self.scheduler.clock() if self.scheduler else datetime.now(UTC)
         # /membercheck [start] [term]: "7d" alone is the term; "1-12 7d" starts on 1 December.
         start: datetime | None = now
@@ -147,7 +147,7 @@ class SurveyHandlers:
                 r for r in await tx.planned_for_check(int(str(check["id"])))
                 if r["kind"] == "mc_deadline"
             ]  # fmt: skip
-        zone = ZoneInfo(team.timezone or self.s.settings.timezone)
+        zone = ZoneInfo(self.s.timezone(team))
         when = ""
         if rows:
             moment = datetime.fromisoformat(rows[-1]["run_at"])
@@ -272,7 +272,7 @@ class SurveyHandlers:
 
         If the version cannot be made, the partner goes back to 'not added' so a tap can retry.
         """
-        timezone = team.timezone or self.s.settings.timezone
+        timezone = self.s.timezone(team)
         lang = team.language.value
         try:
             async with self.s.store.tx() as tx:
