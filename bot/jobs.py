@@ -196,19 +196,9 @@ class Scheduler:
             if still_working(step, Stage(m.stage), m.finished_at is not None, m.id in picked)
         ]
         step_name = self.s.texts.plain(f"step.{round_.step}", lang)
-        async with self.s.store.tx() as tx:
-            blocked = await tx.blocked(m.user_id for m in working)
-        # Who blocked the bot is not written to again (Telegram would only answer 403).
-        unreachable = sum(1 for m in working if m.user_id in blocked)
         bot = self.app.bot
-        for member in working:
-            if member.user_id in blocked:
-                continue
-            text = self.s.texts.t("member.nudge", lang, step=step_name, deadline=when)
-            if await outbox.text(bot, member.user_id, text, "nudge") is False:
-                unreachable += 1
-                async with self.s.store.tx() as tx:
-                    await tx.mark_blocked([member.user_id])
+        text = self.s.texts.t("member.nudge", lang, step=step_name, deadline=when)
+        unreachable = await outbox.to_people(bot, [m.user_id for m in working], text, "nudge")
         if working:
             text = self.s.texts.t(
                 "group.nudge", lang, count=len(working), joined=len(members), deadline=when

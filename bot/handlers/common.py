@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -167,12 +167,17 @@ async def send_screens(
     return last
 
 
-async def send_text(bot: Bot, chat_id: int, text: Html) -> Message | None:
-    """Send an HTML text, split when it is long; None when the person cannot be reached."""
+async def send_text(
+    bot: Bot, chat_id: int, text: Html, reply_markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Send an HTML text, split when it is long (buttons under the last part); None when the
+    person cannot be reached."""
     last: Message | None = None
     try:
-        for part in chunks(text):
-            last = await bot.send_message(chat_id, part)
+        parts = chunks(text)
+        for index, part in enumerate(parts):
+            markup = reply_markup if index == len(parts) - 1 else None
+            last = await bot.send_message(chat_id, part, reply_markup=markup)
     except Forbidden:
         log.info("chat %s cannot be reached (never started or blocked the bot)", chat_id)
         return None
@@ -210,6 +215,12 @@ class Outbox:
         if self._sent is not None:
             self._sent.add(key)
 
+    async def once(self, key: str, send: Callable[[], Awaitable[object]]) -> None:
+        """Run send unless it went out before under this key, then record it."""
+        if await self.pending(key):
+            await send()
+            await self.record(key)
+
     async def text(
         self,
         bot: Bot,
@@ -223,16 +234,24 @@ class Outbox:
         full_key = f"{chat_id}:{key}"
         if not await self.pending(full_key):
             return None
-        if markup is None:
-            sent = await send_text(bot, chat_id, text) is not None
-        else:
-            try:
-                await bot.send_message(chat_id, text, reply_markup=markup)
-                sent = True
-            except Forbidden:
-                sent = False
+        sent = await send_text(bot, chat_id, text, markup) is not None
         await self.record(full_key)
         return sent
+
+    async def to_people(self, bot: Bot, user_ids: list[int], text: Html, key: str) -> int:
+        """Send text to each person once, never to whoever blocked the bot (Telegram would
+        only answer 403 again); a new 403 is recorded. Returns how many cannot be reached."""
+        async with self.store.tx() as tx:
+            blocked = await tx.blocked(user_ids)
+        unreachable = len(blocked)
+        for user_id in user_ids:
+            if user_id in blocked:
+                continue
+            if await self.text(bot, user_id, text, key) is False:
+                unreachable += 1
+                async with self.store.tx() as tx:
+                    await tx.mark_blocked([user_id])
+        return unreachable
 
 
 def join_markup(texts: Texts, team: Team, round_: Round, bot_username: str) -> InlineKeyboardMarkup:

@@ -200,17 +200,16 @@ class SurveyHandlers:
         await outbox.text(bot, team.chat_id, self.s.texts.t("survey.closed", lang, count=count),
                           "closed")  # fmt: skip
         try:
-            for key in ("report", "report_file"):
-                full_key = f"{principal}:{key}"
-                if not await outbox.pending(full_key):
-                    continue
-                if key == "report":
-                    await bot.send_message(principal, f"<pre>{html.escape(report)}</pre>"[:4096])
-                else:
-                    await bot.send_document(
-                        principal, report.encode("utf-8"), filename="membercheck.md"
-                    )
-                await outbox.record(full_key)
+            await outbox.once(
+                f"{principal}:report",
+                lambda: bot.send_message(principal, f"<pre>{html.escape(report)}</pre>"[:4096]),
+            )
+            await outbox.once(
+                f"{principal}:report_file",
+                lambda: bot.send_document(
+                    principal, report.encode("utf-8"), filename="membercheck.md"
+                ),
+            )
         except Forbidden:
             await outbox.record(f"{principal}:report")
             await outbox.record(f"{principal}:report_file")
@@ -219,9 +218,11 @@ class SurveyHandlers:
             return
         async with self.s.store.tx() as tx:
             offer = await optimise.offer(tx, self.s.texts, team, check_id)
-        if offer is not None and await outbox.pending(f"{principal}:offer"):
-            await send_screens(bot, principal, [offer], 0, 0, _addition_encoder)
-            await outbox.record(f"{principal}:offer")
+        if offer is not None:
+            await outbox.once(
+                f"{principal}:offer",
+                lambda: send_screens(bot, principal, [offer], 0, 0, _addition_encoder),
+            )
 
     async def on_addition(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The principal adds a partner the member check found missing (MC.3 optimisation)."""
@@ -317,17 +318,8 @@ class SurveyHandlers:
         lang = team.language.value
         bot = self.group_bot
         unfinished = [int(row["user_id"]) for row, _, _ in responses if row["finished_at"] is None]
-        async with self.s.store.tx() as tx:
-            blocked = await tx.blocked(unfinished)
-        unreachable = len(blocked)
-        for user_id in unfinished:
-            if user_id in blocked:
-                continue  # never retried: Telegram would only answer 403 again
-            text = self.s.texts.t("survey.nudge", lang)
-            if await outbox.text(bot, user_id, text, "nudge") is False:
-                unreachable += 1
-                async with self.s.store.tx() as tx:
-                    await tx.mark_blocked([user_id])
+        nudge = self.s.texts.t("survey.nudge", lang)
+        unreachable = await outbox.to_people(bot, unfinished, nudge, "nudge")
         finished = len(responses) - len(unfinished)
         text = self.s.texts.t("survey.reminder", lang, count=finished)
         await self._announce(team, str(check["token"]), text, outbox)
