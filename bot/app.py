@@ -28,6 +28,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -139,6 +140,8 @@ def add_handlers(
     private.survey = survey
     in_group = filters.ChatType.GROUPS
     in_private = filters.ChatType.PRIVATE
+    # Before any handler: a person active in their private chat is reachable again.
+    app.add_handler(TypeHandler(Update, private.note_reachable), group=-1)
 
     # Group chats: commands of the principal and the team.
     app.add_handler(CommandHandler("start", group.start, filters=in_group))

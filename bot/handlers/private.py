@@ -114,17 +114,21 @@ class PrivateHandlers:
 
     # -- /start ----------------------------------------------------------------------------
 
-    async def _reachable(self, user_id: int) -> None:
-        """The person writes to the bot: whatever 403 we saw before no longer holds."""
+    async def note_reachable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs before every handler: someone who writes or taps in their private chat with the
+        bot can be reached again, whatever 403 we saw before. (Blocking and unblocking from
+        the bot's profile come as my_chat_member; GroupHandlers.added records those.)"""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != "private" or update.my_chat_member:
+            return
         async with self.s.store.tx() as tx:
-            await tx.mark_reachable(user_id)
+            await tx.mark_reachable(user.id)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Joins a round through the deep link, or resumes where the person was."""
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         payload = context.args[0] if context.args else ""
-        await self._reachable(user.id)
         if payload.startswith(SURVEY_PREFIX) and self.survey is not None:
             await self.survey.join(update, context, payload.removeprefix(SURVEY_PREFIX))
             return
@@ -198,8 +202,6 @@ class PrivateHandlers:
         """Passes a typed message to the map editor (when renaming) or the member's dialog."""
         message = update.effective_message
         assert message is not None
-        if update.effective_user is not None:
-            await self._reachable(update.effective_user.id)
         if await self._editor_text(update, context, message.text or ""):
             return
         if self.survey is not None and await self.survey.on_text(update, context):
@@ -217,7 +219,6 @@ class PrivateHandlers:
         """Runs a dialog button; stale or foreign buttons change nothing and say so."""
         query = update.callback_query
         assert query is not None
-        await self._reachable(query.from_user.id)
         tap = callbacks.decode(query.data)
         lang = await self._lang_of(query.from_user.id)
         if isinstance(tap, callbacks.EditorTap):

@@ -398,8 +398,6 @@ class SurveyHandlers:
         tap = callbacks.decode(query.data)
         screens: list[Screen] | None = None
         lang = self.s.settings.language.value
-        async with self.s.store.tx() as tx:
-            await tx.mark_reachable(query.from_user.id)
         if isinstance(tap, callbacks.SurveyTap):
             async with self.s.store.tx() as tx:
                 row = await tx.respondent(tap.respondent_id)
