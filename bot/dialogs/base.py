@@ -88,6 +88,15 @@ class Ctx(TeamCtx):
         self.member = await self.tx.update_member(self.member.id, **fields)
 
 
+# Button labels stay short enough for a phone screen.
+MAX_LABEL = 40
+
+
+def short_label(text: str) -> str:
+    """A button label: the text, cut with an ellipsis when it would not fit on a phone."""
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
 def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:
     """Lay buttons out in rows of per_row."""
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

@@ -19,13 +19,11 @@ from core.validation import (
 )
 from prompts import Html, Texts
 
-from .base import Button, Ctx, Outcome, Screen, rows
+from .base import Button, Ctx, Outcome, Screen, rows, short_label
 
 PAGE_SIZE = 8
 # Two names joined by an em or en dash with spaces; a hyphen ("Sint-Jan") is part of a name.
 LINK_TEXT = re.compile(r"^[^\n—–]+\s[—–]\s[^\n—–]+$")
-# Button labels stay short enough for a phone screen.
-MAX_LABEL = 40
 
 FIELD_OF_STAGE: dict[Stage, str] = {
     Stage.KIND: "kind",
@@ -41,10 +39,6 @@ LATER = "-"
 
 
 # -- labels ---------------------------------------------------------------------------------
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
 def value_label(
@@ -147,7 +141,7 @@ async def list_screen(ctx: Ctx, page: int, *, lead: Html | None = None) -> Scree
     if lead:
         text = Html(f"{lead}\n\n{text}")
     buttons = [
-        Button(_short(f"{page * PAGE_SIZE + i + 1}. {p.text}"), "card", str(p.id))
+        Button(short_label(f"{page * PAGE_SIZE + i + 1}. {p.text}"), "card", str(p.id))
         for i, p in enumerate(shown)
     ]
     nav: list[Button] = []

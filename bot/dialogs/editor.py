@@ -16,11 +16,10 @@ from core.validation import Problem, clean_partner_name
 from prompts import Html
 
 from . import mapview
-from .base import Button, Outcome, Screen, TeamCtx, rows
+from .base import Button, Outcome, Screen, TeamCtx, rows, short_label
 from .priority import key_hash
 
 PAGE_SIZE = 8
-MAX_LABEL = 40
 
 
 @dataclass
@@ -32,10 +31,6 @@ class EditorCtx(TeamCtx):
     async def map(self) -> TeamMap:
         """The round's current map."""
         return await mapview.load(self.tx, self.round)
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
 def _sorted(team_map: TeamMap) -> list[Node]:
@@ -56,7 +51,7 @@ async def list_screen(ctx: EditorCtx, page: int = 0, *, lead: Html | None = None
                  pages=pages)  # fmt: skip
     if lead:
         text = Html(f"{lead}\n\n{text}")
-    buttons = [Button(_short(n.label), "node", key_hash(n.key)) for n in shown]
+    buttons = [Button(short_label(n.label), "node", key_hash(n.key)) for n in shown]
     nav = []
     if page > 0:
         nav.append(Button(ctx.plain("btn.previous"), "list", str(page - 1)))
@@ -112,7 +107,7 @@ async def _merge_targets(ctx: EditorCtx, node: Node, page: int) -> Screen:
     page = min(max(page, 0), pages - 1)
     shown = others[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     h = key_hash(node.key)
-    buttons = [Button(_short(n.label), "mto", f"{h}:{key_hash(n.key)}") for n in shown]
+    buttons = [Button(short_label(n.label), "mto", f"{h}:{key_hash(n.key)}") for n in shown]
     nav = []
     if page > 0:
         nav.append(Button(ctx.plain("btn.previous"), "mwp", f"{h}:{page - 1}"))

@@ -17,7 +17,7 @@ from prompts import Html, Texts
 from storage.store import Tx
 
 from . import mapview
-from .base import Button, Screen, rows
+from .base import Button, Screen, rows, short_label
 
 # Buttons carry (action, arg): action "add", arg "<addition_id>" or "<addition_id>:<c|d>:<value>".
 ACTION = "add"
@@ -74,15 +74,11 @@ async def offer(tx: Tx, texts: Texts, team: Team, check_id: int) -> Screen | Non
             continue
         # The button names its own row: later changes to the answers cannot shift it.
         addition_id = await tx.draft_addition(round_.id, check_id, name, name_key(name))
-        label = texts.plain("optimise.add_button", lang, name=_short(name))
+        label = texts.plain("optimise.add_button", lang, name=short_label(name))
         buttons.append(Button(label, ACTION, str(addition_id)))
     if not buttons:
         return None
     return Screen(texts.t("optimise.offer", lang, count=len(buttons)), rows(*buttons))
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= 40 else name[:39] + "…"
 
 
 async def team_of_addition(tx: Tx, addition_id: int) -> Team | None:

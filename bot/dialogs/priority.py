@@ -14,11 +14,10 @@ from core.validation import Problem, clean_answer
 from prompts import Html
 
 from . import mapview
-from .base import Button, Ctx, Outcome, Screen, rows
+from .base import Button, Ctx, Outcome, Screen, rows, short_label
 
 PAGE_SIZE = 8
 MAX_REASON = 300
-MAX_LABEL = 40
 
 
 def key_hash(key: str) -> str:
@@ -56,7 +55,7 @@ async def pick_screen(ctx: Ctx, page: int = 0, *, lead: Html | None = None) -> S
     if lead:
         parts.insert(0, lead)
     buttons = [
-        Button(n.label if len(n.label) <= MAX_LABEL else n.label[: MAX_LABEL - 1] + "…", "pick",
+        Button(short_label(n.label), "pick",
                key_hash(n.key))
         for n in shown
     ]  # fmt: skip
