@@ -14,13 +14,7 @@ from typing import Any
 
 from .merge import name_key
 from .model import Category, Distance, Role
-from .render import MapNode
-
-# Values of MapNode.change on a comparison map.
-CHANGE_NEW = "new"
-CHANGE_DROPPED = "dropped"
-CHANGE_CLOSER = "closer"
-CHANGE_FURTHER = "further"
+from .render import CHANGE_CLOSER, CHANGE_DROPPED, CHANGE_FURTHER, CHANGE_NEW, MapNode
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,12 @@ CATEGORY_HATCH: dict[Category, str] = {
 # Ring boundaries (data units); band k holds distance k; band 5 holds "not placed yet".
 RING_EDGES = (0.13, 0.33, 0.53, 0.73, 0.93, 1.13, 1.30)
 FULL_LABELS_UP_TO = 90
-# Comparison maps: a halo for new partners, ghosts for dropped ones, arrows for moves.
+# Comparison maps: MapNode.change, and a halo for new partners, ghosts for dropped ones,
+# arrows for moves.
+CHANGE_NEW = "new"
+CHANGE_DROPPED = "dropped"
+CHANGE_CLOSER = "closer"
+CHANGE_FURTHER = "further"
 NEW_HEX = "#1E8449"
 GHOST_EDGE = "#7F8C8D"
 MOVE_HEX = "#17202A"
@@ -79,7 +84,7 @@ class MapNode:
     mentions: int = 1
     disputed: bool = False
     picks: tuple[Role, ...] = ()
-    # On a comparison map: "new", "dropped", "closer", "further" (see core.compare), or None.
+    # On a comparison map: one of the CHANGE_* values (see core.compare), or None.
     change: str | None = None
 
 
@@ -301,7 +306,7 @@ def _draw_node(
 ) -> Placed:
     x, y, radius = xyr
     category = node.category or Category.ANDERE
-    if node.change == "dropped":
+    if node.change == CHANGE_DROPPED:
         # A ghost: where the partner was, without colour or picks.
         ax.add_patch(
             Circle((x, y), radius, facecolor="#FDFEFE", edgecolor=GHOST_EDGE, linewidth=1.6,
@@ -317,7 +322,7 @@ def _draw_node(
                hatch=CATEGORY_HATCH[category] if colour_blind else None, zorder=4)
     )  # fmt: skip
     reach = 0.02 if node.picks else 0.0
-    if node.change == "new":
+    if node.change == CHANGE_NEW:
         # A thick green ring just outside the circle, with a thin gap so it never reads as the
         # fill of a green category (pick marks are drawn on top of it).
         ax.add_patch(Circle((x, y), radius + 0.011, facecolor="none", edgecolor=NEW_HEX,
@@ -329,10 +334,12 @@ def _draw_node(
         ax.plot(mx, my, marker=ROLE_MARKER[role] if colour_blind else "o", markersize=7,
                 markerfacecolor=ROLE_HEX[role], markeredgecolor="#17202A",
                 markeredgewidth=0.9, linestyle="none", zorder=7)  # fmt: skip
-    if node.change in ("closer", "further"):
+    if node.change in (CHANGE_CLOSER, CHANGE_FURTHER):
         reach = max(
             reach,
-            _draw_move(ax, x, y, radius, closer=node.change == "closer", picks=bool(node.picks)),
+            _draw_move(
+                ax, x, y, radius, closer=node.change == CHANGE_CLOSER, picks=bool(node.picks)
+            ),
         )
     return Placed(x, y, radius + reach, node.label)
 
@@ -471,7 +478,7 @@ def _free_spot(
 def _draw_panel(panel: Axes, data: MapData, key: list[tuple[int, str]]) -> None:
     texts = data.texts
     # Dropped partners of a comparison map are ghosts: the counts are about the current map.
-    nodes = [node for node in data.nodes if node.change != "dropped"]
+    nodes = [node for node in data.nodes if node.change != CHANGE_DROPPED]
     counts = Counter(node.category for node in nodes)
     handles = [
         Patch(facecolor=CATEGORY_COLOUR[c], edgecolor="#1B2631",

@@ -47,15 +47,13 @@ class Window:
 ALWAYS = Window(time(0, 0), time(23, 59, 59, 999999), frozenset(range(7)))
 EVERY_DAY = Window(weekdays=frozenset(range(7)))
 
-# The principal's choice (teams.send_days) and the window it means; "weekdays" is the default.
-SEND_DAYS: dict[str, Window] = {"weekdays": Window(), "everyday": EVERY_DAY, "always": ALWAYS}
+# The principal's other choices (teams.send_days) and the window each means.
+SEND_DAYS: dict[str, Window] = {"everyday": EVERY_DAY, "always": ALWAYS}
 
 
 def window_for(send_days: str, default: Window | None = None) -> Window:
-    """The window of a team's choice; the default (weekdays 08-20) for anything else."""
-    if send_days == "weekdays" or send_days not in SEND_DAYS:
-        return default or Window()
-    return SEND_DAYS[send_days]
+    """The window of a team's choice; the default (weekdays 08-20) for "weekdays" and else."""
+    return SEND_DAYS.get(send_days, default or Window())
 
 
 # A deadline or start further away than this is a typing mistake, not a plan.
@@ -102,12 +100,11 @@ def parse_start(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     cleaned = text.strip().lower()
     if cleaned in {"nu", "now", "meteen"}:
         return now
-    if _DURATION.match(cleaned):
-        return parse_deadline(cleaned, now, tz)
-    end_of_day = parse_deadline(cleaned, now, tz) if _DATE.match(cleaned) else None
-    if end_of_day is None:
-        return None
-    morning = datetime.combine(end_of_day.date(), time(8, 0), tzinfo=tz)
+    moment = parse_deadline(cleaned, now, tz)
+    if moment is None or _DURATION.match(cleaned):
+        return moment
+    # A date: parse_deadline gives the end of that day; a start is that morning.
+    morning = datetime.combine(moment.date(), time(8, 0), tzinfo=tz)
     return max(morning, now)
 
 

@@ -837,15 +837,12 @@ class Tx:
 
     async def review_postit(
         self, member_id: int, old_postit_id: int, decision: str, new_postit_id: int | None
-    ) -> bool:
+    ) -> None:
         """Record what the member decided about one of last round's post-its (once)."""
-        return (
-            await self._run(
-                "INSERT OR IGNORE INTO reviewed_postits (member_id, old_postit_id, decision,"
-                " new_postit_id, decided_at) VALUES (?, ?, ?, ?, ?)",
-                (member_id, old_postit_id, decision, new_postit_id, _ts(self.now)),
-            )
-            > 0
+        await self._run(
+            "INSERT OR IGNORE INTO reviewed_postits (member_id, old_postit_id, decision,"
+            " new_postit_id, decided_at) VALUES (?, ?, ?, ?, ?)",
+            (member_id, old_postit_id, decision, new_postit_id, _ts(self.now)),
         )
 
     async def review_counts(self, member_id: int) -> dict[str, int]:
@@ -880,8 +877,8 @@ class Tx:
         """Set an addition's category, distance or status."""
         await self._update("map_additions", {"category", "distance", "status"}, addition_id, fields)
 
-    async def set_term_offer(self, round_id: int, message_id: int | None) -> None:
-        """The group message whose term buttons apply now (None: none do)."""
+    async def set_term_offer(self, round_id: int, message_id: int) -> None:
+        """The group message whose term buttons apply now."""
         await self._run("UPDATE rounds SET term_offer_id = ? WHERE id = ?", (message_id, round_id))
 
     async def take_term_offer(self, round_id: int, message_id: int) -> bool:

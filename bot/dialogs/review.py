@@ -113,17 +113,19 @@ async def carry_over(tx: Tx, member: Member, old: PostIt, decision: str) -> tupl
     return new.id, True
 
 
-async def keep_unreviewed(tx: Tx, member: Member) -> int:
-    """The brainstorm closes while the member is still reviewing: keep the rest as it was.
+async def keep_unreviewed(tx: Tx, member: Member) -> list[str]:
+    """Keep every partner not reviewed yet, as it was ("keep the rest", or the brainstorm
+    closes while the member is still reviewing: nothing they named silently disappears).
 
-    Nothing they named last time silently disappears from the new map.
+    Returns the names that did not fit on a full list.
     """
-    kept = 0
+    full: list[str] = []
     for old in await tx.previous_postits(member):
-        new_id, _ = await carry_over(tx, member, old, "keep")
+        new_id, fits = await carry_over(tx, member, old, "keep")
         await tx.review_postit(member.id, old.id, "keep", new_id)
-        kept += 1
-    return kept
+        if not fits:
+            full.append(old.text)
+    return full
 
 
 async def _carry_over(ctx: Ctx, old: PostIt, decision: str) -> tuple[int | None, Html | None]:
@@ -157,12 +159,10 @@ async def on_decision(ctx: Ctx, arg: str) -> Outcome | None:
 
 async def on_keep_rest(ctx: Ctx) -> Outcome:
     """Keep every partner not reviewed yet, as it was."""
-    notes: list[str] = []
-    for old in await ctx.tx.previous_postits(ctx.member):
-        new_id, note = await _carry_over(ctx, old, "keep")
-        await ctx.tx.review_postit(ctx.member.id, old.id, "keep", new_id)
-        if note:
-            notes.append(note)
+    notes = [
+        ctx.t("brainstorm.too_many", max=MAX_PARTNERS_PER_MEMBER, name=name)
+        for name in await keep_unreviewed(ctx.tx, ctx.member)
+    ]
     return Outcome(await _finish(ctx, Html("\n".join(notes)) if notes else None))
 
 
