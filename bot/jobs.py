@@ -82,17 +82,22 @@ class Scheduler:
 
     async def plan_check(
         self, team: Team, check_id: int, deadline: datetime, *, start: datetime | None = None
-    ) -> None:
-        """The member check's deadline, with at most two reminders before it; sent at start."""
+    ) -> bool:
+        """The member check's deadline, with at most two reminders before it; sent at start.
+
+        True when the button goes out later (planned); False when it is to be posted now.
+        """
         now = self.clock()
         start = max(start or now, now)
+        later = start > now + timedelta(minutes=1)
         async with self.s.store.tx() as tx:
             await tx.cancel_planned_check(check_id)
-            if start > now + timedelta(minutes=1):
+            if later:
                 await tx.plan(team.id, None, "mc_open", "membercheck", start, check_id)
             for moment in reminder_times(start, deadline):
                 await tx.plan(team.id, None, "mc_nudge", "membercheck", moment, check_id)
             await tx.plan(team.id, None, "mc_deadline", "membercheck", deadline, check_id)
+        return later
 
     async def plan_step(self, team: Team, round_: Round, deadline: datetime) -> None:
         """A deadline for the running step, with at most two reminders before it."""

@@ -98,9 +98,9 @@ class SurveyHandlers:
         async with self.s.store.tx() as tx:
             token = new_token()
             check_id = await tx.open_member_check(team.id, int(version["id"]), token)
-        later = start > now + timedelta(minutes=1) and self.scheduler is not None
+        later = False
         if self.scheduler is not None:
-            await self.scheduler.plan_check(team, check_id, deadline, start=start)
+            later = await self.scheduler.plan_check(team, check_id, deadline, start=start)
         when = deadline.astimezone(zone).strftime("%d-%m-%Y %H:%M")
         if later:
             begin = start.astimezone(zone).strftime("%d-%m-%Y %H:%M")
