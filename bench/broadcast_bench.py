@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram.ext import Application
 
-from bot.app import build_application, default_rate_limiter
+from bot.app import build_application, default_rate_limiter, start_up
 from bot.config import Settings
 from bot.testing.fakegram import FakeTelegram
 from prompts import Texts
@@ -110,6 +110,7 @@ async def member_check(recipients: int) -> None:
         )
         fake.attach(app)
         await app.initialize()
+        await start_up(app)
         fake.inject_error("sendMessage", status=429, retry_after=1, times=1)
         fake.private_times.clear()
         start = time.perf_counter()

@@ -33,16 +33,22 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from core.effects import Effect, Photo
 from prompts import LANGUAGES, Html, Texts
 from storage.store import Store
 
+from .access import ADMIN_STATUSES
+from .actions import maps
+from .actions.membercheck import PAYLOAD_PREFIX
 from .config import Settings
+from .context import Services
+from .delivery import Deliverer
 from .dialogs import help as help_dialog
-from .handlers.common import ADMIN_STATUSES, Services, send_text
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
 from .handlers.survey import SurveyHandlers
 from .jobs import Scheduler
+from .replies import send_text
 
 log = logging.getLogger(__name__)
 
@@ -106,20 +112,40 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     services = Services(settings=settings, store=store, texts=texts)
+    if clock is not None:
+        services.clock = clock
+
+    async def draw(photo: Photo) -> Effect:
+        return await maps.draw(services, photo)
+
+    deliverer = Deliverer(store, texts, services.clock, render=draw)
+
+    async def flush() -> int:
+        return await deliverer.flush()
+
+    services.flush = flush
     app.bot_data["services"] = services
-    group, survey = add_handlers(app, services)
-    scheduler = Scheduler(app, services, group, clock=clock)
-    group.scheduler = scheduler
-    survey.scheduler = scheduler
-    scheduler.survey = survey
-    app.bot_data["scheduler"] = scheduler
+    app.bot_data["deliverer"] = deliverer
+    add_handlers(app, services)
+    app.bot_data["scheduler"] = Scheduler(services)
     app.bot_data["start_scheduler"] = start_scheduler
     return app
 
 
+async def start_up(app: Application) -> None:  # type: ignore[type-arg]
+    """Once the bot knows itself: deep links get its username, and whatever the outbox still
+    owes from before a stop or a crash goes out now."""
+    services: Services = app.bot_data["services"]
+    deliverer: Deliverer = app.bot_data["deliverer"]
+    services.bot_username = app.bot.username
+    deliverer.bot = app.bot
+    await deliverer.flush()
+
+
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
-    """Command menus, and the scheduler's ticker when asked for."""
+    """Command menus, pending messages, and the scheduler's ticker when asked for."""
     await set_command_menus(app)
+    await start_up(app)
     if app.bot_data.get("start_scheduler"):
         app.bot_data["scheduler"].start()
 
@@ -132,12 +158,11 @@ async def _post_stop(app: Application) -> None:  # type: ignore[type-arg]
 def add_handlers(
     app: Application,  # type: ignore[type-arg]
     services: Services,
-) -> tuple[GroupHandlers, SurveyHandlers]:
+) -> None:
     """Register every handler. Order matters: the first matching handler in a group wins."""
     group = GroupHandlers(services)
     private = PrivateHandlers(services)
-    survey = SurveyHandlers(services, group)
-    private.survey = survey
+    survey = SurveyHandlers(services)
     in_group = filters.ChatType.GROUPS
     in_private = filters.ChatType.PRIVATE
     # Before any handler: a person active in their private chat is reachable again.
@@ -174,6 +199,8 @@ def add_handlers(
     app.add_handler(ChatMemberHandler(group.added, ChatMemberHandler.MY_CHAT_MEMBER))
 
     # Private chats: joining, the member's dialog and their own data.
+    survey_link = filters.Regex(rf"^/start(@\w+)? {PAYLOAD_PREFIX}")
+    app.add_handler(CommandHandler("start", survey.join, filters=in_private & survey_link))
     app.add_handler(CommandHandler("start", private.start, filters=in_private))
     app.add_handler(CommandHandler(["lijst", "list"], private.my_list, filters=in_private))
     app.add_handler(CommandHandler(["verband", "link"], private.link, filters=in_private))
@@ -184,7 +211,17 @@ def add_handlers(
     )
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(MessageHandler(in_private & filters.COMMAND, private.unknown_command))
-    app.add_handler(MessageHandler(in_private & filters.TEXT, private.on_text))
+
+    async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A typed message: the principal's map editor, else the member check, else the
+        member's own dialog (the conversation the person is in)."""
+        if await private.editor_text(update, context):
+            return
+        if await survey.on_text(update, context):
+            return
+        await private.on_text(update, context)
+
+    app.add_handler(MessageHandler(in_private & filters.TEXT, private_text))
     app.add_handler(
         MessageHandler(in_private & ~filters.TEXT & ~filters.StatusUpdate.ALL, private.on_other)
     )
@@ -200,7 +237,6 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)
-    return group, survey
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

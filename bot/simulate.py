@@ -27,7 +27,7 @@ from core.model import Category, Distance, Kind, Role
 from prompts import Texts
 from storage.store import Store
 
-from .app import build_application, set_command_menus
+from .app import build_application, set_command_menus, start_up
 from .config import Settings
 from .dialogs import mapview
 from .testing.fakegram import FakeChat, FakeMessage, FakeTelegram, Person
@@ -321,6 +321,7 @@ class Simulation:
         self.fake.attach(app)
         await app.initialize()
         await set_command_menus(app)
+        await start_up(app)
         try:
             return await self._play()
         finally:

@@ -27,6 +27,8 @@ from core.model import (
     Team,
 )
 from storage.db import connect
+from storage.queries.base import ts, ts_precise
+from storage.queries.outbox import OutboxQueries
 
 Clock = Callable[[], datetime]
 
@@ -36,13 +38,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _ts(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _ts_precise(value: datetime) -> str:
-    """Sortable UTC text with microseconds, for schedule comparisons."""
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
+_ts = ts
+_ts_precise = ts_precise
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -83,29 +80,8 @@ class Store:
             await self._db.execute("COMMIT")
 
 
-class Tx:
+class Tx(OutboxQueries):
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
-
-    def __init__(self, db: aiosqlite.Connection, now: datetime) -> None:
-        self._db = db
-        self.now = now
-
-    # -- low level -------------------------------------------------------------------------
-
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
-
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
-
-    async def _run(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Execute a write and return lastrowid (inserts) or rowcount (updates/deletes)."""
-        async with self._db.execute(sql, tuple(params)) as cursor:
-            if sql.lstrip().upper().startswith("INSERT"):
-                return int(cursor.lastrowid or 0)
-            return int(cursor.rowcount)
 
     # -- teams -----------------------------------------------------------------------------
 
@@ -180,6 +156,7 @@ class Tx:
         await self._run(
             "UPDATE teams SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
         )
+        await self.move_chat(old_chat_id, new_chat_id)
 
     # -- rounds ----------------------------------------------------------------------------
 
@@ -242,12 +219,6 @@ class Tx:
         await self._run(
             "UPDATE rounds SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
             (_ts(self.now), round_id),
-        )
-
-    async def set_progress_message(self, round_id: int, message_id: int) -> None:
-        """Remember the group message that shows the round's progress counts."""
-        await self._run(
-            "UPDATE rounds SET progress_message_id = ? WHERE id = ?", (message_id, round_id)
         )
 
     async def progress(self, round_id: int) -> Progress:
@@ -877,20 +848,6 @@ class Tx:
         """Set an addition's category, distance or status."""
         await self._update("map_additions", {"category", "distance", "status"}, addition_id, fields)
 
-    async def set_term_offer(self, round_id: int, message_id: int) -> None:
-        """The group message whose term buttons apply now."""
-        await self._run("UPDATE rounds SET term_offer_id = ? WHERE id = ?", (message_id, round_id))
-
-    async def take_term_offer(self, round_id: int, message_id: int) -> bool:
-        """Use the term buttons of this message, once; False when they are stale."""
-        return (
-            await self._run(
-                "UPDATE rounds SET term_offer_id = NULL WHERE id = ? AND term_offer_id = ?",
-                (round_id, message_id),
-            )
-            > 0
-        )
-
     async def latest_kept_round(self, team_id: int) -> int | None:
         """The id of the newest round the team kept with /afronden."""
         row = await self._one(
@@ -1036,15 +993,20 @@ class Tx:
             > 0
         )
 
-    async def reclaim(self, planned_id: int, claimed_before: datetime) -> bool:
-        """Take over an interrupted row (claimed before that moment); False if someone did."""
-        return (
-            await self._run(
-                "UPDATE planned SET claimed_at = ?, attempts = attempts + 1"
-                " WHERE id = ? AND status = 'claimed' AND claimed_at <= ?",
-                (_ts_precise(self.now), planned_id, _ts_precise(claimed_before)),
-            )
-            > 0
+    async def failed_attempt(self, planned_id: int) -> int:
+        """A planned action raised (its transaction was rolled back): count the attempt."""
+        await self._run(
+            "UPDATE planned SET attempts = attempts + 1 WHERE id = ? AND status = 'planned'",
+            (planned_id,),
+        )
+        row = await self._one("SELECT attempts FROM planned WHERE id = ?", (planned_id,))
+        return int(row["attempts"]) if row else 0
+
+    async def give_up_planned(self, planned_id: int) -> None:
+        """A planned action that keeps failing is dropped (with an error in the log)."""
+        await self._run(
+            "UPDATE planned SET status = 'done', done_at = ? WHERE id = ? AND status = 'planned'",
+            (_ts(self.now), planned_id),
         )
 
     async def postpone(self, planned_id: int, run_at: datetime) -> None:
@@ -1052,27 +1014,6 @@ class Tx:
         await self._run(
             "UPDATE planned SET run_at = ? WHERE id = ? AND status = 'planned'",
             (_ts_precise(run_at), planned_id),
-        )
-
-    async def interrupted(self, claimed_before: datetime) -> list[aiosqlite.Row]:
-        """Rows claimed before that moment and never finished (the process stopped, or the
-        action failed half-way), oldest first."""
-        return await self._all(
-            "SELECT * FROM planned WHERE status = 'claimed' AND claimed_at <= ?"
-            " ORDER BY run_at, id",
-            (_ts_precise(claimed_before),),
-        )
-
-    async def sent_keys(self, planned_id: int) -> set[str]:
-        """What a planned action already sent (see record_sent)."""
-        rows = await self._all("SELECT key FROM planned_sends WHERE planned_id = ?", (planned_id,))
-        return {str(row["key"]) for row in rows}
-
-    async def record_sent(self, planned_id: int, key: str) -> None:
-        """A planned action sent one message (or Telegram refused it): never again."""
-        await self._run(
-            "INSERT OR IGNORE INTO planned_sends (planned_id, key, sent_at) VALUES (?, ?, ?)",
-            (planned_id, key, _ts(self.now)),
         )
 
     async def finish_planned(self, planned_id: int) -> None:
@@ -1230,6 +1171,7 @@ class Tx:
     async def forget_person(self, user_id: int) -> int:
         """Delete every membership (with answers and post-its) of a person; returns how many."""
         deleted = await self._run("DELETE FROM members WHERE user_id = ?", (user_id,))
+        await self.forget_chat(user_id)
         await self._run("DELETE FROM people WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM editors WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM mc_respondents WHERE user_id = ?", (user_id,))

@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import aiosqlite
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import callbacks
+from bot import access, callbacks
+from bot.actions import members, progress
+from bot.context import Services
 from bot.dialogs import editor
 from bot.dialogs.base import Button, Outcome, Screen
 from bot.dialogs.brainstorm import details
@@ -22,23 +23,9 @@ from core.protocol import BRAINSTORMING, Stage, Step
 from prompts import Html
 from storage.store import Tx
 
-from .common import (
-    MEMBER_STATUSES,
-    Services,
-    refresh_progress,
-    run_action,
-    run_link,
-    send_screens,
-    send_text,
-    share_intro,
-)
-
-if TYPE_CHECKING:
-    from .survey import SurveyHandlers
+from ..replies import send_screens, send_text
 
 log = logging.getLogger(__name__)
-# Deep-link payloads that open the member check instead of joining a round.
-SURVEY_PREFIX = "mc_"
 
 
 def _editor_encoder(seq: int) -> Callable[[Button], str]:
@@ -51,8 +38,6 @@ class PrivateHandlers:
 
     def __init__(self, services: Services) -> None:
         self.s = services
-        # Set by the wiring: the member check's survey takes its own links and messages.
-        self.survey: SurveyHandlers | None = None
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -67,21 +52,28 @@ class PrivateHandlers:
     async def _deliver(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, member: Member, outcome: Outcome
     ) -> None:
+        """The direct reply, then whatever the action owes the group (counts, step 1)."""
         try:
             await send_screens(context.bot, chat_id, outcome.screens, member.id, outcome.seq)
         except Forbidden:
             # They blocked the bot; what they did is stored, and /start shows it again later.
             log.info("member %s cannot be reached", member.id)
-        if outcome.progress_changed:
-            await refresh_progress(context.bot, self.s, member.round_id)
-        if outcome.intro_finished:
-            await share_intro(context.bot, self.s, member.round_id, force=False)
+        if outcome.progress_changed or outcome.intro_finished:
+            await self.s.flush()
 
     async def _run(
-        self, member_id: int, action: str, text: str = "", arg: str = "", seq: int | None = None
+        self,
+        member_id: int,
+        action: str,
+        text: str = "",
+        arg: str = "",
+        seq: int | None = None,
+        joined: bool = False,
     ) -> tuple[Member, Outcome] | None:
         """One user action in one transaction; None when the member or the button is stale."""
-        return await run_action(self.s, member_id, action, text=text, arg=arg, seq=seq)
+        return await members.act(
+            self.s, member_id, action, text=text, arg=arg, seq=seq, joined=joined
+        )
 
     async def _act(
         self,
@@ -100,11 +92,6 @@ class PrivateHandlers:
         if member is None:
             lang = self.s.settings.language.value
             await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
-            return
-        if action == "link":
-            result = await run_link(self.s, member.id, arg)
-            if result is not None:
-                await self._deliver(context, chat.id, *result)
             return
         if action == "list" and Stage(member.stage) not in BRAINSTORMING:
             action = "resume"
@@ -129,9 +116,6 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         payload = context.args[0] if context.args else ""
-        if payload.startswith(SURVEY_PREFIX) and self.survey is not None:
-            await self.survey.join(update, context, payload.removeprefix(SURVEY_PREFIX))
-            return
         if payload:
             await self._join(update, context, payload)
             return
@@ -169,15 +153,11 @@ class PrivateHandlers:
         if round_.closed_at is not None:
             await send_text(context.bot, chat.id, self.s.texts.t("dm.round_closed", lang))
             return
-        try:
-            status = (await context.bot.get_chat_member(team.chat_id, user.id)).status
-        except BadRequest:
-            status = "left"
-        except TelegramError as exc:
-            log.warning("membership check failed: %s", exc)
+        present = await access.in_group(context.bot, team.chat_id, user.id)
+        if present is None:
             await send_text(context.bot, chat.id, self.s.texts.t("dm.check_failed", lang))
             return
-        if status not in MEMBER_STATUSES:
+        if not present:
             text = self.s.texts.t("dm.not_member", lang, school=team.school_name or "")
             await send_text(context.bot, chat.id, text)
             return
@@ -190,23 +170,23 @@ class PrivateHandlers:
             member = await tx.add_member(
                 round_.id, user.id, user.first_name or "", Stage.PRIVACY.value
             )
-        result = await self._run(member.id, "resume")
+        result = await self._run(member.id, "resume", joined=True)
         if result is not None:
-            member, outcome = result
-            outcome.progress_changed = True
-            await self._deliver(context, chat.id, member, outcome)
+            await self._deliver(context, chat.id, *result)
 
     # -- the dialog ------------------------------------------------------------------------
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Passes a typed message to the map editor (when renaming) or the member's dialog."""
+        """Passes a typed message to the member's dialog."""
         message = update.effective_message
         assert message is not None
-        if await self._editor_text(update, context, message.text or ""):
-            return
-        if self.survey is not None and await self.survey.on_text(update, context):
-            return
         await self._act(update, context, "text", text=message.text or "")
+
+    async def editor_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """The principal's new label while renaming in the map editor; False otherwise."""
+        message = update.effective_message
+        assert message is not None
+        return await self._editor_text(update, context, message.text or "")
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers stickers, photos, voice messages and the like: only text is read."""
@@ -436,13 +416,14 @@ class PrivateHandlers:
         async with self.s.store.tx() as tx:
             data = await tx.personal_data(user.id)
             deleted = await tx.forget_person(user.id)
+            for _team, round_, _member in data.memberships:
+                if round_.closed_at is None:
+                    await progress.refresh(tx, self.s, round_.id)
         if not deleted:
             await send_text(context.bot, chat_id, self.s.texts.t("forget.nothing", lang))
             return
         await send_text(context.bot, chat_id, self.s.texts.t("forget.done", lang, count=deleted))
-        for _team, round_, _member in data.memberships:
-            if round_.closed_at is None:
-                await refresh_progress(context.bot, self.s, round_.id)
+        await self.s.flush()
 
     # -- help ------------------------------------------------------------------------------
 

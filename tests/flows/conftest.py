@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import AIORateLimiter, Application
 
-from bot.app import build_application, set_command_menus
+from bot.app import build_application, set_command_menus, start_up
 from bot.config import Settings
 from bot.testing.fakegram import FakeChat, FakeMessage, FakeTelegram, Person
 from prompts import Html, Texts
@@ -67,6 +67,7 @@ class Bot:
         self.fake.attach(self.app)
         await self.app.initialize()
         await set_command_menus(self.app)
+        await start_up(self.app)
 
     async def stop(self) -> None:
         """Shut the Application down and close the database."""

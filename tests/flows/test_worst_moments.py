@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.delivery import Deliverer
 from bot.testing.fakegram import FakeMessage
-from storage.store import Tx
 
 from .conftest import Bot, Team, add_partner, onboard, register
 from .test_member_check import _answer
@@ -50,6 +50,13 @@ class Ticker:
             now = self.bot.clock.now()
             self.sent += [Sent(now, c, m) for c, m in self._all() if id(m) not in before]
 
+    async def restart(self) -> None:
+        """A restart delivers what the outbox still owes: counted like a tick's sends."""
+        before = {id(m) for _, m in self._all()}
+        await self.bot.restart()
+        now = self.bot.clock.now()
+        self.sent += [Sent(now, c, m) for c, m in self._all() if id(m) not in before]
+
     async def run(self, hours: int) -> None:
         for _ in range(hours):
             self.bot.clock.advance(timedelta(hours=1))
@@ -78,18 +85,17 @@ async def test_member_check_and_yearly_update_survive_restarts(
     await add_partner(team, bert, "Bibliotheek", "organisatie", "aanbod", 3)
     await bot.restart()
 
-    # The bot dies right after the first reminder went out, before it noted it was done.
-    real_finish = Tx.finish_planned
+    # The bot dies right after the first reminder was decided (committed with its messages),
+    # before anything went out: the restart delivers it.
+    async def killed(self: Deliverer) -> int:
+        raise RuntimeError("killed before the send")
 
-    async def crash(self: Tx, planned_id: int) -> None:
-        raise RuntimeError("killed right after the send")
-
-    monkeypatch.setattr(Tx, "finish_planned", crash)
+    monkeypatch.setattr(Deliverer, "flush", killed)
     bot.clock.set(MONDAY_10 + timedelta(days=2))  # Wednesday 10:00: halfway
     with pytest.raises(RuntimeError):
         await ticker.tick()
-    monkeypatch.setattr(Tx, "finish_planned", real_finish)
-    await bot.restart()
+    monkeypatch.undo()
+    await ticker.restart()
     await ticker.run(24 * 3)  # until Saturday 10:00: the day-before reminder and the deadline
 
     nudge = "Een vriendelijke herinnering"
@@ -156,8 +162,6 @@ async def test_a_broadcast_cut_off_half_way_is_finished_after_a_restart(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The member-check reminder dies after two of four colleagues: each still gets it once."""
-    from bot.handlers.common import Outbox
-
     from .test_member_check import _finished_round
 
     bot = team.bot
@@ -171,38 +175,38 @@ async def test_a_broadcast_cut_off_half_way_is_finished_after_a_restart(
         await person.tap(bot.label("btn.survey_join"), message=link, chat=team.group)
         await person.tap(bot.label("btn.survey_start"))
 
-    real_text = Outbox.text
+    real_one = Deliverer._deliver_row
     calls = {"n": 0}
 
-    async def dies_on_the_third(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    async def dies_on_the_third(self, row):  # type: ignore[no-untyped-def]
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("the process died")
-        return await real_text(self, *args, **kwargs)
+        return await real_one(self, row)
 
-    monkeypatch.setattr(Outbox, "text", dies_on_the_third)
+    monkeypatch.setattr(Deliverer, "_deliver_row", dies_on_the_third)
     bot.clock.set(datetime(2026, 11, 27, 8, 0, tzinfo=BXL))  # Friday: the halfway reminder
-    assert await bot.tick() == 0  # the failure is logged; the row stays claimed
+    with pytest.raises(RuntimeError):
+        await bot.tick()
     got = [sum(m.plain_text == bot.label("survey.nudge") for m in p.messages()) for p in colleagues]
     assert got == [1, 1, 0, 0]
-    async with bot.store.tx() as tx:
-        assert len(await tx.interrupted(bot.clock.now())) == 1
-    monkeypatch.setattr(Outbox, "text", real_text)
+    monkeypatch.undo()
     await bot.restart()
-    bot.clock.advance(timedelta(minutes=11))
-    assert await bot.tick() == 1
     assert await bot.tick() == 0
     got = [sum(m.plain_text == bot.label("survey.nudge") for m in p.messages()) for p in colleagues]
     assert got == [1, 1, 1, 1]
     assert sum(bot.label("survey.reminder", count=0) in m.plain_text
                for m in team.group.bot_messages) == 1  # fmt: skip
+    async with bot.store.tx() as tx:
+        rows = await tx._all("SELECT status FROM outbox WHERE status = 'pending'")
+    assert rows == []
 
 
 async def test_an_action_that_keeps_failing_is_given_up(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Three attempts, ten minutes apart, then an error in the log: never retried forever."""
-    from bot.jobs import Scheduler
+    """Three attempts on three ticks, then an error in the log: never retried forever."""
+    from bot.actions import planning
 
     bot = team.bot
     bot.clock.set(MONDAY_10)
@@ -210,10 +214,10 @@ async def test_an_action_that_keeps_failing_is_given_up(
     await team.principal.send("/ronde 2d", chat=team.group)
     await onboard(team, team.members[0])
 
-    async def broken(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("Telegram is down")
+    async def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
 
-    monkeypatch.setattr(Scheduler, "_nudge", broken)
+    monkeypatch.setattr(planning, "_nudge", broken)
     bot.clock.set(MONDAY_10 + timedelta(days=1))
     attempts = []
     for _ in range(5):
@@ -222,7 +226,7 @@ async def test_an_action_that_keeps_failing_is_given_up(
             row = (await tx._all("SELECT * FROM planned WHERE kind = 'step_nudge'"))[0]
         attempts.append((row["status"], row["attempts"]))
         bot.clock.advance(timedelta(minutes=10))
-    assert attempts == [("claimed", 1), ("claimed", 2), ("claimed", 3), ("done", 3), ("done", 3)]
+    assert attempts == [("planned", 1), ("planned", 2), ("done", 3), ("done", 3), ("done", 3)]
 
 
 async def test_a_report_goes_out_once_however_the_check_was_closed(team: Team) -> None:
@@ -254,25 +258,14 @@ async def test_a_report_goes_out_once_however_the_check_was_closed(team: Team) -
     # 2. The deadline closed the check, then the process died before the report went out.
     await team.principal.send("/membercheck 1d", chat=team.group)
     bot.clock.advance(timedelta(days=1, minutes=1))
-    from bot.handlers.survey import SurveyHandlers
-
-    real_send = SurveyHandlers.group_bot
-
-    class Dead:
-        username = "x"
-
-        async def send_message(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            raise RuntimeError("the process died")
-
-    SurveyHandlers.group_bot = property(lambda self: Dead())  # type: ignore[method-assign,assignment]
-    try:
-        await bot.tick()
-    finally:
-        SurveyHandlers.group_bot = real_send  # type: ignore[method-assign]
+    deliverer = bot.app.bot_data["deliverer"]
+    deliverer.bot = None  # the process dies after the deadline's COMMIT, before any send
+    assert await bot.tick() == 2  # the reminder before it (nothing to say) and the deadline
     assert reports() == 1
-    await bot.restart()
+    await bot.restart()  # what the deadline owed goes out now
+    assert reports() == 2
     bot.clock.advance(timedelta(minutes=11))
-    assert await bot.tick() == 2  # the cut-off reminder (nothing left to do) and the deadline
+    assert await bot.tick() == 0
     assert reports() == 2
     bot.clock.advance(timedelta(minutes=11))
     assert await bot.tick() == 0

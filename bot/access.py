@@ -1,0 +1,160 @@
+"""The gates, in one place: who may manage a team, who is in its group, which team a chat is.
+
+Every entry point (group commands, buttons in the group, the principal's private commands)
+asks here; a person who may not gets a polite answer, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TypeVar
+
+from telegram import Bot, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import callbacks
+from bot.context import Services
+from core.model import Team
+from prompts import Html
+
+from .replies import send_text
+
+log = logging.getLogger(__name__)
+
+# Admin statuses in Telegram's getChatMember answer.
+ADMIN_STATUSES = {"creator", "administrator"}
+MEMBER_STATUSES = {"creator", "administrator", "member", "restricted"}
+# Telegram's helper account that stands in for anonymous group admins.
+ANONYMOUS_ADMIN_ID = 1087968824
+
+TapT = TypeVar(
+    "TapT",
+    callbacks.SuggestionTap,
+    callbacks.TieTap,
+    callbacks.DeepTap,
+    callbacks.NewRoundTap,
+    callbacks.TermTap,
+)
+
+
+async def is_admin(bot: Bot, chat_id: int, user_id: int) -> bool:
+    """True when the person is an admin of the group (asked of Telegram each time)."""
+    try:
+        member = await bot.get_chat_member(chat_id, user_id)
+    except TelegramError as exc:
+        log.warning("could not check admin status: %s", exc)
+        return False
+    return member.status in ADMIN_STATUSES
+
+
+async def in_group(bot: Bot, chat_id: int, user_id: int) -> bool | None:
+    """True when the person is in the group; None when Telegram could not tell now."""
+    try:
+        status = (await bot.get_chat_member(chat_id, user_id)).status
+    except BadRequest:
+        return False
+    except TelegramError as exc:
+        log.warning("membership check failed: %s", exc)
+        return None
+    return status in MEMBER_STATUSES
+
+
+async def team_of_chat(services: Services, chat_id: int) -> Team | None:
+    """The team registered for this group chat."""
+    async with services.store.tx() as tx:
+        return await tx.team_by_chat(chat_id)
+
+
+async def may_manage(
+    services: Services, update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None
+) -> bool:
+    """The team's principal or a group admin may run the protocol; others get a polite no."""
+    user, chat = update.effective_user, update.effective_chat
+    assert chat is not None
+    lang = team.language.value if team else services.settings.language.value
+    if user is not None and user.id == ANONYMOUS_ADMIN_ID:
+        await send_text(context.bot, chat.id, services.texts.t("group.anonymous_admin", lang))
+        return False
+    if user is not None and team is not None and user.id == team.principal_user_id:
+        return True
+    if user is not None and await is_admin(context.bot, chat.id, user.id):
+        return True
+    text = services.texts.t("group.only_admin", lang, name=user.first_name if user else "")
+    await send_text(context.bot, chat.id, text)
+    return False
+
+
+async def ready_team(
+    services: Services, update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> Team | None:
+    """The registered team of this group; tells the group what to do when there is none."""
+    chat = update.effective_chat
+    assert chat is not None
+    team = await team_of_chat(services, chat.id)
+    if team is None or not team.is_ready:
+        key = "group.not_registered" if team is None else "group.ask_name_again"
+        lang = team.language.value if team else services.settings.language.value
+        text = services.texts.t(key, lang)
+        if team is None:
+            await send_text(context.bot, chat.id, text)
+        else:
+            await ask_name(services, context.bot, team, text)
+        return None
+    return team
+
+
+async def managed_group_team(
+    services: Services, update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> Team | None:
+    """A group command of the principal or an admin: the team, or None (the group was told)."""
+    team = await ready_team(services, update, context)
+    if team is None or not await may_manage(services, update, context, team):
+        return None
+    return team
+
+
+async def managed_team(
+    services: Services, update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> Team | None:
+    """The team this principal (private chat) or principal/admin (group) may manage."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None and user is not None
+    if chat.type != "private":
+        return await managed_group_team(services, update, context)
+    async with services.store.tx() as tx:
+        led = await tx.teams_led_by(user.id)
+    if not led:
+        lang = services.settings.language.value
+        await send_text(context.bot, chat.id, services.texts.t("map.not_principal", lang))
+        return None
+    return led[0]
+
+
+async def principal_tap(
+    services: Services, update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[TapT]
+) -> tuple[Team, TapT] | None:
+    """Decode a group button only the principal or an admin may use; others get a toast."""
+    query = update.callback_query
+    assert query is not None
+    tap = callbacks.decode(query.data)
+    chat = update.effective_chat
+    team = await team_of_chat(services, chat.id) if chat else None
+    if not isinstance(tap, kind) or team is None or chat is None:
+        await query.answer(services.texts.plain("err.stale", services.settings.language.value))
+        return None
+    if query.from_user.id != team.principal_user_id and not await is_admin(
+        context.bot, chat.id, query.from_user.id
+    ):
+        await query.answer(services.texts.plain("map.only_principal", team.language.value))
+        return None
+    return team, tap
+
+
+async def ask_name(services: Services, bot: Bot, team: Team, text: Html) -> None:
+    """Ask the school's name as a reply-to question (privacy mode shows the bot replies only)."""
+    from telegram import ForceReply
+
+    message = await bot.send_message(team.chat_id, text, reply_markup=ForceReply(selective=False))
+    async with services.store.tx() as tx:
+        await tx.set_name_prompt(team.id, message.message_id)

@@ -1,0 +1,53 @@
+"""A member's own dialog: one action per update, in one transaction with what it causes."""
+
+from __future__ import annotations
+
+from bot.context import Services
+from bot.dialogs import links, router
+from bot.dialogs.base import Ctx, Outcome
+from core.model import Member
+
+from . import progress
+
+
+async def act(
+    services: Services,
+    member_id: int,
+    action: str,
+    *,
+    text: str = "",
+    arg: str = "",
+    seq: int | None = None,
+    joined: bool = False,
+) -> tuple[Member, Outcome] | None:
+    """One member action in one transaction; None when the member or the button is stale.
+
+    `action` is "text" (a typed message), "resume" (show the current screen again), "link"
+    (/verband) or a button action. The new screen number, the group's counts and step 1's
+    shared answers are written in the same transaction; the caller sends the screens (the
+    direct reply) and flushes the outbox.
+    """
+    async with services.store.tx() as tx:
+        member = await tx.member(member_id)
+        if member is None or (seq is not None and seq != member.screen_seq):
+            return None
+        round_ = await tx.round(member.round_id)
+        team = await tx.team(round_.team_id)
+        ctx = Ctx(tx, services.texts, team, round_, member)
+        if action == "text":
+            outcome: Outcome | None = await router.on_text(ctx, text)
+        elif action == "resume":
+            outcome = Outcome([await router.current_screen(ctx)])
+        elif action == "link":
+            outcome = await links.on_link(ctx, arg)
+        else:
+            outcome = await router.on_button(ctx, action, arg)
+        if outcome is None:
+            return None
+        outcome.seq = await tx.bump_screen(member.id)
+        if outcome.progress_changed or joined:
+            outcome.progress_changed = True
+            await progress.refresh(tx, services, member.round_id)
+        if outcome.intro_finished:
+            await progress.share_intro(tx, services, member.round_id, force=False)
+        return ctx.member, outcome

@@ -1,0 +1,185 @@
+"""Opening and closing the protocol's steps, their terms, and telling every member."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot import callbacks
+from bot.context import Services
+from bot.dialogs import closing as closing_dialog
+from bot.dialogs import deep as deep_dialog
+from bot.dialogs import router
+from bot.dialogs import team as team_dialog
+from bot.dialogs.base import Ctx
+from core.effects import Notice, Tap, Text
+from core.model import Member, Team
+from core.protocol import Stage, Step
+from core.schedule import parse_deadline
+from prompts import Texts
+from storage.store import Tx
+
+from . import maps, progress
+from .common import dialog_encoder, screen_messages
+from .plans import RUNNING_STEPS, plan_step
+
+# The term buttons under a step that just opened.
+TERMS = ("3d", "7d", "14d")
+
+Opener = Callable[[Tx, Texts, Team], Awaitable[team_dialog.OpenResult]]
+
+
+def terms_key(round_id: int) -> str:
+    """The living key of the newest term offer: older offers' buttons are stale."""
+    return f"terms:{round_id}"
+
+
+async def close(services: Services, team: Team) -> None:
+    """/sluit: close whatever step runs; members are told in private, the group gets the result."""
+    async with services.store.tx() as tx:
+        await close_in(tx, services, team)
+    await services.flush()
+
+
+async def close_in(tx: Tx, services: Services, team: Team) -> None:
+    """Close the running step inside the caller's transaction (the deadline uses it too)."""
+    lang = team.language.value
+    round_before = await tx.open_round_of(team.id)
+    result = await team_dialog.close_step(tx, services.texts, team)
+    if round_before is not None and result.round is not None:
+        # Reminders and the deadline of the closed step are no longer needed.
+        await tx.cancel_planned(round_before.id, round_before.step)
+    if round_before is not None and round_before.step == Step.BRAINSTORM.value:
+        # The principal moves on: step 1's answers are shared now if they were not yet.
+        await progress.share_intro(tx, services, round_before.id, force=True)
+    await tx.enqueue(Text(team.chat_id, result.text), team.id)
+    if result.round is None or round_before is None:
+        return
+    batch = f"close:{round_before.id}:{round_before.step}:{tx.now.isoformat()}"
+    for user_id, text in result.direct:
+        await tx.enqueue(Text(user_id, text, batch=batch), team.id)
+    await tx.enqueue(Notice(team.chat_id, batch, "group.unreachable", lang), team.id)
+    await progress.refresh(tx, services, result.round.id)
+    if result.round.step == Step.BRAINSTORM_CLOSED.value:
+        await maps.post(tx, services, team, result.round, with_suggestions=True)
+    elif result.round.step in (Step.PRIORITIES_CLOSED.value, Step.CLOSING_CLOSED.value):
+        await maps.post(tx, services, team, result.round)
+
+
+async def open_private_step(
+    services: Services, team: Team, opener: Opener, term: str | None
+) -> None:
+    """Open a step that members answer in private, ask them, and set or offer a term."""
+    async with services.store.tx() as tx:
+        result = await opener(tx, services.texts, team)
+        await tx.enqueue(Text(team.chat_id, result.text), team.id)
+        if result.round is not None:
+            await ask_members(tx, services, team, result.members)
+            await term_or_offer(tx, services, team, term)
+    await services.flush()
+
+
+async def start_deep(services: Services, team: Team, session_id: int) -> team_dialog.OpenResult:
+    """Step 3 starts for the chosen partners; every member is asked. Refusals are returned."""
+    async with services.store.tx() as tx:
+        result = await team_dialog.open_deep(tx, services.texts, team, session_id)
+        if result.round is not None:
+            await tx.enqueue(Text(team.chat_id, result.text), team.id)
+            await ask_members(tx, services, team, result.members)
+    await services.flush()
+    return result
+
+
+async def ask_members(tx: Tx, services: Services, team: Team, members: list[Member]) -> None:
+    """Each member gets their current screen in private; the group hears how many cannot be
+    reached."""
+    batch = f"ask:{team.id}:{tx.now.isoformat()}"
+    for member in members:
+        fresh = await tx.member(member.id)
+        if fresh is None:
+            continue
+        ctx = Ctx(tx, services.texts, team, await tx.round(fresh.round_id), fresh)
+        stage = Stage(fresh.stage)
+        if stage is Stage.DEEP:
+            screens = await deep_dialog.start_screens(ctx)
+        elif stage is Stage.CLOSING:
+            screens = await closing_dialog.start_screens(ctx)
+        else:
+            screens = [await router.current_screen(ctx)]
+        seq = await tx.bump_screen(fresh.id)
+        for message in screen_messages(
+            fresh.user_id, screens, dialog_encoder(fresh.id, seq), batch=batch
+        ):
+            await tx.enqueue(message, team.id)
+    notice = Notice(team.chat_id, batch, "group.unreachable", team.language.value)
+    await tx.enqueue(notice, team.id)
+
+
+async def term_or_offer(tx: Tx, services: Services, team: Team, term: str | None) -> None:
+    """Apply the term typed with the command, or offer term buttons for the step just opened."""
+    if term:
+        await set_deadline_in(tx, services, team, term)
+    else:
+        await offer_terms(tx, services, team)
+
+
+async def offer_terms(tx: Tx, services: Services, team: Team) -> None:
+    """Buttons for a term for the step that just opened (or none): no command to remember."""
+    round_ = await tx.open_round_of(team.id)
+    if round_ is None or Step(round_.step) not in RUNNING_STEPS:
+        return
+    lang = team.language.value
+    buttons = tuple(
+        Tap(
+            services.texts.plain(f"btn.term_{value}", lang),
+            callbacks.term(round_.id, round_.step, value),
+        )
+        for value in TERMS
+    )
+    text = services.texts.t("group.term_offer", lang)
+    offer = Text(team.chat_id, text, (buttons,), living=terms_key(round_.id), fresh=True)
+    await tx.enqueue(offer, team.id)
+
+
+async def set_deadline(services: Services, team: Team, text: str) -> None:
+    """/deadline 7d | 48u | 30-11: the running step closes by itself then, with reminders."""
+    async with services.store.tx() as tx:
+        await set_deadline_in(tx, services, team, text)
+    await services.flush()
+
+
+async def set_deadline_in(tx: Tx, services: Services, team: Team, text: str) -> None:
+    """Plan the running step's deadline and reminders and say so in the group."""
+    lang = team.language.value
+    zone = services.zone(team)
+    when = parse_deadline(text, tx.now, zone) if text else None
+    round_ = await tx.open_round_of(team.id)
+    if round_ is None or Step(round_.step) not in RUNNING_STEPS:
+        reply = services.texts.t("group.deadline_no_step", lang)
+    elif when is None:
+        reply = services.texts.t("group.deadline_usage", lang)
+    else:
+        await plan_step(tx, team, round_, when)
+        local = when.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        step = services.texts.plain(f"step.{round_.step}", lang)
+        reply = services.texts.t("group.deadline_set", lang, step=step, when=local)
+    await tx.enqueue(Text(team.chat_id, reply), team.id)
+
+
+async def take_term(
+    services: Services, team: Team, round_id: int, step: str, term: str, message_id: int
+) -> bool:
+    """A term button: the step closes by itself then, if it is the newest offer and the step
+    still runs; False (nothing changed) for a double tap or an earlier step's buttons."""
+    async with services.store.tx() as tx:
+        round_ = await tx.open_round_of(team.id)
+        fresh = (
+            round_ is not None
+            and round_.id == round_id
+            and round_.step == step
+            and term in TERMS
+            and await tx.take_living_message(team.chat_id, terms_key(round_id), message_id)
+        )
+        if fresh:
+            await set_deadline_in(tx, services, team, term)
+    await services.flush()
+    return bool(fresh)

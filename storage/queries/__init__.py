@@ -1,0 +1,1 @@
+"""Query modules per aggregate; `storage.store.Tx` combines them into one transaction object."""
