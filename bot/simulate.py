@@ -439,8 +439,7 @@ class Simulation:
 
     async def _label_of(self, name: str) -> str:
         async with self.store.tx() as tx:
-            rows = await tx._all("SELECT id FROM rounds ORDER BY id DESC LIMIT 1")
-            team_map = await mapview.load(tx, await tx.round(rows[0]["id"]))
+            team_map = await mapview.load(tx, await tx.newest_round())
         index = team_map.index_of(name_key(name))
         if index is None:
             raise ScenarioError(f"partner {name!r} is not on the map")
@@ -488,8 +487,7 @@ class Simulation:
         """Find the partner's button on the pick screens (paging on) and tap it."""
         assert spec.priority is not None
         async with self.store.tx() as tx:
-            rows = await tx._all("SELECT id FROM rounds ORDER BY id DESC LIMIT 1")
-            team_map = await mapview.load(tx, await tx.round(rows[0]["id"]))
+            team_map = await mapview.load(tx, await tx.newest_round())
         labels = {key: node.label for node in team_map.nodes for key in node.keys}
         wanted = labels.get(name_key(spec.priority))
         if wanted is None:

@@ -182,6 +182,13 @@ class Tx(OutboxQueries):
             raise LookupError(f"no round {round_id}")
         return self._round(row)
 
+    async def newest_round(self) -> Round:
+        """The round opened last in this database (one team: the simulation's)."""
+        row = await self._one("SELECT * FROM rounds ORDER BY id DESC LIMIT 1")
+        if row is None:
+            raise LookupError("no round yet")
+        return self._round(row)
+
     async def round_exists(self, round_id: int) -> bool:
         """True when a round with this id exists."""
         return await self._one("SELECT 1 FROM rounds WHERE id = ?", (round_id,)) is not None

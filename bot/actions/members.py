@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Services
-from bot.dialogs import links, router
+from bot.dialogs import router
 from bot.dialogs.base import Ctx, Outcome
 from core.model import Member
 
@@ -39,7 +39,7 @@ async def act(
         elif action == "resume":
             outcome = Outcome([await router.current_screen(ctx)])
         elif action == "link":
-            outcome = await links.on_link(ctx, arg)
+            outcome = await router.on_link(ctx, arg)
         else:
             outcome = await router.on_button(ctx, action, arg)
         if outcome is None:

@@ -45,6 +45,10 @@ class Outcome:
     intro_finished: bool = False
     # The screen number the last screen's buttons carry (set when the screen is committed).
     seq: int = 0
+    # The member was moved to this stage: the engine adds its opening screens.
+    enter: Stage | None = None
+    # After these screens, the engine shows the member's current screen again.
+    then_current: bool = False
 
 
 @dataclass

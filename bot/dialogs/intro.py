@@ -71,8 +71,6 @@ async def on_next(ctx: Ctx) -> Outcome:
 
 async def on_definitions_read(ctx: Ctx) -> Outcome:
     """Starts the brainstorm, or says it is already closed."""
-    from . import brainstorm, closing, deep, priority, review
-
     brainstorm_open = ctx.round.step == Step.BRAINSTORM.value
     priorities_open = ctx.round.step == Step.PRIORITIES.value
     following = next_onboarding(
@@ -82,17 +80,9 @@ async def on_definitions_read(ctx: Ctx) -> Outcome:
         following = Stage.DEEP
     if following is Stage.WAITING and ctx.round.step == Step.CLOSING.value:
         following = Stage.CLOSING
-    if following is Stage.BRAINSTORM and await review.has_review(ctx):
+    if following is Stage.BRAINSTORM and await ctx.tx.previous_postits(ctx.member):
         # A new round after a kept one: last year's partners first (the yearly update).
         await ctx.move(Stage.REVIEW)
-        return Outcome(await review.start_screens(ctx))
+        return Outcome(enter=Stage.REVIEW)
     await ctx.move(following)
-    if following is Stage.CLOSING:
-        return Outcome(await closing.start_screens(ctx))
-    if following is Stage.PRIORITY:
-        return Outcome([await priority.pick_screen(ctx)])
-    if following is Stage.DEEP:
-        return Outcome(await deep.start_screens(ctx))
-    if not brainstorm_open:
-        return Outcome([Screen(ctx.t("member.waiting"))])
-    return Outcome([await brainstorm.prompt_screen(ctx, intro=True)], progress_changed=False)
+    return Outcome(enter=following)

@@ -8,7 +8,6 @@ from core.merge import name_key
 from core.protocol import Step
 from core.validation import Problem, clean_partner_name
 
-from . import router
 from .base import Ctx, Outcome, Screen
 
 _SEPARATOR = re.compile(r"\s+(?:—|–|-{1,2}|<->|&)\s+|\s*(?:—|–|<->)\s*")
@@ -26,17 +25,17 @@ async def on_link(ctx: Ctx, text: str) -> Outcome:
         return Outcome([Screen(ctx.t("link.closed"))])
     pair = split_link(text)
     if pair is None:
-        return Outcome([Screen(ctx.t("link.usage")), await router.current_screen(ctx)])
+        return Outcome([Screen(ctx.t("link.usage"))], then_current=True)
     names: list[str] = []
     for raw in pair:
         cleaned = clean_partner_name(raw)
         if isinstance(cleaned, Problem):
             problem = ctx.t(cleaned.key, **cleaned.fields)
-            return Outcome([Screen(problem), await router.current_screen(ctx)])
+            return Outcome([Screen(problem)], then_current=True)
         names.append(cleaned)
     a, b = names
     if name_key(a) == name_key(b):
-        return Outcome([Screen(ctx.t("link.same")), await router.current_screen(ctx)])
+        return Outcome([Screen(ctx.t("link.same"))], then_current=True)
     added = await ctx.tx.add_link(ctx.round.id, ctx.member.id, name_key(a), name_key(b))
     key = "link.added" if added else "link.known"
-    return Outcome([Screen(ctx.t(key, a=a, b=b)), await router.current_screen(ctx)])
+    return Outcome([Screen(ctx.t(key, a=a, b=b))], then_current=True)

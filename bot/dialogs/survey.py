@@ -59,9 +59,7 @@ class SurveyCtx:
 
 async def intro_screens(ctx: SurveyCtx) -> list[Screen]:
     """The theme, the school's view on collective learning, the main findings, and Start."""
-    version = await ctx.tx._one(
-        "SELECT snapshot_json FROM map_versions WHERE id = ?", (ctx.check["version_id"],)
-    )
+    version = await ctx.tx.map_version(int(str(ctx.check["version_id"])))
     data = json.loads(version["snapshot_json"]) if version else {}
     views = [e["text"] for e in data.get("answers", {}).get("introduction", {}).get("INTRO.Q1", [])]
     partners = sorted(data.get("partners", []), key=lambda p: -int(p.get("mentions", 0)))
