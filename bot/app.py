@@ -143,6 +143,11 @@ def add_handlers(
     # Before any handler: a person active in their private chat is reachable again.
     app.add_handler(TypeHandler(Update, private.note_reachable), group=-1)
 
+    # Edited messages never count as new input (nor run a command again): in private they
+    # change what the original created, in groups they are ignored.
+    app.add_handler(MessageHandler(in_private & filters.UpdateType.EDITED_MESSAGE, private.on_edit))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edit))
+
     # Group chats: commands of the principal and the team.
     app.add_handler(CommandHandler("start", group.start, filters=in_group))
     app.add_handler(CommandHandler(["ronde", "round"], group.new_round, filters=in_group))
@@ -201,6 +206,10 @@ def add_handlers(
 
     app.add_error_handler(on_error)
     return group, survey
+
+
+async def ignore_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited group message or channel post changes nothing (the command already ran)."""
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,14 +13,14 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
-from bot.dialogs import editor
+from bot.dialogs import editor, edits
 from bot.dialogs.base import Button, Outcome, Screen
 from bot.dialogs.brainstorm import details
 from bot.dialogs.editor import EditorCtx
 from core.model import Member
 from core.protocol import BRAINSTORMING, Stage, Step
 from prompts import Html
-from storage.store import Tx
+from storage.store import Tx, from_message
 
 from .common import (
     MEMBER_STATUSES,
@@ -204,9 +204,28 @@ class PrivateHandlers:
         assert message is not None
         if await self._editor_text(update, context, message.text or ""):
             return
-        if self.survey is not None and await self.survey.on_text(update, context):
+        # What the message creates is noted with its id, so an edit of it can change that.
+        with from_message(message.chat.id, message.message_id):
+            if self.survey is not None and await self.survey.on_text(update, context):
+                return
+            await self._act(update, context, "text", text=message.text or "")
+
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message changes what it created (a post-it, an answer), never adds input.
+
+        An edited command or caption does nothing: running a command twice would surprise.
+        """
+        message, chat = update.edited_message, update.effective_chat
+        if message is None or chat is None or message.text is None:
             return
-        await self._act(update, context, "text", text=message.text or "")
+        if message.text.startswith("/"):
+            return
+        lang = await self._lang_of(chat.id)
+        async with self.s.store.tx() as tx:
+            answer = await edits.on_edit(
+                tx, self.s.texts, chat.id, message.message_id, message.text, lang
+            )
+        await send_text(context.bot, chat.id, answer)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers stickers, photos, voice messages and the like: only text is read."""
