@@ -35,7 +35,7 @@ from telegram.request import BaseRequest
 
 from core.effects import Effect, Photo
 from prompts import LANGUAGES, Html, Texts
-from storage.store import Store
+from storage.store import Store, from_message
 
 from .access import ADMIN_STATUSES
 from .actions import maps
@@ -168,6 +168,11 @@ def add_handlers(
     # Before any handler: a person active in their private chat is reachable again.
     app.add_handler(TypeHandler(Update, private.note_reachable), group=-1)
 
+    # Edited messages never count as new input (nor run a command again): in private they
+    # change what the original created, in groups they are ignored.
+    app.add_handler(MessageHandler(in_private & filters.UpdateType.EDITED_MESSAGE, private.on_edit))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edit))
+
     # Group chats: commands of the principal and the team.
     app.add_handler(CommandHandler("start", group.start, filters=in_group))
     app.add_handler(CommandHandler(["ronde", "round"], group.new_round, filters=in_group))
@@ -215,11 +220,15 @@ def add_handlers(
     async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message: the principal's map editor, else the member check, else the
         member's own dialog (the conversation the person is in)."""
+        message = update.effective_message
+        assert message is not None
         if await private.editor_text(update, context):
             return
-        if await survey.on_text(update, context):
-            return
-        await private.on_text(update, context)
+        # What the message creates is noted with its id, so an edit of it can change that.
+        with from_message(message.chat.id, message.message_id):
+            if await survey.on_text(update, context):
+                return
+            await private.on_text(update, context)
 
     app.add_handler(MessageHandler(in_private & filters.TEXT, private_text))
     app.add_handler(
@@ -237,6 +246,10 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)
+
+
+async def ignore_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited group message or channel post changes nothing (the command already ran)."""
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from core.edits import SourceKind, SourcePart
 from core.merge import Mention
 from core.model import (
     Category,
@@ -31,6 +33,23 @@ from storage.queries.base import ts, ts_precise
 from storage.queries.outbox import OutboxQueries
 
 Clock = Callable[[], datetime]
+# The columns of an absence record a message can fill (SourcePart.question_id names one).
+ABSENCE_FIELDS = frozenset({"description", "why", "steps"})
+
+# The private message (user id, message id) whose handling opened the current transactions.
+# Set around a typed message by the handler, so the dialogs can note what that message created
+# (Tx.note_source) without every caller passing the message id down; None everywhere else.
+_SOURCE_MESSAGE: ContextVar[tuple[int, int] | None] = ContextVar("source_message", default=None)
+
+
+@contextmanager
+def from_message(user_id: int, message_id: int) -> Iterator[None]:
+    """Transactions opened inside this block answer this private message."""
+    token = _SOURCE_MESSAGE.set((user_id, message_id))
+    try:
+        yield
+    finally:
+        _SOURCE_MESSAGE.reset(token)
 
 
 def utc_now() -> datetime:
@@ -73,7 +92,7 @@ class Store:
         async with self._lock:
             await self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(self._db, self._clock())
+                yield Tx(self._db, self._clock(), _SOURCE_MESSAGE.get())
             except BaseException:
                 await self._db.execute("ROLLBACK")
                 raise
@@ -343,6 +362,9 @@ class Tx(OutboxQueries):
             "DELETE FROM concept_answers WHERE member_id = ? AND question_id = ?",
             (member_id, question_id),
         )
+        await self._forget_answer_sources(
+            SourceKind.CONCEPT, member_id=member_id, question_id=question_id
+        )
 
     async def answers(self, member_id: int) -> list[ConceptAnswer]:
         """The member's answers to the introduction questions."""
@@ -512,6 +534,8 @@ class Tx(OutboxQueries):
             " reason = NULL, chosen_at = excluded.chosen_at",
             (member_id, round_id, node_key, _ts(self.now)),
         )
+        # A new pick starts without a reason: an edit of the old reason's message changes nothing.
+        await self._forget_answer_sources(SourceKind.REASON, member_id=member_id)
 
     async def set_priority_reason(self, member_id: int, reason: str | None) -> None:
         """The optional one-line reason for the member's pick."""
@@ -698,6 +722,13 @@ class Tx(OutboxQueries):
             "DELETE FROM card_answers WHERE member_id = ? AND session_id = ? AND node_key = ?"
             " AND card_id = ?",
             (member_id, session_id, node_key, card_id),
+        )
+        await self._forget_answer_sources(
+            SourceKind.CARD,
+            member_id=member_id,
+            session_id=session_id,
+            node_key=node_key,
+            question_id=card_id,
         )
 
     async def card_answers(
@@ -1183,6 +1214,173 @@ class Tx(OutboxQueries):
         await self._run("DELETE FROM editors WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM mc_respondents WHERE user_id = ?", (user_id,))
         return deleted
+
+    # -- edited messages: what each typed message created ---------------------------------
+
+    @staticmethod
+    def _source(row: aiosqlite.Row) -> SourcePart:
+        return SourcePart(
+            id=row["id"],
+            user_id=row["user_id"],
+            message_id=row["message_id"],
+            line=row["line"],
+            kind=SourceKind(row["kind"]),
+            text=row["part"],
+            created=bool(row["created"]),
+            member_id=row["member_id"],
+            respondent_id=row["respondent_id"],
+            postit_id=row["postit_id"],
+            absence_id=row["absence_id"],
+            session_id=row["session_id"],
+            node_key=row["node_key"],
+            question_id=row["question_id"],
+        )
+
+    async def note_source(self, kind: SourceKind, text: str, **fields: Any) -> None:
+        """Remember that the message this action answers created this (no-op without one).
+
+        fields: line, created, member_id, respondent_id, postit_id, absence_id, session_id,
+        node_key, question_id.
+        """
+        if self.source is None:
+            return
+        user_id, message_id = self.source
+        await self.add_source(user_id, message_id, kind, text, **fields)
+
+    async def add_source(
+        self, user_id: int, message_id: int, kind: SourceKind, text: str, **fields: Any
+    ) -> None:
+        """Record one thing a private message created."""
+        allowed = {
+            "line",
+            "created",
+            "member_id",
+            "respondent_id",
+            "postit_id",
+            "absence_id",
+            "session_id",
+            "node_key",
+            "question_id",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown source fields {sorted(unknown)}")
+        names = ["user_id", "message_id", "kind", "part", "created_at", *fields]
+        values = [user_id, message_id, kind.value, text, _ts(self.now)]
+        values += [self._db_value(value) for value in fields.values()]
+        marks = ", ".join("?" for _ in names)
+        await self._run(
+            f"INSERT INTO source_messages ({', '.join(names)}) VALUES ({marks})", values
+        )
+
+    async def sources_of(self, user_id: int, message_id: int) -> list[SourcePart]:
+        """What one private message created, line by line."""
+        rows = await self._all(
+            "SELECT * FROM source_messages WHERE user_id = ? AND message_id = ? ORDER BY line, id",
+            (user_id, message_id),
+        )
+        return [self._source(row) for row in rows]
+
+    async def forget_sources(self, user_id: int, message_id: int) -> None:
+        """Drop what a message was recorded to have created (before recording it anew)."""
+        await self._run(
+            "DELETE FROM source_messages WHERE user_id = ? AND message_id = ?",
+            (user_id, message_id),
+        )
+
+    async def set_source_text(self, source_id: int, text: str) -> None:
+        """What a message now contributes, after it was edited."""
+        await self._run("UPDATE source_messages SET part = ? WHERE id = ?", (text, source_id))
+
+    async def answer_parts(self, part: SourcePart) -> list[SourcePart]:
+        """Every message's piece of the same answer as `part`, in the order they were sent."""
+        rows = await self._all(
+            "SELECT * FROM source_messages WHERE kind = ? AND member_id IS ?"
+            " AND respondent_id IS ? AND absence_id IS ? AND session_id IS ? AND node_key IS ?"
+            " AND question_id IS ? ORDER BY id",
+            (
+                part.kind.value,
+                part.member_id,
+                part.respondent_id,
+                part.absence_id,
+                part.session_id,
+                part.node_key,
+                part.question_id,
+            ),
+        )
+        return [self._source(row) for row in rows]
+
+    async def answer_text(self, part: SourcePart) -> str | None:
+        """The whole stored answer a message contributed to; None when it is gone."""
+        kind = part.kind
+        if kind is SourceKind.CONCEPT:
+            sql = "SELECT text FROM concept_answers WHERE member_id = ? AND question_id = ?"
+            params: tuple[Any, ...] = (part.member_id, part.question_id)
+        elif kind is SourceKind.CARD:
+            sql = (
+                "SELECT text FROM card_answers WHERE member_id = ? AND session_id = ?"
+                " AND node_key = ? AND card_id = ?"
+            )
+            params = (part.member_id, part.session_id, part.node_key, part.question_id)
+        elif kind is SourceKind.CLOSING:
+            sql = "SELECT text FROM closing_answers WHERE member_id = ? AND question_id = ?"
+            params = (part.member_id, part.question_id)
+        elif kind is SourceKind.MC_ANSWER:
+            sql = "SELECT text FROM mc_answers WHERE respondent_id = ? AND question_id = ?"
+            params = (part.respondent_id, part.question_id)
+        elif kind is SourceKind.REASON:
+            sql = "SELECT reason AS text FROM priorities WHERE member_id = ?"
+            params = (part.member_id,)
+        elif kind is SourceKind.ABSENCE and part.question_id in ABSENCE_FIELDS:
+            sql = f"SELECT {part.question_id} AS text FROM absences WHERE id = ?"
+            params = (part.absence_id,)
+        else:
+            raise ValueError(f"not an answer: {kind}")
+        row = await self._one(sql, params)
+        return None if row is None or row["text"] is None else str(row["text"])
+
+    async def set_answer_text(self, part: SourcePart, text: str) -> None:
+        """Replace the whole stored answer a message contributed to (after an edit)."""
+        now = _ts(self.now)
+        kind = part.kind
+        if kind is SourceKind.CONCEPT:
+            sql = (
+                "UPDATE concept_answers SET text = ?, updated_at = ?"
+                " WHERE member_id = ? AND question_id = ?"
+            )
+            params: tuple[Any, ...] = (text, now, part.member_id, part.question_id)
+        elif kind is SourceKind.CARD:
+            sql = (
+                "UPDATE card_answers SET text = ?, updated_at = ? WHERE member_id = ?"
+                " AND session_id = ? AND node_key = ? AND card_id = ?"
+            )
+            params = (text, now, part.member_id, part.session_id, part.node_key, part.question_id)
+        elif kind is SourceKind.CLOSING:
+            sql = (
+                "UPDATE closing_answers SET text = ?, updated_at = ?"
+                " WHERE member_id = ? AND question_id = ?"
+            )
+            params = (text, now, part.member_id, part.question_id)
+        elif kind is SourceKind.MC_ANSWER:
+            sql = "UPDATE mc_answers SET text = ? WHERE respondent_id = ? AND question_id = ?"
+            params = (text, part.respondent_id, part.question_id)
+        elif kind is SourceKind.REASON:
+            sql = "UPDATE priorities SET reason = ? WHERE member_id = ?"
+            params = (text, part.member_id)
+        elif kind is SourceKind.ABSENCE and part.question_id in ABSENCE_FIELDS:
+            sql = f"UPDATE absences SET {part.question_id} = ? WHERE id = ?"
+            params = (text, part.absence_id)
+        else:
+            raise ValueError(f"not an answer: {kind}")
+        await self._run(sql, params)
+
+    async def _forget_answer_sources(self, kind: SourceKind, **where: Any) -> None:
+        """An answer that was cleared or replaced wholesale is no longer any message's doing."""
+        conditions = " AND ".join(f"{name} = ?" for name in where)
+        await self._run(
+            f"DELETE FROM source_messages WHERE kind = ? AND {conditions}",
+            (kind.value, *where.values()),
+        )
 
     # -- helpers ---------------------------------------------------------------------------
 

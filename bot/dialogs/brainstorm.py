@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from core.edits import SourceKind
 from core.model import Category, Distance, Kind, PostIt
 from core.protocol import CLASSIFY, EDIT_STAGE, Stage, next_classify
 from core.validation import (
@@ -16,6 +17,7 @@ from core.validation import (
     clean_partner_name,
     normalise_key,
     split_partner_lines,
+    tidy,
 )
 from prompts import Html, Texts
 
@@ -36,6 +38,8 @@ FIELD_OF_STAGE: dict[Stage, str] = {
 ACTION_OF_FIELD = {"kind": "kind", "category": "cat", "distance": "dist"}
 FIELD_OF_ACTION = {action: field for field, action in ACTION_OF_FIELD.items()}
 LATER = "-"
+# The member's list is full: what follows in the same message is not tried.
+FULL = "brainstorm.too_many"
 
 
 # -- labels ---------------------------------------------------------------------------------
@@ -258,20 +262,39 @@ async def add_names(ctx: Ctx, text: str) -> tuple[list[PostIt], list[str]]:
     notes: list[str] = []
     added: list[PostIt] = []
     existing = await ctx.tx.postits(ctx.member.id)
-    for line in split_partner_lines(text) or [text]:
-        cleaned = clean_partner_name(line)
-        if isinstance(cleaned, Problem):
-            notes.append(ctx.t(cleaned.key, **cleaned.fields))
+    for number, line in enumerate(split_partner_lines(text) or [text]):
+        postit, problem = await add_name(ctx, line, len(existing) + len(added))
+        # Every line is noted, refused ones too: an edit of the message then tries only the
+        # lines that changed (bot/dialogs/edits.py).
+        await ctx.tx.note_source(
+            SourceKind.POSTIT,
+            postit.text if postit else tidy(line),
+            line=number,
+            created=postit is not None,
+            member_id=ctx.member.id,
+            postit_id=postit.id if postit else None,
+        )
+        if postit is not None:
+            added.append(postit)
             continue
-        norm = normalise_key(cleaned)
-        if await ctx.tx.postit_by_norm(ctx.member.id, norm):
-            notes.append(ctx.t("brainstorm.duplicate", name=cleaned))
-            continue
-        if len(existing) + len(added) >= MAX_PARTNERS_PER_MEMBER:
-            notes.append(ctx.t("brainstorm.too_many", max=MAX_PARTNERS_PER_MEMBER, name=cleaned))
+        assert problem is not None
+        notes.append(ctx.t(problem.key, **problem.fields))
+        if problem.key == FULL:
             break
-        added.append(await ctx.tx.add_postit(ctx.member.id, cleaned, norm))
     return added, notes
+
+
+async def add_name(ctx: Ctx, line: str, count: int) -> tuple[PostIt | None, Problem | None]:
+    """One line as a new post-it (the member has `count`), or why it was not added."""
+    cleaned = clean_partner_name(line)
+    if isinstance(cleaned, Problem):
+        return None, cleaned
+    norm = normalise_key(cleaned)
+    if await ctx.tx.postit_by_norm(ctx.member.id, norm):
+        return None, Problem("brainstorm.duplicate", {"name": cleaned})
+    if count >= MAX_PARTNERS_PER_MEMBER:
+        return None, Problem(FULL, {"max": MAX_PARTNERS_PER_MEMBER, "name": cleaned})
+    return await ctx.tx.add_postit(ctx.member.id, cleaned, norm), None
 
 
 async def _rename(ctx: Ctx, text: str) -> Outcome:
@@ -279,20 +302,28 @@ async def _rename(ctx: Ctx, text: str) -> Outcome:
     if postit is None:
         await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
         return await on_text(ctx, text)
+    renamed = await rename_postit(ctx, postit, text)
+    if isinstance(renamed, Problem):
+        problem = ctx.t(renamed.key, **renamed.fields)
+        return Outcome([Screen(problem), _rename_screen(ctx, postit)])
+    await ctx.tx.note_source(
+        SourceKind.POSTIT, renamed.text, member_id=ctx.member.id, postit_id=renamed.id
+    )
+    await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+    lead = ctx.t("rename.done", old=postit.text, new=renamed.text)
+    return Outcome([card_screen(ctx, renamed, lead=lead)])
+
+
+async def rename_postit(ctx: Ctx, postit: PostIt, text: str) -> PostIt | Problem:
+    """Give one of the member's post-its a new name, checked like a new partner."""
     cleaned = clean_partner_name(text)
     if isinstance(cleaned, Problem):
-        problem = ctx.t(cleaned.key, **cleaned.fields)
-        return Outcome([Screen(problem), _rename_screen(ctx, postit)])
+        return cleaned
     norm = normalise_key(cleaned)
     other = await ctx.tx.postit_by_norm(ctx.member.id, norm)
     if other is not None and other.id != postit.id:
-        problem = ctx.t("brainstorm.duplicate", name=cleaned)
-        return Outcome([Screen(problem), _rename_screen(ctx, postit)])
-    old = postit.text
-    postit = await ctx.tx.update_postit(postit.id, text=cleaned, norm=norm)
-    await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
-    lead = ctx.t("rename.done", old=old, new=cleaned)
-    return Outcome([card_screen(ctx, postit, lead=lead)])
+        return Problem("brainstorm.duplicate", {"name": cleaned})
+    return await ctx.tx.update_postit(postit.id, text=cleaned, norm=norm)
 
 
 async def classify_next(ctx: Ctx, lead: Html | None) -> list[Screen]:

@@ -8,6 +8,7 @@ missing, why it was not named spontaneously, which steps can fill the gap).
 
 from __future__ import annotations
 
+from core.edits import SourceKind
 from core.protocol import Stage
 from core.validation import Problem, clean_answer, clean_partner_name
 from prompts import Html
@@ -98,6 +99,13 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
             problem = ctx.t(cleaned_name.key, **cleaned_name.fields)
             return Outcome([Screen(problem), _absence_screen(ctx, "closing.absence_name")])
         absence_id = await ctx.tx.add_absence(ctx.round.id, ctx.member.id, cleaned_name)
+        await ctx.tx.note_source(
+            SourceKind.ABSENCE,
+            cleaned_name,
+            member_id=ctx.member.id,
+            absence_id=absence_id,
+            question_id="description",
+        )
         await ctx.move(Stage.ABSENCE_WHY, absence_id=absence_id)
         return Outcome([_absence_screen(ctx, "closing.absence_why")])
     cleaned = clean_answer(text)
@@ -106,9 +114,17 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
     if stage in (Stage.ABSENCE_WHY, Stage.ABSENCE_STEPS) and ctx.member.absence_id is not None:
         field = "why" if stage is Stage.ABSENCE_WHY else "steps"
         await ctx.tx.update_absence(ctx.member.absence_id, field, cleaned)
+        await ctx.tx.note_source(
+            SourceKind.ABSENCE,
+            cleaned,
+            member_id=ctx.member.id,
+            absence_id=ctx.member.absence_id,
+            question_id=field,
+        )
         return await _absence_next(ctx, stage)
     qid = ctx.member.closing_question or QUESTIONS[0]
     await ctx.tx.add_closing_answer(ctx.member.id, qid, cleaned)
+    await ctx.tx.note_source(SourceKind.CLOSING, cleaned, member_id=ctx.member.id, question_id=qid)
     return Outcome([await question_screen(ctx, lead=ctx.t("closing.saved"))])
 
 

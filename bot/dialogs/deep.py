@@ -8,6 +8,7 @@ change answers until the principal closes the step. Nobody else sees them before
 from __future__ import annotations
 
 from core.cards import BY_ID, CARDS, PHASES, missing_phases
+from core.edits import SourceKind
 from core.protocol import Stage
 from core.validation import Problem, clean_answer
 from prompts import Html
@@ -148,6 +149,14 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
     if isinstance(cleaned, Problem):
         return Outcome([Screen(ctx.t(cleaned.key, **cleaned.fields)), await card_screen(ctx)])
     await ctx.tx.add_card_answer(ctx.member.id, session_id, key, card, cleaned)
+    await ctx.tx.note_source(
+        SourceKind.CARD,
+        cleaned,
+        member_id=ctx.member.id,
+        session_id=session_id,
+        node_key=key,
+        question_id=card,
+    )
     return Outcome([Screen(ctx.t("deep.saved"), (_after_answer(ctx),))])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.edits import SourceKind
 from core.protocol import Stage, Step, next_onboarding
 from core.validation import Problem, clean_answer
 
@@ -49,6 +50,9 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
             [Screen(ctx.t(cleaned.key, **cleaned.fields)), await current_screen(ctx)],
         )
     await ctx.tx.add_answer(ctx.member.id, question_id, cleaned)
+    await ctx.tx.note_source(
+        SourceKind.CONCEPT, cleaned, member_id=ctx.member.id, question_id=question_id
+    )
     return Outcome(
         [
             Screen(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+from core.edits import SourceKind
 from core.merge import Node
 from core.protocol import Stage
 from core.validation import Problem, clean_answer
@@ -108,6 +109,7 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
         problem = ctx.t("priority.reason_too_long", length=len(cleaned), max=MAX_REASON)
         return Outcome([Screen(problem), await current_screen(ctx)])
     await ctx.tx.set_priority_reason(ctx.member.id, cleaned)
+    await ctx.tx.note_source(SourceKind.REASON, cleaned, member_id=ctx.member.id)
     await ctx.move(Stage.PRIORITY_DONE)
     return Outcome([await done_screen(ctx)], progress_changed=True)
 

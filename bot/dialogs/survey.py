@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from core.edits import SourceKind
 from core.membercheck import QUESTIONS
 from core.model import Role, Team
 from core.validation import Problem, clean_answer, clean_function, clean_partner_name
@@ -185,6 +186,9 @@ async def on_text(ctx: SurveyCtx, text: str) -> list[Screen]:
             return [Screen(ctx.t(answer.key, **answer.fields)), question_screen(ctx)]
         qid = QUESTIONS[int(str(ctx.respondent["question"]))]
         await ctx.tx.add_mc_answer(ctx.id, qid, answer)
+        await ctx.tx.note_source(
+            SourceKind.MC_ANSWER, answer, respondent_id=ctx.id, question_id=qid
+        )
         await ctx.update()
         return [question_screen(ctx, lead=ctx.t("survey.saved"))]
     if stage == "missing":

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot import access, callbacks
 from bot.actions import members, progress
 from bot.context import Services
-from bot.dialogs import editor
+from bot.dialogs import editor, edits
 from bot.dialogs.base import Button, Outcome, Screen
 from bot.dialogs.brainstorm import details
 from bot.dialogs.editor import EditorCtx
@@ -181,6 +181,23 @@ class PrivateHandlers:
         message = update.effective_message
         assert message is not None
         await self._act(update, context, "text", text=message.text or "")
+
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message changes what it created (a post-it, an answer), never adds input.
+
+        An edited command or caption does nothing: running a command twice would surprise.
+        """
+        message, chat = update.edited_message, update.effective_chat
+        if message is None or chat is None or message.text is None:
+            return
+        if message.text.startswith("/"):
+            return
+        lang = await self._lang_of(chat.id)
+        async with self.s.store.tx() as tx:
+            answer = await edits.on_edit(
+                tx, self.s.texts, chat.id, message.message_id, message.text, lang
+            )
+        await send_text(context.bot, chat.id, answer)
 
     async def editor_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         """The principal's new label while renaming in the map editor; False otherwise."""

@@ -8,8 +8,8 @@ with the bot, and (on request) flood control. Any method it does not model is re
 `unmodelled` and answered with an error, so a test notices.
 
 People act through `Person`: `await anna.send("CLB")`, `await anna.tap("Organisatie")`,
-`anna.last().text`. Their updates go through `Application.process_update`, so when a call
-returns, the bot has finished handling it.
+`await anna.edit(message, "CLB Gent")`, `anna.last().text`. Their updates go through
+`Application.process_update`, so when a call returns, the bot has finished handling it.
 """
 
 from __future__ import annotations
@@ -842,6 +842,23 @@ class Person:
         for part in parts:
             message = await self._post(chat, text=part, reply_to=reply_to)
         assert message is not None
+        return message
+
+    async def edit(self, message: FakeMessage, new_text: str) -> FakeMessage:
+        """Edit one's own sent text message, as the Telegram apps allow; the bot gets an
+        `edited_message` update with the same message id."""
+        if message.from_user.id != self.user.id or message.deleted or message.text is None:
+            raise ApiError(400, "Bad Request: message can't be edited")
+        if not new_text.strip() or len(new_text) > MAX_TEXT:
+            # The apps offer to delete an emptied message and refuse over-long text.
+            raise ApiError(400, "Bad Request: message text is empty or too long")
+        chat = self.fake.chats[message.chat_id]
+        message.text = new_text
+        message.edited = True
+        if self.fake._bot_sees(chat, message):
+            data = message.to_api(chat)
+            data["edit_date"] = self.fake.now()
+            await self.fake.deliver({"edited_message": data})
         return message
 
     async def send_sticker(self, *, chat: FakeChat | None = None) -> FakeMessage:

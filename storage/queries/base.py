@@ -22,9 +22,13 @@ def ts_precise(value: datetime) -> str:
 class TxBase:
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
 
-    def __init__(self, db: aiosqlite.Connection, now: datetime) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, now: datetime, source: tuple[int, int] | None = None
+    ) -> None:
         self._db = db
         self.now = now
+        # The private message (user id, message id) this action answers, if it answers one.
+        self.source = source
 
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self._db.execute(sql, tuple(params)) as cursor:
