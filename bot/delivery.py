@@ -115,6 +115,7 @@ class Deliverer:
         self.bot: Bot | None = None
         self._lock = asyncio.Lock()
         self._dirty = False
+        self._gone: set[int] = set()
 
     async def flush(self) -> int:
         """Send every pending row that may go now; returns how many were settled.
@@ -126,6 +127,8 @@ class Deliverer:
             return 0
         settled = 0
         async with self._lock:
+            # People who answered 403 in this flush: the rest of their rows is not tried.
+            self._gone = set()
             while self._dirty:
                 self._dirty = False
                 while True:
@@ -141,8 +144,8 @@ class Deliverer:
                             waiting.add(row.effect.chat_id)
                         done += 1
                     settled += done
-                    if done == 0 or len(rows) < 200:
-                        break
+                    if done == 0:
+                        break  # nothing left that may go now (rows sent may have owed more)
         return settled
 
     async def _deliver_row(self, row: OutboxRow) -> bool:
@@ -151,6 +154,8 @@ class Deliverer:
         effect = row.effect
         status, message_id, error = "sent", None, None
         try:
+            if effect.chat_id in self._gone:
+                raise Forbidden("Forbidden: already refused in this delivery")
             sent = await self._send(effect, row.id)
             if sent is None:
                 status = "skipped"
@@ -158,6 +163,8 @@ class Deliverer:
                 message_id = sent.message_id
         except Forbidden as exc:
             status, error = "unreachable", str(exc)
+            if effect.chat_id > 0:
+                self._gone.add(effect.chat_id)
         except ChatMigrated as exc:
             async with self.store.tx() as tx:
                 await tx.migrate_chat(effect.chat_id, exc.new_chat_id)
