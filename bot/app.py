@@ -81,6 +81,13 @@ def default_rate_limiter() -> AIORateLimiter:
     )
 
 
+def _rate_limiter(settings: Settings) -> AIORateLimiter:
+    """Telegram's limits; without them (a fake server) 429s are still waited out and retried."""
+    if settings.flood_limits:
+        return default_rate_limiter()
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+
+
 def build_application(
     settings: Settings,
     store: Store,
@@ -104,10 +111,15 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(rate_limiter or default_rate_limiter())
+        .rate_limiter(rate_limiter or _rate_limiter(settings))
         .post_init(_post_init)
         .post_stop(_post_stop)
     )
+    if settings.api_url is not None:
+        # The layout of Telegram's own server and of telegram-bot-api: /bot<token>/<method>.
+        builder = builder.base_url(f"{settings.api_url}/bot").base_file_url(
+            f"{settings.api_url}/file/bot"
+        )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()

@@ -29,6 +29,11 @@ class Settings:
     log_level: str = "INFO"
     # How long after /afronden the team is reminded to update its map (002: "regelmatig").
     update_months: int = 12
+    # Another Bot API server (a local telegram-bot-api, or the test fake over HTTP); None is
+    # Telegram's own https://api.telegram.org.
+    api_url: str | None = None
+    # Telegram's flood limits, kept on the bot's side; off only against a server that has none.
+    flood_limits: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -56,8 +61,19 @@ class Settings:
         months_raw = env.get("NETWERKKAART_UPDATE_MONTHS", "12").strip()
         if not months_raw.isdigit() or not 1 <= int(months_raw) <= 60:
             raise ConfigError("NETWERKKAART_UPDATE_MONTHS must be a whole number from 1 to 60.")
+        api_url = env.get("NETWERKKAART_API_URL", "").strip().rstrip("/") or None
+        if api_url is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", api_url):
+            raise ConfigError(
+                f"NETWERKKAART_API_URL must be an http(s) address like http://127.0.0.1:8081, "
+                f"not {api_url!r}."
+            )
+        flood = env.get("NETWERKKAART_FLOOD_LIMITS", "on").strip().lower()
+        if flood not in {"on", "off"}:
+            raise ConfigError(f"NETWERKKAART_FLOOD_LIMITS must be on or off, not {flood!r}.")
         return cls(
             token=token,
+            api_url=api_url,
+            flood_limits=flood == "on",
             update_months=int(months_raw),
             db_path=Path(env.get("NETWERKKAART_DB", str(DEFAULT_DB_PATH))),
             language=Language(language),

@@ -71,3 +71,34 @@ def test_running_without_a_token_prints_one_line() -> None:
     assert result.stderr.strip().count("\n") == 0
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_another_bot_api_server_can_be_named() -> None:
+    """NETWERKKAART_API_URL points the bot at another Bot API server; unset, it is Telegram."""
+    from bot.app import build_application
+    from prompts import Texts
+
+    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN}).api_url is None
+    settings = Settings.from_env(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "NETWERKKAART_API_URL": "http://127.0.0.1:8081/"}
+    )
+    assert settings.api_url == "http://127.0.0.1:8081"
+    app = build_application(settings, None, Texts.load())  # type: ignore[arg-type]
+    assert app.bot.base_url == f"http://127.0.0.1:8081/bot{TOKEN}"
+    assert app.bot.base_file_url == f"http://127.0.0.1:8081/file/bot{TOKEN}"
+    default = build_application(Settings(token=TOKEN), None, Texts.load())  # type: ignore[arg-type]
+    assert default.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"NETWERKKAART_API_URL": "127.0.0.1:8081"},
+        {"NETWERKKAART_API_URL": "ftp://example.org"},
+        {"NETWERKKAART_FLOOD_LIMITS": "maybe"},
+    ],
+)
+def test_bad_server_settings_are_refused(env: dict[str, str]) -> None:
+    """A server address without http(s):// or a flood-limit switch other than on/off is refused."""
+    with pytest.raises(ConfigError):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, **env})

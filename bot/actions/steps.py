@@ -11,10 +11,12 @@ from bot.dialogs import deep as deep_dialog
 from bot.dialogs import router
 from bot.dialogs import team as team_dialog
 from bot.dialogs.base import Ctx
-from core.effects import Notice, Tap, Text
+from bot.dialogs.priority import key_hash
+from core.effects import Buttons, Notice, Tap, Text
 from core.model import Member, Team
 from core.protocol import Stage, Step
 from core.schedule import parse_deadline
+from core.teammap import TeamMap
 from prompts import Texts
 from storage.store import Tx
 
@@ -83,10 +85,51 @@ async def start_deep(services: Services, team: Team, session_id: int) -> team_di
     async with services.store.tx() as tx:
         result = await team_dialog.open_deep(tx, services.texts, team, session_id)
         if result.round is not None:
+            # The choice is made: its message keeps its text and loses its buttons.
+            text = services.texts.t("group.deep_select", team.language.value)
+            await tx.enqueue(Text(team.chat_id, text, living=f"deep:{session_id}"), team.id)
             await tx.enqueue(Text(team.chat_id, result.text), team.id)
             await ask_members(tx, services, team, result.members)
     await services.flush()
     return result
+
+
+DEEP_CHOICES = 12
+
+
+async def deep_choice(
+    tx: Tx, services: Services, team: Team, session_id: int, team_map: TeamMap
+) -> Buttons:
+    """Partner buttons for step 3 (✓ chosen, ⭐ priority, most relevant first) and Start."""
+    chosen = {k for k, _ in await tx.deep_partners(session_id)}
+    order = sorted(
+        range(len(team_map.nodes)),
+        key=lambda i: (
+            team_map.nodes[i].key not in chosen,
+            -len(team_map.picks[i]),
+            -team_map.nodes[i].mention_count,
+            team_map.nodes[i].label.casefold(),
+        ),
+    )[:DEEP_CHOICES]
+    rows: list[tuple[Tap, ...]] = []
+    for i in order:
+        node = team_map.nodes[i]
+        label = ("✓ " if node.key in chosen else "") + node.label
+        if team_map.picks[i]:
+            label += " ⭐"
+        rows.append((Tap(label, callbacks.deep(session_id, "tog", key_hash(node.key))),))
+    start = services.texts.plain("btn.deep_start", team.language.value)
+    rows.append((Tap(start, callbacks.deep(session_id, "go")),))
+    return tuple(rows)
+
+
+async def offer_deep_choice(
+    tx: Tx, services: Services, team: Team, session_id: int, team_map: TeamMap
+) -> None:
+    """The principal's choice of partners for step 3, as one living message per session."""
+    text = services.texts.t("group.deep_select", team.language.value)
+    buttons = await deep_choice(tx, services, team, session_id, team_map)
+    await tx.enqueue(Text(team.chat_id, text, buttons, living=f"deep:{session_id}"), team.id)
 
 
 async def ask_members(tx: Tx, services: Services, team: Team, members: list[Member]) -> None:

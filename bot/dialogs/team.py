@@ -65,7 +65,9 @@ async def start_team(
         return StartResult(texts.t("group.hello", team.language.value), ask_name=True, team=team)
     lang = team.language.value
     if not team.is_ready:
-        return StartResult(texts.t("group.ask_name_again", lang), ask_name=True, team=team)
+        # The first question never reached the group (or was never noted): ask it again as new.
+        key = "group.hello" if team.name_prompt_message_id is None else "group.ask_name_again"
+        return StartResult(texts.t(key, lang), ask_name=True, team=team)
     text = texts.t(
         "group.already_registered", lang, school=team.school_name, principal=principal_name
     )

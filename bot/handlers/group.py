@@ -9,11 +9,11 @@ from collections.abc import Awaitable, Callable
 from functools import cache
 from zoneinfo import available_timezones
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import Message, Update, User
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import access, callbacks
+from bot import access, callbacks, delivery
 from bot.actions import finish as finish_action
 from bot.actions import maps, rounds, steps
 from bot.context import Services
@@ -38,9 +38,6 @@ log = logging.getLogger(__name__)
 
 def _mention(user: User | None) -> str:
     return user.full_name if user else ""
-
-
-DEEP_CHOICES = 12
 
 
 def _most_picked(team_map: TeamMap) -> Node | None:
@@ -121,7 +118,14 @@ class GroupHandlers:
         if message is None or chat is None or message.reply_to_message is None:
             return
         team = await access.team_of_chat(self.s, chat.id)
-        if team is None or message.reply_to_message.message_id != team.name_prompt_message_id:
+        asked = message.reply_to_message
+        to_bot = asked.from_user is not None and asked.from_user.id == context.bot.id
+        # The question itself, or any of our messages while the question's id was never stored
+        # (the bot stopped between sending it and noting it).
+        expected = asked.message_id == getattr(team, "name_prompt_message_id", None) or (
+            team is not None and team.name_prompt_message_id is None and to_bot
+        )
+        if team is None or not expected:
             return
         if not await access.may_manage(self.s, update, context, team):
             return
@@ -433,42 +437,9 @@ class GroupHandlers:
                 default = _most_picked(team_map)
                 if default is not None:
                     await tx.toggle_deep_partner(session_id, default.key, default.label)
-            markup = await self._deep_markup(tx, team, round_, session_id, team_map)
-        await context.bot.send_message(
-            team.chat_id, self.s.texts.t("group.deep_select", lang), reply_markup=markup
-        )
-
-    async def _deep_markup(
-        self, tx: Tx, team: Team, round_: Round, session_id: int, team_map: TeamMap
-    ) -> InlineKeyboardMarkup:
-        """Partner buttons (✓ chosen, ⭐ priority, most relevant first) and Start."""
-        lang = team.language.value
-        chosen = {k for k, _ in await tx.deep_partners(session_id)}
-        order = sorted(
-            range(len(team_map.nodes)),
-            key=lambda i: (
-                team_map.nodes[i].key not in chosen,
-                -len(team_map.picks[i]),
-                -team_map.nodes[i].mention_count,
-                team_map.nodes[i].label.casefold(),
-            ),
-        )[:DEEP_CHOICES]
-        rows = []
-        for i in order:
-            node = team_map.nodes[i]
-            label = ("✓ " if node.key in chosen else "") + node.label
-            if team_map.picks[i]:
-                label += " ⭐"
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        label, callback_data=callbacks.deep(session_id, "tog", key_hash(node.key))
-                    )
-                ]
-            )
-        start = self.s.texts.plain("btn.deep_start", lang)
-        rows.append([InlineKeyboardButton(start, callback_data=callbacks.deep(session_id, "go"))])
-        return InlineKeyboardMarkup(rows)
+            # One living choice per session: repeating /verdiep updates it, never adds one.
+            await steps.offer_deep_choice(tx, self.s, team, session_id, team_map)
+        await self.s.flush()
 
     async def on_deep(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The principal toggles a partner for step 3, or starts it."""
@@ -492,7 +463,9 @@ class GroupHandlers:
                     await query.answer(self.s.texts.plain("err.stale", lang))
                     return
                 await tx.toggle_deep_partner(tap.session_id, node.key, node.label)
-                markup = await self._deep_markup(tx, team, round_, tap.session_id, team_map)
+                markup = delivery.markup(
+                    await steps.deep_choice(tx, self.s, team, tap.session_id, team_map)
+                )
         if tap.action == "tog":
             await query.answer()
             if isinstance(query.message, Message):
@@ -506,11 +479,6 @@ class GroupHandlers:
             await query.answer(re.sub(r"<[^>]+>", "", result.text)[:200])
             return
         await query.answer()
-        if isinstance(query.message, Message):
-            try:
-                await query.message.edit_reply_markup(reply_markup=None)
-            except TelegramError as exc:
-                log.debug("could not close the choice: %s", exc)
 
     async def finish(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/afronden: keep the map and answers as a version; the principal gets the report."""

@@ -10,6 +10,8 @@ with the bot, and (on request) flood control. Any method it does not model is re
 People act through `Person`: `await anna.send("CLB")`, `await anna.tap("Organisatie")`,
 `await anna.edit(message, "CLB Gent")`, `anna.last().text`. Their updates go through
 `Application.process_update`, so when a call returns, the bot has finished handling it.
+`bot.testing.http` serves the same fake over HTTP to a real `python -m bot` process; people's
+updates are then queued for its getUpdates, and a call returns once the bot has handled them too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import itertools
 import json
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -348,6 +350,9 @@ class FakeTelegram(BaseRequest):
         self.toasts: dict[int, str | None] = {}
         self.unmodelled: list[str] = []
         self.application: Application | None = None  # type: ignore[type-arg]
+        # Set by `bot.testing.http` when the bot is another process: updates are queued for its
+        # getUpdates instead of being handed to an Application here.
+        self.remote: Callable[[dict[str, Any]], Awaitable[None]] | None = None
         self._errors: dict[str, list[ApiError]] = {}
         self._user_ids = itertools.count(1001)
         self._group_ids = itertools.count(1)
@@ -456,6 +461,13 @@ class FakeTelegram(BaseRequest):
         files: dict[str, Any] = {}
         if request_data is not None and request_data.contains_files:
             files = dict(request_data.multipart_data)
+        return self.answer(name, params, files)
+
+    def answer(self, name: str, params: dict[str, Any], files: dict[str, Any]) -> tuple[int, bytes]:
+        """Apply one Bot API call to the fake's state; the HTTP status and the JSON body.
+
+        `files` maps a multipart part name to (file name, bytes, MIME type), as PTB sends them.
+        """
         self.calls.append((name, params))
         pending = self._errors.get(name)
         try:
@@ -789,10 +801,17 @@ class FakeTelegram(BaseRequest):
 
     async def deliver(self, update: dict[str, Any]) -> None:
         """Hand one update to the attached Application and wait until it is handled."""
+        update = {"update_id": next(self._update_ids), **update}
+        if self.remote is not None:
+            await self.remote(update)
+            return
         if self.application is None:
             raise RuntimeError("attach(application) first")
-        update = {"update_id": next(self._update_ids), **update}
         await self.application.process_update(Update.de_json(update, self.application.bot))
+
+    def next_update_id(self) -> int:
+        """A fresh update id (for updates queued outside `deliver`)."""
+        return next(self._update_ids)
 
     def new_query_id(self, user_id: int) -> str:
         """A callback query id, remembered so its answer can be attributed to the person."""
