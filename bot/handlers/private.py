@@ -61,20 +61,6 @@ class PrivateHandlers:
         if outcome.progress_changed or outcome.intro_finished:
             await self.s.flush()
 
-    async def _run(
-        self,
-        member_id: int,
-        action: str,
-        text: str = "",
-        arg: str = "",
-        seq: int | None = None,
-        joined: bool = False,
-    ) -> tuple[Member, Outcome] | None:
-        """One user action in one transaction; None when the member or the button is stale."""
-        return await members.act(
-            self.s, member_id, action, text=text, arg=arg, seq=seq, joined=joined
-        )
-
     async def _act(
         self,
         update: Update,
@@ -95,7 +81,7 @@ class PrivateHandlers:
             return
         if action == "list" and Stage(member.stage) not in BRAINSTORMING:
             action = "resume"
-        result = await self._run(member.id, action, text=text, arg=arg)
+        result = await members.act(self.s, member.id, action, text=text, arg=arg)
         if result is not None:
             await self._deliver(context, chat.id, *result)
 
@@ -130,7 +116,7 @@ class PrivateHandlers:
     async def _resume(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, member: Member, lead_key: str
     ) -> None:
-        result = await self._run(member.id, "resume")
+        result = await members.act(self.s, member.id, "resume")
         if result is None:
             return
         member, outcome = result
@@ -170,7 +156,7 @@ class PrivateHandlers:
             member = await tx.add_member(
                 round_.id, user.id, user.first_name or "", Stage.PRIVACY.value
             )
-        result = await self._run(member.id, "resume", joined=True)
+        result = await members.act(self.s, member.id, "resume", joined=True)
         if result is not None:
             await self._deliver(context, chat.id, *result)
 
@@ -229,7 +215,9 @@ class PrivateHandlers:
             async with self.s.store.tx() as tx:
                 owner = await tx.member(tap.member_id)
             if owner is not None and owner.user_id == query.from_user.id:
-                result = await self._run(tap.member_id, tap.action, arg=tap.arg, seq=tap.seq)
+                result = await members.act(
+                    self.s, tap.member_id, tap.action, arg=tap.arg, seq=tap.seq
+                )
         if result is None:
             await query.answer(self.s.texts.plain("err.stale", lang))
             return
