@@ -70,6 +70,10 @@ class Store:
         """Close the connection (all transactions are already committed)."""
         await self._db.close()
 
+    async def trace(self, callback: Callable[[str], object]) -> None:
+        """Call back with every SQL statement SQLite runs (benchmarks count them)."""
+        await self._db.set_trace_callback(callback)
+
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
         """One transaction: committed when the block ends, rolled back on any error."""
