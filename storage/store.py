@@ -75,6 +75,8 @@ class Store:
         self._conn.execute("PRAGMA busy_timeout = 0")
         self._clock = clock
         self._lock = asyncio.Lock()
+        # People who wrote to the bot since the last transaction (see note_reachable).
+        self._reachable: set[int] = set()
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock = utc_now) -> Store:
@@ -83,7 +85,18 @@ class Store:
 
     async def close(self) -> None:
         """Close the connection (all transactions are already committed)."""
+        if self._reachable:
+            async with self.tx():
+                pass  # writes what note_reachable kept for the next transaction
         await self._db.close()
+
+    def note_reachable(self, user_id: int) -> None:
+        """This person wrote or tapped in their private chat, so they can be reached again.
+
+        Written by the next transaction, before anything else in it: normally the one of the
+        action the person just took, so an update costs no transaction of its own for this.
+        """
+        self._reachable.add(user_id)
 
     async def trace(self, callback: Callable[[str], object]) -> None:
         """Call back with every SQL statement SQLite runs (benchmarks count them)."""
@@ -94,13 +107,18 @@ class Store:
         """One transaction: committed when the block ends, rolled back on any error."""
         async with self._lock:
             await self._begin()
+            reachable, self._reachable = self._reachable, set()
             try:
-                yield Tx(self._conn, self._clock())
+                tx = Tx(self._conn, self._clock())
+                for user_id in reachable:
+                    await tx.mark_reachable(user_id)
+                yield tx
                 self._conn.execute("COMMIT")
             except BaseException:
                 # Also after a failed COMMIT, which leaves the transaction open.
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
+                self._reachable |= reachable  # the next transaction tries again
                 raise
 
     async def _begin(self) -> None:

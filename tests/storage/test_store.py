@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -178,4 +179,64 @@ async def test_versions_rebuild_keeps_data_and_references(tmp_path: Path) -> Non
         rows = await store._db.execute_fetchall("PRAGMA foreign_key_check")
         assert list(rows) == []
     finally:
+        await store.close()
+
+
+async def test_reachable_again_is_written_by_the_next_transaction(store: Store) -> None:
+    """Someone who writes to the bot again is unblocked in the next transaction, before anything
+    else in it; a transaction that fails hands the mark on to the one after it."""
+    async with store.tx() as tx:
+        await tx.mark_blocked([11])
+    store.note_reachable(11)
+    with pytest.raises(RuntimeError):
+        async with store.tx() as tx:
+            assert await tx.blocked([11]) == set()
+            raise RuntimeError("boom")
+    async with store.tx() as tx:
+        assert await tx.blocked([11]) == set()
+
+
+async def test_reachable_again_survives_closing(tmp_path: Path) -> None:
+    """A mark still waiting for a transaction is written when the store closes."""
+    path = tmp_path / "db.sqlite"
+    store = await Store.open(path)
+    async with store.tx() as tx:
+        await tx.mark_blocked([11])
+    store.note_reachable(11)
+    await store.close()
+    store = await Store.open(path)
+    async with store.tx() as tx:
+        assert await tx.blocked([11]) == set()
+    await store.close()
+
+
+async def test_a_transaction_waits_for_another_process_without_blocking(tmp_path: Path) -> None:
+    """While another process holds the write lock, an action waits (the event loop keeps
+    running) and goes ahead once the lock is free."""
+    path = tmp_path / "db.sqlite"
+    store = await Store.open(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    async def release() -> None:
+        await asyncio.sleep(0.1)
+        other.execute("COMMIT")
+
+    running = asyncio.create_task(ticker())
+    releasing = asyncio.create_task(release())
+    try:
+        async with store.tx() as tx:
+            await tx.create_team(-100, 1, Language.NL)
+        assert releasing.done() and ticks >= 5
+    finally:
+        running.cancel()
+        await releasing
+        other.close()
         await store.close()
