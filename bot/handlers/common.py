@@ -50,8 +50,10 @@ async def run_action(
     text: str = "",
     arg: str = "",
     seq: int | None = None,
+    user_id: int | None = None,
 ) -> tuple[Member, Outcome] | None:
-    """One member action in one transaction; None when the member or the button is stale.
+    """One member action in one transaction; None when the member or the button is stale, or
+    (given user_id) the membership is not this person's.
 
     `action` is "text" (a typed message), "resume" (show the current screen again) or a
     button action. The new screen number is stored in the same transaction.
@@ -59,6 +61,8 @@ async def run_action(
     async with services.store.tx() as tx:
         member = await tx.member(member_id)
         if member is None or (seq is not None and seq != member.screen_seq):
+            return None
+        if user_id is not None and member.user_id != user_id:
             return None
         round_ = await tx.round(member.round_id)
         team = await tx.team(round_.team_id)

@@ -78,10 +78,19 @@ class PrivateHandlers:
             await share_intro(context.bot, self.s, member.round_id, force=False)
 
     async def _run(
-        self, member_id: int, action: str, text: str = "", arg: str = "", seq: int | None = None
+        self,
+        member_id: int,
+        action: str,
+        text: str = "",
+        arg: str = "",
+        seq: int | None = None,
+        user_id: int | None = None,
     ) -> tuple[Member, Outcome] | None:
-        """One user action in one transaction; None when the member or the button is stale."""
-        return await run_action(self.s, member_id, action, text=text, arg=arg, seq=seq)
+        """One user action in one transaction; None when the member or the button is stale (or
+        not this user's)."""
+        return await run_action(
+            self.s, member_id, action, text=text, arg=arg, seq=seq, user_id=user_id
+        )
 
     async def _act(
         self,
@@ -93,10 +102,25 @@ class PrivateHandlers:
         arg: str = "",
     ) -> None:
         """Run an action for the person's active membership, or explain how to join."""
-        user, chat = update.effective_user, update.effective_chat
-        assert user is not None and chat is not None
+        user = update.effective_user
+        assert user is not None
         async with self.s.store.tx() as tx:
             member = await tx.active_member(user.id)
+        await self._act_as(update, context, member, action, text=text, arg=arg)
+
+    async def _act_as(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        member: Member | None,
+        action: str,
+        *,
+        text: str = "",
+        arg: str = "",
+    ) -> None:
+        """Run an action for this membership (looked up by the caller), or explain how to join."""
+        chat = update.effective_chat
+        assert chat is not None
         if member is None:
             lang = self.s.settings.language.value
             await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
@@ -121,8 +145,8 @@ class PrivateHandlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or chat.type != "private" or update.my_chat_member:
             return
-        async with self.s.store.tx() as tx:
-            await tx.mark_reachable(user.id)
+        # Written by the next transaction (this update's own), not by one of its own.
+        self.s.store.note_reachable(user.id)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Joins a round through the deep link, or resumes where the person was."""
@@ -199,14 +223,22 @@ class PrivateHandlers:
     # -- the dialog ------------------------------------------------------------------------
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Passes a typed message to the map editor (when renaming) or the member's dialog."""
-        message = update.effective_message
-        assert message is not None
-        if await self._editor_text(update, context, message.text or ""):
+        """Passes a typed message to the map editor (when renaming), the member check's survey
+        or the member's dialog."""
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and user is not None
+        # One look at where this person's messages go; the editor and the survey check again
+        # in their own transaction, the member's dialog in run_action.
+        async with self.s.store.tx() as tx:
+            editor_row = await tx.editor(user.id)
+            answering = self.survey is not None and await tx.active_respondent(user.id) is not None
+            member = await tx.active_member(user.id)
+        renaming = editor_row is not None and editor_row["stage"] == "rename"
+        if renaming and await self._editor_text(update, context, message.text or ""):
             return
-        if self.survey is not None and await self.survey.on_text(update, context):
+        if answering and self.survey is not None and await self.survey.on_text(update, context):
             return
-        await self._act(update, context, "text", text=message.text or "")
+        await self._act_as(update, context, member, "text", text=message.text or "")
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers stickers, photos, voice messages and the like: only text is read."""
@@ -220,7 +252,6 @@ class PrivateHandlers:
         query = update.callback_query
         assert query is not None
         tap = callbacks.decode(query.data)
-        lang = await self._lang_of(query.from_user.id)
         if isinstance(tap, callbacks.EditorTap):
             await self._editor_button(update, context, query, tap)
             return
@@ -229,11 +260,11 @@ class PrivateHandlers:
             return
         result = None
         if isinstance(tap, callbacks.DialogTap):
-            async with self.s.store.tx() as tx:
-                owner = await tx.member(tap.member_id)
-            if owner is not None and owner.user_id == query.from_user.id:
-                result = await self._run(tap.member_id, tap.action, arg=tap.arg, seq=tap.seq)
+            result = await self._run(
+                tap.member_id, tap.action, arg=tap.arg, seq=tap.seq, user_id=query.from_user.id
+            )
         if result is None:
+            lang = await self._lang_of(query.from_user.id)
             await query.answer(self.s.texts.plain("err.stale", lang))
             return
         member, outcome = result
