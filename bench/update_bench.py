@@ -15,7 +15,8 @@ from the same simulated people:
 
 Printed per side: updates per second; for the bot also the ratio to the baseline (goal >= 0.3)
 and, counted by SQLite's own statement trace, transactions and SQL statements per update (goal:
-at most two transactions). Timed rounds alternate between the sides; the median counts.
+at most two transactions). Timed rounds alternate between the sides; the median of the
+per-round ratios counts.
 Not a test: it prints figures; the numbers depend on the machine, the ratio much less.
 """
 
@@ -174,22 +175,26 @@ class BotSide:
         await open_round(self.team)
         for person in self.people:
             await onboard(self.team, person)
-        self.counter = StatementCounter()
-        await self.bot.store.trace(self.counter)
 
     async def add(self, person: Person, name: str, kind: str, category: str, distance: int) -> None:
         """One partner: the typed name and the three taps."""
         await add_partner(self.team, person, name, kind, category, distance)
 
-    async def round(self, partners: int) -> Figures:
-        """Every member adds `partners` partners; counts the SQL it took."""
-        before = (self.counter.transactions, self.counter.statements)
-        seconds = await _timed(self.people, partners, self.add)
+    async def round(self, partners: int, *, count: bool = False) -> Figures:
+        """Every member adds `partners` partners; with count, also the SQL it took (SQLite's
+        trace costs microseconds per statement, so timed rounds go without)."""
+        counter = StatementCounter()
+        if count:
+            self.bot.store.trace(counter)
+        try:
+            seconds = await _timed(self.people, partners, self.add)
+        finally:
+            self.bot.store.trace(None)
         return Figures(
             updates=len(self.people) * partners * UPDATES_PER_PARTNER,
             seconds=seconds,
-            transactions=self.counter.transactions - before[0],
-            statements=self.counter.statements - before[1],
+            transactions=counter.transactions,
+            statements=counter.statements,
         )
 
     def check(self, partners: int) -> None:
@@ -206,33 +211,34 @@ class BotSide:
 
 @dataclass
 class Result:
-    """The rounds of both sides."""
+    """The timed rounds of both sides, and the bot's counted one."""
 
     echo: list[Figures]
     bot: list[Figures]
+    counted: Figures
 
     @property
     def ratio(self) -> float:
-        """The bot's median rate over the baseline's median rate."""
-        return statistics.median(f.rate for f in self.bot) / statistics.median(
-            f.rate for f in self.echo
-        )
+        """The median over the rounds of the bot's rate over the baseline's rate beside it (the
+        machine's load changes less within a pair of rounds than over the whole run)."""
+        pairs = zip(self.bot, self.echo, strict=True)
+        return statistics.median(bot.rate / echo.rate for bot, echo in pairs)
 
     def per_update(self, name: str) -> float:
-        """Transactions or statements per update over all the bot's rounds."""
-        return sum(getattr(f, name) for f in self.bot) / sum(f.updates for f in self.bot)
+        """Transactions or statements per update in the bot's counted round."""
+        return float(getattr(self.counted, name)) / self.counted.updates
 
 
 async def run(members: int, partners: int, rounds: int) -> Result:
     """Warm both sides up, then alternate timed rounds."""
     echo, bot = EchoSide(), BotSide()
-    result = Result([], [])
+    result = Result([], [], Figures())
     with tempfile.TemporaryDirectory() as tmp:
         await echo.start(members)
         await bot.start(members, Path(tmp))
         try:
             await echo.round(1)
-            await bot.round(1)
+            result.counted = await bot.round(1, count=True)
             for _ in range(rounds):
                 result.echo.append(await echo.round(partners))
                 result.bot.append(await bot.round(partners))

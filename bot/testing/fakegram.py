@@ -900,6 +900,7 @@ class Person:
             await self.open_link(button.url)
             return None
         query_id = self.fake.new_query_id(self.user.id)
+        answered_before = len(self.fake.callback_answers)
         self.fake.toasts.pop(self.user.id, None)
         payload = message.to_api(chat)
         if message.reply_markup is None and message.original_reply_markup:
@@ -916,7 +917,9 @@ class Person:
                 }
             }
         )
-        answers = [a for a in self.fake.callback_answers if a["callback_query_id"] == query_id]
+        # Only answers given while this tap was handled can be for it (query ids are new).
+        given = self.fake.callback_answers[answered_before:]
+        answers = [a for a in given if a["callback_query_id"] == query_id]
         return answers[-1] if answers else None
 
     def _find_button(
