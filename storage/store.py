@@ -471,6 +471,11 @@ class Tx:
         )
         return [self._postit(row) for row in rows]
 
+    async def postit_count(self, member_id: int) -> int:
+        """How many post-its the member wrote (without reading them all)."""
+        row = await self._one("SELECT COUNT(*) FROM postits WHERE member_id = ?", (member_id,))
+        return int(row[0]) if row else 0
+
     async def postit_by_norm(self, member_id: int, norm: str) -> PostIt | None:
         """The member's post-it with the same normalised name, if any."""
         row = await self._one(

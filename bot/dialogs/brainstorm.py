@@ -84,7 +84,7 @@ def _parse(field: str, raw: str) -> Kind | Category | Distance:
 
 async def prompt_screen(ctx: Ctx, *, intro: bool = False, lead: Html | None = None) -> Screen:
     """Ask for the next partner, with buttons for the list and for done."""
-    count = len(await ctx.tx.postits(ctx.member.id))
+    count = await ctx.tx.postit_count(ctx.member.id)
     text = ctx.t("brainstorm.intro") if intro else ctx.t("brainstorm.next", count=count)
     if lead:
         text = Html(f"{lead}\n\n{text}")
@@ -257,7 +257,7 @@ async def add_names(ctx: Ctx, text: str) -> tuple[list[PostIt], list[str]]:
     """Add one post-it per line of text, unclassified; notes say what was not added and why."""
     notes: list[str] = []
     added: list[PostIt] = []
-    existing = await ctx.tx.postits(ctx.member.id)
+    existing = await ctx.tx.postit_count(ctx.member.id)
     for line in split_partner_lines(text) or [text]:
         cleaned = clean_partner_name(line)
         if isinstance(cleaned, Problem):
@@ -267,7 +267,7 @@ async def add_names(ctx: Ctx, text: str) -> tuple[list[PostIt], list[str]]:
         if await ctx.tx.postit_by_norm(ctx.member.id, norm):
             notes.append(ctx.t("brainstorm.duplicate", name=cleaned))
             continue
-        if len(existing) + len(added) >= MAX_PARTNERS_PER_MEMBER:
+        if existing + len(added) >= MAX_PARTNERS_PER_MEMBER:
             notes.append(ctx.t("brainstorm.too_many", max=MAX_PARTNERS_PER_MEMBER, name=cleaned))
             break
         added.append(await ctx.tx.add_postit(ctx.member.id, cleaned, norm))
