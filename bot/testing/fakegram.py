@@ -38,6 +38,7 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 _TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+_SPECIAL = re.compile(r"[<&]")
 _ENTITY_OF_TAG = {
     "b": "bold",
     "strong": "bold",
@@ -122,7 +123,8 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
 
 @functools.lru_cache(maxsize=4096)
 def _parse_html(source: str) -> tuple[str, tuple[dict[str, Any], ...]]:
-    for index, char in enumerate(source):
+    for special in _SPECIAL.finditer(source):
+        index, char = special.start(), special.group()
         if char == "<" and not _TAG.match(source, index):
             raise ApiError(400, f"Bad Request: can't parse entities: unexpected < at {index}")
         if char == "&" and not _ENTITY.match(source, index):
