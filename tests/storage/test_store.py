@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from core.model import Category, Distance, Kind, Language
 from core.protocol import Stage, Step
 from storage.db import migrations, schema_version
 from storage.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -239,4 +243,34 @@ async def test_a_transaction_waits_for_another_process_without_blocking(tmp_path
         running.cancel()
         await releasing
         other.close()
+        await store.close()
+
+
+async def test_a_committed_action_survives_the_process_being_killed(tmp_path: Path) -> None:
+    """synchronous=NORMAL in WAL mode: once an action committed, SIGKILL cannot take it back."""
+    path = tmp_path / "db.sqlite"
+    script = (
+        "import asyncio, sys, time\n"
+        "from core.model import Language\n"
+        "from storage.store import Store\n"
+        "async def main():\n"
+        f"    store = await Store.open({str(path)!r})\n"
+        "    async with store.tx() as tx:\n"
+        "        await tx.create_team(-100, 1, Language.NL)\n"
+        "    print('committed', flush=True)\n"
+        "    time.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    assert await asyncio.wait_for(process.stdout.readline(), 30) == b"committed\n"
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    store = await Store.open(path)
+    try:
+        async with store.tx() as tx:
+            assert await tx.team_by_chat(-100) is not None
+    finally:
         await store.close()
