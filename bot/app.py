@@ -232,15 +232,21 @@ def add_handlers(
     async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message: the principal's map editor, else the member check, else the
         member's own dialog (the conversation the person is in)."""
-        message = update.effective_message
-        assert message is not None
-        if await private.editor_text(update, context):
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and user is not None
+        # One look at which conversation this person is in; each checks again in its own.
+        async with services.store.tx() as tx:
+            editor = await tx.editor(user.id)
+            answering = await tx.active_respondent(user.id) is not None
+            member = await tx.active_member(user.id)
+        renaming = editor is not None and editor["stage"] == "rename"
+        if renaming and await private.editor_text(update, context):
             return
         # What the message creates is noted with its id, so an edit of it can change that.
         with from_message(message.chat.id, message.message_id):
-            if await survey.on_text(update, context):
+            if answering and await survey.on_text(update, context):
                 return
-            await private.on_text(update, context)
+            await private.act_as(update, context, member, "text", text=message.text or "")
 
     app.add_handler(MessageHandler(in_private & filters.TEXT, private_text))
     app.add_handler(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -28,7 +29,7 @@ from core.model import (
     Round,
     Team,
 )
-from storage.db import connect
+from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
 from storage.queries.outbox import OutboxQueries
 
@@ -69,13 +70,29 @@ def _req_dt(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+# How long a transaction waits for another process's write lock before giving up (the bot
+# itself never waits: its transactions take turns on the Store's lock).
+BUSY_TIMEOUT = 5.0
+
+
 class Store:
-    """Owns the database connection; hands out one transaction at a time."""
+    """Owns the database connection; hands out one transaction at a time.
+
+    Statements run directly on the event loop's thread: each takes microseconds (a local file
+    in WAL mode, prepared statements cached, no fsync at COMMIT), far less than handing it to
+    a thread and back. What could block for long is waiting for another process's write lock,
+    so BEGIN never waits inside SQLite: it retries with asyncio.sleep (see _begin).
+    """
 
     def __init__(self, db: aiosqlite.Connection, clock: Clock = utc_now) -> None:
         self._db = db
+        self._conn = raw_connection(db)
+        # Waiting for a lock is _begin's business; inside SQLite it would block the loop.
+        self._conn.execute("PRAGMA busy_timeout = 0")
         self._clock = clock
         self._lock = asyncio.Lock()
+        # People who wrote to the bot since the last transaction (see note_reachable).
+        self._reachable: set[int] = set()
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock = utc_now) -> Store:
@@ -84,19 +101,58 @@ class Store:
 
     async def close(self) -> None:
         """Close the connection (all transactions are already committed)."""
+        if self._reachable:
+            async with self.tx():
+                pass  # writes what note_reachable kept for the next transaction
         await self._db.close()
+
+    def note_reachable(self, user_id: int) -> None:
+        """This person wrote or tapped in their private chat, so they can be reached again.
+
+        Written by the next transaction, before anything else in it: normally the one of the
+        action the person just took, so an update costs no transaction of its own for this.
+        """
+        self._reachable.add(user_id)
+
+    def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call back with every SQL statement SQLite runs (benchmarks count them); None stops.
+
+        It costs microseconds per statement (SQLite expands the parameters into the text)."""
+        self._conn.set_trace_callback(callback)
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[Tx]:
         """One transaction: committed when the block ends, rolled back on any error."""
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE")
+            await self._begin()
+            reachable, self._reachable = self._reachable, set()
             try:
-                yield Tx(self._db, self._clock(), _SOURCE_MESSAGE.get())
+                tx = Tx(self._conn, self._clock(), _SOURCE_MESSAGE.get())
+                for user_id in reachable:
+                    await tx.mark_reachable(user_id)
+                yield tx
+                self._conn.execute("COMMIT")
             except BaseException:
-                await self._db.execute("ROLLBACK")
+                # Also after a failed COMMIT, which leaves the transaction open.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                self._reachable |= reachable  # the next transaction tries again
                 raise
-            await self._db.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE; while another process writes, try again after a short sleep."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_TIMEOUT
+        delay = 0.001
+        while True:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or loop.time() > deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
 
 class Tx(OutboxQueries):
@@ -298,14 +354,14 @@ class Tx(OutboxQueries):
 
     async def add_member(self, round_id: int, user_id: int, first_name: str, stage: str) -> Member:
         """Add a person to a round and make it their active membership for direct messages."""
-        member_id = await self._run(
+        row = await self._returning(
             "INSERT INTO members (round_id, user_id, first_name, stage, joined_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING *",
             (round_id, user_id, first_name, stage, _ts(self.now)),
         )
-        await self.set_active_member(user_id, member_id)
-        member = await self.member(member_id)
-        assert member is not None
+        assert row is not None
+        member = self._member(row)
+        await self.set_active_member(user_id, member.id)
         return member
 
     async def set_active_member(self, user_id: int, member_id: int) -> None:
@@ -329,15 +385,16 @@ class Tx(OutboxQueries):
         """Change some of a member's columns and return the updated member."""
         allowed = {"role", "function", "stage", "current_postit_id", "finished_at", "first_name",
                    "deep_node_key", "deep_card", "closing_question", "absence_id"}  # fmt: skip
-        await self._update("members", allowed, member_id, fields)
-        member = await self.member(member_id)
-        assert member is not None
-        return member
+        row = await self._update("members", allowed, member_id, fields)
+        assert row is not None
+        return self._member(row)
 
     async def bump_screen(self, member_id: int) -> int:
         """Start a new screen for the member; buttons of older screens become stale."""
-        await self._run("UPDATE members SET screen_seq = screen_seq + 1 WHERE id = ?", (member_id,))
-        row = await self._one("SELECT screen_seq FROM members WHERE id = ?", (member_id,))
+        row = await self._returning(
+            "UPDATE members SET screen_seq = screen_seq + 1 WHERE id = ? RETURNING screen_seq",
+            (member_id,),
+        )
         assert row is not None
         return int(row["screen_seq"])
 
@@ -345,16 +402,16 @@ class Tx(OutboxQueries):
 
     async def add_answer(self, member_id: int, question_id: str, text: str) -> ConceptAnswer:
         """Append a message to the member's answer (answers may span several messages)."""
-        await self._run(
+        row = await self._returning(
             "INSERT INTO concept_answers (member_id, question_id, text, updated_at)"
             " VALUES (?, ?, ?, ?)"
             " ON CONFLICT (member_id, question_id)"
             " DO UPDATE SET text = text || char(10) || excluded.text,"
-            " updated_at = excluded.updated_at",
+            " updated_at = excluded.updated_at RETURNING member_id, question_id, text",
             (member_id, question_id, text, _ts(self.now)),
         )
-        answers = {a.question_id: a for a in await self.answers(member_id)}
-        return answers[question_id]
+        assert row is not None
+        return ConceptAnswer(row["member_id"], row["question_id"], row["text"])
 
     async def clear_answer(self, member_id: int, question_id: str) -> None:
         """Remove a member's answer so they can write it again."""
@@ -401,6 +458,11 @@ class Tx(OutboxQueries):
         )
         return [self._postit(row) for row in rows]
 
+    async def postit_count(self, member_id: int) -> int:
+        """How many post-its the member wrote (without reading them all)."""
+        row = await self._one("SELECT COUNT(*) FROM postits WHERE member_id = ?", (member_id,))
+        return int(row[0]) if row else 0
+
     async def postit_by_norm(self, member_id: int, norm: str) -> PostIt | None:
         """The member's post-it with the same normalised name, if any."""
         row = await self._one(
@@ -410,27 +472,21 @@ class Tx(OutboxQueries):
 
     async def add_postit(self, member_id: int, text: str, norm: str) -> PostIt:
         """Add a post-it at the end of the member's list, not yet classified."""
-        row = await self._one(
-            "SELECT COALESCE(MAX(position), 0) + 1 AS p FROM postits WHERE member_id = ?",
-            (member_id,),
-        )
-        position = int(row["p"]) if row else 1
-        postit_id = await self._run(
+        row = await self._returning(
             "INSERT INTO postits (member_id, text, norm, position, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (member_id, text, norm, position, _ts(self.now), _ts(self.now)),
+            " SELECT ?, ?, ?, COALESCE(MAX(position), 0) + 1, ?, ? FROM postits"
+            " WHERE member_id = ? RETURNING *",
+            (member_id, text, norm, _ts(self.now), _ts(self.now), member_id),
         )
-        postit = await self.postit(postit_id)
-        assert postit is not None
-        return postit
+        assert row is not None
+        return self._postit(row)
 
     async def update_postit(self, postit_id: int, **fields: Any) -> PostIt:
         """Change some of a post-it's fields and return it."""
         allowed = {"text", "norm", "kind", "category", "distance", "classified"}
-        await self._update("postits", allowed, postit_id, {**fields, "updated_at": self.now})
-        postit = await self.postit(postit_id)
-        assert postit is not None
-        return postit
+        row = await self._update("postits", allowed, postit_id, {**fields, "updated_at": self.now})
+        assert row is not None
+        return self._postit(row)
 
     async def delete_postit(self, postit_id: int) -> bool:
         """Delete a post-it; False when it was already gone."""
@@ -602,24 +658,22 @@ class Tx(OutboxQueries):
 
     async def open_editor(self, user_id: int, round_id: int) -> int:
         """Start (or restart) the map editor for a round; returns the new screen number."""
-        await self._run(
+        row = await self._returning(
             "INSERT INTO editors (user_id, round_id) VALUES (?, ?) ON CONFLICT (user_id)"
             " DO UPDATE SET round_id = excluded.round_id, stage = 'browse', node_key = NULL,"
-            " screen_seq = screen_seq + 1",
+            " screen_seq = screen_seq + 1 RETURNING screen_seq",
             (user_id, round_id),
         )
-        row = await self.editor(user_id)
         assert row is not None
         return int(row["screen_seq"])
 
     async def update_editor(self, user_id: int, stage: str, node_key: str | None) -> int:
         """Move the editor to another stage; returns the new screen number."""
-        await self._run(
+        row = await self._returning(
             "UPDATE editors SET stage = ?, node_key = ?, screen_seq = screen_seq + 1"
-            " WHERE user_id = ?",
+            " WHERE user_id = ? RETURNING screen_seq",
             (stage, node_key, user_id),
         )
-        row = await self.editor(user_id)
         assert row is not None
         return int(row["screen_seq"])
 
@@ -699,17 +753,12 @@ class Tx(OutboxQueries):
         self, member_id: int, session_id: int, node_key: str, card_id: str, text: str
     ) -> str:
         """Append a message to the member's answer on a card for a partner; returns the answer."""
-        await self._run(
+        row = await self._returning(
             "INSERT INTO card_answers (member_id, session_id, node_key, card_id, text, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, session_id, node_key, card_id)"
             " DO UPDATE SET text = text || char(10) || excluded.text,"
-            " updated_at = excluded.updated_at",
+            " updated_at = excluded.updated_at RETURNING text",
             (member_id, session_id, node_key, card_id, text, _ts(self.now)),
-        )
-        row = await self._one(
-            "SELECT text FROM card_answers WHERE member_id = ? AND session_id = ?"
-            " AND node_key = ? AND card_id = ?",
-            (member_id, session_id, node_key, card_id),
         )
         assert row is not None
         return str(row["text"])
@@ -749,16 +798,12 @@ class Tx(OutboxQueries):
 
     async def add_closing_answer(self, member_id: int, question_id: str, text: str) -> str:
         """Append a message to a member's answer on a closing question; returns the answer."""
-        await self._run(
+        row = await self._returning(
             "INSERT INTO closing_answers (member_id, question_id, text, updated_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (member_id, question_id)"
             " DO UPDATE SET text = text || char(10) || excluded.text,"
-            " updated_at = excluded.updated_at",
+            " updated_at = excluded.updated_at RETURNING text",
             (member_id, question_id, text, _ts(self.now)),
-        )
-        row = await self._one(
-            "SELECT text FROM closing_answers WHERE member_id = ? AND question_id = ?",
-            (member_id, question_id),
         )
         assert row is not None
         return str(row["text"])
@@ -1138,12 +1183,9 @@ class Tx(OutboxQueries):
     async def update_respondent(self, respondent_id: int, **fields: Any) -> int:
         """Change a respondent's stage, role, function or question; returns the screen number."""
         allowed = {"stage", "role", "function", "question", "finished_at"}
-        if fields:
-            await self._update("mc_respondents", allowed, respondent_id, fields)
-        await self._run(
-            "UPDATE mc_respondents SET screen_seq = screen_seq + 1 WHERE id = ?", (respondent_id,)
+        row = await self._update(
+            "mc_respondents", allowed, respondent_id, fields, "screen_seq = screen_seq + 1"
         )
-        row = await self.respondent(respondent_id)
         assert row is not None
         return int(row["screen_seq"])
 
@@ -1385,15 +1427,20 @@ class Tx(OutboxQueries):
     # -- helpers ---------------------------------------------------------------------------
 
     async def _update(
-        self, table: str, allowed: set[str], row_id: int, fields: dict[str, Any]
-    ) -> None:
-        """UPDATE whitelisted columns of one row (column names never come from users)."""
+        self, table: str, allowed: set[str], row_id: int, fields: dict[str, Any], *extra: str
+    ) -> aiosqlite.Row | None:
+        """UPDATE whitelisted columns of one row (column names never come from users), plus
+        fixed `extra` assignments; returns the row as it is now (None when there is none)."""
         unknown = set(fields) - allowed - {"updated_at"}
         if unknown:
             raise ValueError(f"cannot update {table} fields {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
+        assignments = ", ".join([*(f"{name} = ?" for name in fields), *extra])
+        if not assignments:
+            return await self._one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         values = [self._db_value(value) for value in fields.values()]
-        await self._run(f"UPDATE {table} SET {assignments} WHERE id = ?", (*values, row_id))
+        return await self._returning(
+            f"UPDATE {table} SET {assignments} WHERE id = ? RETURNING *", (*values, row_id)
+        )
 
     def _db_value(self, value: Any) -> Any:
         if isinstance(value, datetime):

@@ -19,6 +19,7 @@ async def act(
     arg: str = "",
     seq: int | None = None,
     joined: bool = False,
+    user_id: int | None = None,
 ) -> tuple[Member, Outcome] | None:
     """One member action in one transaction; None when the member or the button is stale.
 
@@ -31,6 +32,8 @@ async def act(
         member = await tx.member(member_id)
         if member is None or (seq is not None and seq != member.screen_seq):
             return None
+        if user_id is not None and member.user_id != user_id:
+            return None  # someone else's button
         round_ = await tx.round(member.round_id)
         team = await tx.team(round_.team_id)
         ctx = Ctx(tx, services.texts, team, round_, member)

@@ -100,7 +100,7 @@ async def carry_over(tx: Tx, member: Member, old: PostIt, decision: str) -> tupl
     existing = await tx.postit_by_norm(member.id, norm)
     if existing is not None:
         return existing.id, True
-    if len(await tx.postits(member.id)) >= MAX_PARTNERS_PER_MEMBER:
+    if await tx.postit_count(member.id) >= MAX_PARTNERS_PER_MEMBER:
         return None, False
     new = await tx.add_postit(member.id, old.text, norm)
     new = await tx.update_postit(

@@ -71,10 +71,25 @@ class PrivateHandlers:
         arg: str = "",
     ) -> None:
         """Run an action for the person's active membership, or explain how to join."""
-        user, chat = update.effective_user, update.effective_chat
-        assert user is not None and chat is not None
+        user = update.effective_user
+        assert user is not None
         async with self.s.store.tx() as tx:
             member = await tx.active_member(user.id)
+        await self.act_as(update, context, member, action, text=text, arg=arg)
+
+    async def act_as(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        member: Member | None,
+        action: str,
+        *,
+        text: str = "",
+        arg: str = "",
+    ) -> None:
+        """Run an action for this membership (looked up by the caller), or explain how to join."""
+        chat = update.effective_chat
+        assert chat is not None
         if member is None:
             lang = self.s.settings.language.value
             await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
@@ -94,8 +109,8 @@ class PrivateHandlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None or user is None or chat.type != "private" or update.my_chat_member:
             return
-        async with self.s.store.tx() as tx:
-            await tx.mark_reachable(user.id)
+        # Written by the next transaction (this update's own), not by one of its own.
+        self.s.store.note_reachable(user.id)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Joins a round through the deep link, or resumes where the person was."""
@@ -203,7 +218,6 @@ class PrivateHandlers:
         query = update.callback_query
         assert query is not None
         tap = callbacks.decode(query.data)
-        lang = await self._lang_of(query.from_user.id)
         if isinstance(tap, callbacks.EditorTap):
             await self._editor_button(update, context, query, tap)
             return
@@ -212,13 +226,12 @@ class PrivateHandlers:
             return
         result = None
         if isinstance(tap, callbacks.DialogTap):
-            async with self.s.store.tx() as tx:
-                owner = await tx.member(tap.member_id)
-            if owner is not None and owner.user_id == query.from_user.id:
-                result = await members.act(
-                    self.s, tap.member_id, tap.action, arg=tap.arg, seq=tap.seq
-                )
+            result = await members.act(
+                self.s, tap.member_id, tap.action, arg=tap.arg, seq=tap.seq,
+                user_id=query.from_user.id,
+            )  # fmt: skip
         if result is None:
+            lang = await self._lang_of(query.from_user.id)
             await query.answer(self.s.texts.plain("err.stale", lang))
             return
         member, outcome = result

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,8 @@ from core.model import Category, Distance, Kind, Language
 from core.protocol import Stage, Step
 from storage.db import migrations, schema_version
 from storage.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -177,5 +182,95 @@ async def test_versions_rebuild_keeps_data_and_references(tmp_path: Path) -> Non
                 await tx._run("UPDATE map_versions SET report_md = 'x' WHERE id = 5")
         rows = await store._db.execute_fetchall("PRAGMA foreign_key_check")
         assert list(rows) == []
+    finally:
+        await store.close()
+
+
+async def test_reachable_again_is_written_by_the_next_transaction(store: Store) -> None:
+    """Someone who writes to the bot again is unblocked in the next transaction, before anything
+    else in it; a transaction that fails hands the mark on to the one after it."""
+    async with store.tx() as tx:
+        await tx.mark_blocked([11])
+    store.note_reachable(11)
+    with pytest.raises(RuntimeError):
+        async with store.tx() as tx:
+            assert await tx.blocked([11]) == set()
+            raise RuntimeError("boom")
+    async with store.tx() as tx:
+        assert await tx.blocked([11]) == set()
+
+
+async def test_reachable_again_survives_closing(tmp_path: Path) -> None:
+    """A mark still waiting for a transaction is written when the store closes."""
+    path = tmp_path / "db.sqlite"
+    store = await Store.open(path)
+    async with store.tx() as tx:
+        await tx.mark_blocked([11])
+    store.note_reachable(11)
+    await store.close()
+    store = await Store.open(path)
+    async with store.tx() as tx:
+        assert await tx.blocked([11]) == set()
+    await store.close()
+
+
+async def test_a_transaction_waits_for_another_process_without_blocking(tmp_path: Path) -> None:
+    """While another process holds the write lock, an action waits (the event loop keeps
+    running) and goes ahead once the lock is free."""
+    path = tmp_path / "db.sqlite"
+    store = await Store.open(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    async def release() -> None:
+        await asyncio.sleep(0.1)
+        other.execute("COMMIT")
+
+    running = asyncio.create_task(ticker())
+    releasing = asyncio.create_task(release())
+    try:
+        async with store.tx() as tx:
+            await tx.create_team(-100, 1, Language.NL)
+        assert releasing.done() and ticks >= 5
+    finally:
+        running.cancel()
+        await releasing
+        other.close()
+        await store.close()
+
+
+async def test_a_committed_action_survives_the_process_being_killed(tmp_path: Path) -> None:
+    """synchronous=NORMAL in WAL mode: once an action committed, SIGKILL cannot take it back."""
+    path = tmp_path / "db.sqlite"
+    script = (
+        "import asyncio, sys, time\n"
+        "from core.model import Language\n"
+        "from storage.store import Store\n"
+        "async def main():\n"
+        f"    store = await Store.open({str(path)!r})\n"
+        "    async with store.tx() as tx:\n"
+        "        await tx.create_team(-100, 1, Language.NL)\n"
+        "    print('committed', flush=True)\n"
+        "    time.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    assert await asyncio.wait_for(process.stdout.readline(), 30) == b"committed\n"
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    store = await Store.open(path)
+    try:
+        async with store.tx() as tx:
+            assert await tx.team_by_chat(-100) is not None
     finally:
         await store.close()
