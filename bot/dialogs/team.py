@@ -82,7 +82,7 @@ async def set_school_name(tx: Tx, texts: Texts, team: Team, text: str, principal
         return texts.t(cleaned.key, lang, **cleaned.fields)
     was_ready = team.is_ready
     await tx.set_school_name(team.id, cleaned)
-    if was_ready:
+    if was_ready and cleaned != team.school_name:
         return texts.t("group.name_changed", lang, school=cleaned)
     return texts.t("group.name_saved", lang, school=cleaned, principal=principal)
 

@@ -23,6 +23,7 @@ from bot.dialogs import mapview
 from bot.dialogs import team as team_dialog
 from bot.dialogs.priority import key_hash
 from core import teammap
+from core.effects import Text
 from core.merge import Node, name_key
 from core.model import Category, Language, Round, Team
 from core.protocol import Step, can_move
@@ -134,8 +135,11 @@ class GroupHandlers:
                 tx, self.s.texts, team, message.text or "", _mention(update.effective_user)
             )
             updated = await tx.team(team.id)
+            if updated.is_ready:
+                # Durable: a crash right after the name was stored still says it was noted.
+                await tx.enqueue(Text(chat.id, text), team.id)
         if updated.is_ready:
-            await send_text(context.bot, chat.id, text)
+            await self.s.flush()
         else:
             await access.ask_name(self.s, context.bot, team, text)
 
