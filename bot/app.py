@@ -34,6 +34,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from core.effects import Effect, Photo
+from core.protocol import EditorStage
 from prompts import LANGUAGES, Html, Texts
 from storage.store import Store, from_message
 
@@ -239,7 +240,7 @@ def add_handlers(
             editor = await tx.editor(user.id)
             answering = await tx.active_respondent(user.id) is not None
             member = await tx.active_member(user.id)
-        renaming = editor is not None and editor["stage"] == "rename"
+        renaming = editor is not None and editor.stage == EditorStage.RENAME
         if renaming and await private.editor_text(update, context):
             return
         # What the message creates is noted with its id, so an edit of it can change that.

@@ -203,3 +203,21 @@ def dialog_doc() -> str:
 
 if __name__ == "__main__":
     print(dialog_doc(), end="")
+
+
+class EditorStage(StrEnum):
+    """Where the principal is in the map editor (/bewerk)."""
+
+    BROWSE = "browse"  # the list of partners or one partner's card, waiting for a button
+    RENAME = "rename"  # waiting for the partner's new name
+
+
+class SurveyStage(StrEnum):
+    """The screen of the member check a colleague is on; stored, so a restart resumes it."""
+
+    INTRO = "intro"  # the map and its findings, waiting for "start"
+    ROLE = "role"  # waiting for a function button
+    FUNCTION = "function"  # waiting for an optional free-text function
+    QUESTION = "question"  # one of the four questions, answers typed
+    MISSING = "missing"  # partners this colleague misses, one per message
+    DONE = "done"  # thanked

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,21 @@ from core.model import (
     Role,
     Round,
     Team,
+)
+from core.records import (
+    Absence,
+    Addition,
+    CardAnswer,
+    ClosingAnswer,
+    DeepSession,
+    EditorState,
+    MapVersion,
+    MemberCheck,
+    Planned,
+    Priority,
+    Respondent,
+    RespondentAnswers,
+    Suggestion,
 )
 from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
@@ -562,13 +578,16 @@ class Tx(OutboxQueries):
             (round_id, a, b, *labels),
         )
 
-    async def suggestion(self, suggestion_id: int) -> aiosqlite.Row | None:
+    async def suggestion(self, suggestion_id: int) -> Suggestion | None:
         """One suggestion row (round_id, keys, labels, status)."""
-        return await self._one("SELECT * FROM suggestions WHERE id = ?", (suggestion_id,))
+        return await self._record(
+            Suggestion, "SELECT * FROM suggestions WHERE id = ?", (suggestion_id,)
+        )
 
-    async def open_suggestions(self, round_id: int) -> list[aiosqlite.Row]:
+    async def open_suggestions(self, round_id: int) -> list[Suggestion]:
         """Suggestions the principal has not answered yet."""
-        return await self._all(
+        return await self._records(
+            Suggestion,
             "SELECT * FROM suggestions WHERE round_id = ? AND status = 'open' ORDER BY id",
             (round_id,),
         )
@@ -576,10 +595,10 @@ class Tx(OutboxQueries):
     async def answer_suggestion(self, suggestion_id: int, status: str) -> bool:
         """Answer an open suggestion; False when it was already answered (double tap)."""
         row = await self.suggestion(suggestion_id)
-        if row is None or row["status"] != "open":
+        if row is None or row.status != "open":
             return False
         await self._run("UPDATE suggestions SET status = ? WHERE id = ?", (status, suggestion_id))
-        await self.decide(row["round_id"], row["key_a"], row["key_b"], status)
+        await self.decide(row.round_id, row.key_a, row.key_b, status)
         return True
 
     async def set_priority(self, member_id: int, round_id: int, node_key: str) -> None:
@@ -597,9 +616,11 @@ class Tx(OutboxQueries):
         """The optional one-line reason for the member's pick."""
         await self._run("UPDATE priorities SET reason = ? WHERE member_id = ?", (reason, member_id))
 
-    async def priority(self, member_id: int) -> aiosqlite.Row | None:
+    async def priority(self, member_id: int) -> Priority | None:
         """The member's pick, if any."""
-        return await self._one("SELECT * FROM priorities WHERE member_id = ?", (member_id,))
+        return await self._record(
+            Priority, "SELECT * FROM priorities WHERE member_id = ?", (member_id,)
+        )
 
     async def priorities(self, round_id: int) -> list[tuple[Role | None, str, str | None]]:
         """Every pick of the round as (role, node key, reason), no member ids."""
@@ -652,9 +673,11 @@ class Tx(OutboxQueries):
         )
         return [(r["node_key"], r["field"], r["value"]) for r in rows]
 
-    async def editor(self, user_id: int) -> aiosqlite.Row | None:
+    async def editor(self, user_id: int) -> EditorState | None:
         """The principal's map-editor state, if they opened /bewerk."""
-        return await self._one("SELECT * FROM editors WHERE user_id = ?", (user_id,))
+        return await self._record(
+            EditorState, "SELECT * FROM editors WHERE user_id = ?", (user_id,)
+        )
 
     async def open_editor(self, user_id: int, round_id: int) -> int:
         """Start (or restart) the map editor for a round; returns the new screen number."""
@@ -691,10 +714,11 @@ class Tx(OutboxQueries):
 
     # -- step 3: deep conversation -----------------------------------------------------------
 
-    async def deep_session(self, round_id: int, *statuses: str) -> aiosqlite.Row | None:
+    async def deep_session(self, round_id: int, *statuses: str) -> DeepSession | None:
         """The round's newest deep session with one of these statuses."""
         marks = ", ".join("?" for _ in statuses)
-        return await self._one(
+        return await self._record(
+            DeepSession,
             f"SELECT * FROM deep_sessions WHERE round_id = ? AND status IN ({marks})"
             " ORDER BY id DESC LIMIT 1",
             (round_id, *statuses),
@@ -704,7 +728,7 @@ class Tx(OutboxQueries):
         """The draft session the principal is choosing partners for (created when needed)."""
         row = await self.deep_session(round_id, "draft")
         if row is not None:
-            return int(row["id"])
+            return int(row.id)
         return await self._run(
             "INSERT INTO deep_sessions (round_id, created_at) VALUES (?, ?)",
             (round_id, _ts(self.now)),
@@ -780,16 +804,16 @@ class Tx(OutboxQueries):
             question_id=card_id,
         )
 
-    async def card_answers(
-        self, session_id: int, member_id: int | None = None
-    ) -> list[aiosqlite.Row]:
+    async def card_answers(self, session_id: int, member_id: int | None = None) -> list[CardAnswer]:
         """Answers of a session (of one member, or everyone), in the members' join order."""
         if member_id is None:
-            return await self._all(
+            return await self._records(
+                CardAnswer,
                 "SELECT * FROM card_answers WHERE session_id = ? ORDER BY member_id, card_id",
                 (session_id,),
             )
-        return await self._all(
+        return await self._records(
+            CardAnswer,
             "SELECT * FROM card_answers WHERE session_id = ? AND member_id = ? ORDER BY card_id",
             (session_id, member_id),
         )
@@ -808,9 +832,10 @@ class Tx(OutboxQueries):
         assert row is not None
         return str(row["text"])
 
-    async def closing_answers(self, round_id: int) -> list[aiosqlite.Row]:
+    async def closing_answers(self, round_id: int) -> list[ClosingAnswer]:
         """Every closing answer of the round (member_id, question_id, text)."""
-        return await self._all(
+        return await self._records(
+            ClosingAnswer,
             "SELECT c.* FROM closing_answers c JOIN members m ON m.id = c.member_id"
             " WHERE m.round_id = ? ORDER BY c.member_id, c.question_id",
             (round_id,),
@@ -830,13 +855,14 @@ class Tx(OutboxQueries):
             raise ValueError(field)
         await self._run(f"UPDATE absences SET {field} = ? WHERE id = ?", (value, absence_id))
 
-    async def absences(self, round_id: int, member_id: int | None = None) -> list[aiosqlite.Row]:
+    async def absences(self, round_id: int, member_id: int | None = None) -> list[Absence]:
         """Absences of the round (or of one member), oldest first."""
         if member_id is None:
-            return await self._all(
-                "SELECT * FROM absences WHERE round_id = ? ORDER BY id", (round_id,)
+            return await self._records(
+                Absence, "SELECT * FROM absences WHERE round_id = ? ORDER BY id", (round_id,)
             )
-        return await self._all(
+        return await self._records(
+            Absence,
             "SELECT * FROM absences WHERE round_id = ? AND member_id = ? ORDER BY id",
             (round_id, member_id),
         )
@@ -868,9 +894,11 @@ class Tx(OutboxQueries):
              snapshot_json, png, report_pdf, report_md),
         )  # fmt: skip
 
-    async def map_version(self, version_id: int) -> aiosqlite.Row | None:
+    async def map_version(self, version_id: int) -> MapVersion | None:
         """One kept map version."""
-        return await self._one("SELECT * FROM map_versions WHERE id = ?", (version_id,))
+        return await self._record(
+            MapVersion, "SELECT * FROM map_versions WHERE id = ?", (version_id,)
+        )
 
     # -- the yearly update: last round's partners, reviewed one by one ----------------------
 
@@ -923,9 +951,11 @@ class Tx(OutboxQueries):
             (round_id, check_id, label, norm, _ts(self.now)),
         )
 
-    async def addition(self, addition_id: int) -> aiosqlite.Row | None:
+    async def addition(self, addition_id: int) -> Addition | None:
         """One partner added (or being added) after the member check."""
-        return await self._one("SELECT * FROM map_additions WHERE id = ?", (addition_id,))
+        return await self._record(
+            Addition, "SELECT * FROM map_additions WHERE id = ?", (addition_id,)
+        )
 
     async def set_addition(self, addition_id: int, **fields: Any) -> None:
         """Set an addition's category, distance or status."""
@@ -951,9 +981,10 @@ class Tx(OutboxQueries):
             > 0
         )
 
-    async def additions(self, round_id: int) -> list[aiosqlite.Row]:
+    async def additions(self, round_id: int) -> list[Addition]:
         """The partners added to the round's map after the member check, oldest first."""
-        return await self._all(
+        return await self._records(
+            Addition,
             "SELECT * FROM map_additions WHERE round_id = ? AND status = 'added' ORDER BY id",
             (round_id,),
         )
@@ -999,15 +1030,18 @@ class Tx(OutboxQueries):
         if send_days is not None:
             await self._run("UPDATE teams SET send_days = ? WHERE id = ?", (send_days, team_id))
 
-    async def latest_map_version(self, team_id: int) -> aiosqlite.Row | None:
+    async def latest_map_version(self, team_id: int) -> MapVersion | None:
         """The team's newest kept map version."""
-        return await self._one(
-            "SELECT * FROM map_versions WHERE team_id = ? ORDER BY id DESC LIMIT 1", (team_id,)
+        return await self._record(
+            MapVersion,
+            "SELECT * FROM map_versions WHERE team_id = ? ORDER BY id DESC LIMIT 1",
+            (team_id,),
         )
 
-    async def closed_deep_sessions(self, round_id: int) -> list[aiosqlite.Row]:
+    async def closed_deep_sessions(self, round_id: int) -> list[DeepSession]:
         """Every deep session of the round that was opened, oldest first."""
-        return await self._all(
+        return await self._records(
+            DeepSession,
             "SELECT * FROM deep_sessions WHERE round_id = ? AND status IN ('open', 'closed')"
             " ORDER BY id",
             (round_id,),
@@ -1046,23 +1080,24 @@ class Tx(OutboxQueries):
             (round_id, step),
         )
 
-    async def due(self, now: datetime) -> list[aiosqlite.Row]:
+    async def due(self, now: datetime) -> list[Planned]:
         """Planned rows whose time has come, oldest first."""
-        return await self._all(
+        return await self._records(
+            Planned,
             "SELECT * FROM planned WHERE status = 'planned' AND run_at <= ? ORDER BY run_at, id",
             (_ts_precise(now),),
         )
 
-    async def planned_for_check(self, check_id: int) -> list[aiosqlite.Row]:
+    async def planned_for_check(self, check_id: int) -> list[Planned]:
         """Every row planned for a member check (any status), in time order."""
-        return await self._all(
-            "SELECT * FROM planned WHERE check_id = ? ORDER BY run_at, id", (check_id,)
+        return await self._records(
+            Planned, "SELECT * FROM planned WHERE check_id = ? ORDER BY run_at, id", (check_id,)
         )
 
-    async def planned_for(self, round_id: int) -> list[aiosqlite.Row]:
+    async def planned_for(self, round_id: int) -> list[Planned]:
         """Every row planned for a round (any status), in time order."""
-        return await self._all(
-            "SELECT * FROM planned WHERE round_id = ? ORDER BY run_at, id", (round_id,)
+        return await self._records(
+            Planned, "SELECT * FROM planned WHERE round_id = ? ORDER BY run_at, id", (round_id,)
         )
 
     async def claim(self, planned_id: int) -> bool:
@@ -1122,19 +1157,25 @@ class Tx(OutboxQueries):
             (int(protect), check_id),
         )
 
-    async def open_member_check_of(self, team_id: int) -> aiosqlite.Row | None:
+    async def open_member_check_of(self, team_id: int) -> MemberCheck | None:
         """The team's open member check, if any."""
-        return await self._one(
-            "SELECT * FROM member_checks WHERE team_id = ? AND closed_at IS NULL", (team_id,)
+        return await self._record(
+            MemberCheck,
+            "SELECT * FROM member_checks WHERE team_id = ? AND closed_at IS NULL",
+            (team_id,),
         )
 
-    async def member_check(self, check_id: int) -> aiosqlite.Row | None:
+    async def member_check(self, check_id: int) -> MemberCheck | None:
         """One member check."""
-        return await self._one("SELECT * FROM member_checks WHERE id = ?", (check_id,))
+        return await self._record(
+            MemberCheck, "SELECT * FROM member_checks WHERE id = ?", (check_id,)
+        )
 
-    async def member_check_by_token(self, token: str) -> aiosqlite.Row | None:
+    async def member_check_by_token(self, token: str) -> MemberCheck | None:
         """The member check a deep-link payload belongs to."""
-        return await self._one("SELECT * FROM member_checks WHERE token = ?", (token,))
+        return await self._record(
+            MemberCheck, "SELECT * FROM member_checks WHERE token = ?", (token,)
+        )
 
     async def close_member_check(self, check_id: int, report_md: str) -> None:
         """Close a member check and keep its report."""
@@ -1144,14 +1185,18 @@ class Tx(OutboxQueries):
             (_ts(self.now), report_md, check_id),
         )
 
-    async def respondent(self, respondent_id: int) -> aiosqlite.Row | None:
+    async def respondent(self, respondent_id: int) -> Respondent | None:
         """One respondent row."""
-        return await self._one("SELECT * FROM mc_respondents WHERE id = ?", (respondent_id,))
+        return await self._record(
+            Respondent, "SELECT * FROM mc_respondents WHERE id = ?", (respondent_id,)
+        )
 
-    async def respondent_of(self, check_id: int, user_id: int) -> aiosqlite.Row | None:
+    async def respondent_of(self, check_id: int, user_id: int) -> Respondent | None:
         """This person's respondent row in a check, if they started."""
-        return await self._one(
-            "SELECT * FROM mc_respondents WHERE check_id = ? AND user_id = ?", (check_id, user_id)
+        return await self._record(
+            Respondent,
+            "SELECT * FROM mc_respondents WHERE check_id = ? AND user_id = ?",
+            (check_id, user_id),
         )
 
     async def add_respondent(self, check_id: int, user_id: int) -> int:
@@ -1171,9 +1216,10 @@ class Tx(OutboxQueries):
             (user_id, respondent_id),
         )
 
-    async def active_respondent(self, user_id: int) -> aiosqlite.Row | None:
+    async def active_respondent(self, user_id: int) -> Respondent | None:
         """The survey this person is answering, if it is still open and unfinished."""
-        return await self._one(
+        return await self._record(
+            Respondent,
             "SELECT r.* FROM people p JOIN mc_respondents r ON r.id = p.active_respondent_id"
             " JOIN member_checks c ON c.id = r.check_id"
             " WHERE p.user_id = ? AND c.closed_at IS NULL AND r.finished_at IS NULL",
@@ -1205,28 +1251,26 @@ class Tx(OutboxQueries):
             (respondent_id, partner),
         )
 
-    async def mc_responses(
-        self, check_id: int
-    ) -> list[tuple[aiosqlite.Row, dict[str, str], list[str]]]:
+    async def mc_responses(self, check_id: int) -> list[RespondentAnswers]:
         """Every respondent with answers and missing partners."""
         out = []
-        for row in await self._all(
-            "SELECT * FROM mc_respondents WHERE check_id = ? ORDER BY id", (check_id,)
+        for respondent in await self._records(
+            Respondent, "SELECT * FROM mc_respondents WHERE check_id = ? ORDER BY id", (check_id,)
         ):
             answers = {
                 a["question_id"]: a["text"]
                 for a in await self._all(
-                    "SELECT * FROM mc_answers WHERE respondent_id = ?", (row["id"],)
+                    "SELECT * FROM mc_answers WHERE respondent_id = ?", (respondent.id,)
                 )
             }
             missing = [
                 m["partner"]
                 for m in await self._all(
                     "SELECT partner FROM mc_missing WHERE respondent_id = ? ORDER BY id",
-                    (row["id"],),
+                    (respondent.id,),
                 )
             ]
-            out.append((row, answers, missing))
+            out.append(RespondentAnswers(respondent, answers, missing))
         return out
 
     async def set_colour_blind(self, team_id: int, on: bool) -> None:
@@ -1447,7 +1491,7 @@ class Tx(OutboxQueries):
             return _ts(value)
         if isinstance(value, Distance):
             return int(value)
-        if isinstance(value, Role | Kind | Category | Language):
+        if isinstance(value, StrEnum):
             return value.value
         if isinstance(value, bool):
             return int(value)

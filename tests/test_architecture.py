@@ -171,3 +171,48 @@ def test_no_sql_outside_storage() -> None:
                 ):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_storage_speaks_core_types() -> None:
+    """Nothing outside storage/ sees the database driver: stores return core types."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for package in ("bot", "core", "prompts")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if {"aiosqlite", "sqlite3"} & _imports(path)
+    ]
+    assert offenders == []
+    public = ast.parse((ROOT / "storage" / "store.py").read_text(encoding="utf-8"))
+    leaking = [
+        node.name
+        for node in ast.walk(public)
+        if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
+        and not node.name.startswith("_")
+        and node.returns is not None
+        and "Row" in ast.unparse(node.returns)
+    ]
+    assert leaking == [], "store methods returning database rows"
+
+
+def test_private_conversations_run_on_one_engine() -> None:
+    """The member's dialog, the map editor and the member check are stage tables of one
+    engine; their handlers call the engine, never a dialog's own text or button function."""
+    from bot.dialogs import router
+    from bot.dialogs.engine import Engine
+    from core.protocol import EditorStage, Stage, SurveyStage
+
+    for engine, stages in ((router.MEMBER, Stage), (router.EDITOR, EditorStage),
+                           (router.SURVEY, SurveyStage)):  # fmt: skip
+        assert isinstance(engine, Engine)
+        assert set(engine.stages) == set(stages)
+    calls = []
+    for path in sorted((ROOT / "bot" / "handlers").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in {"editor", "survey"}
+                and node.attr in {"on_text", "on_button", "on_rename", "current_screens"}
+            ):
+                calls.append(f"{path.name}:{node.lineno}")
+    assert calls == []

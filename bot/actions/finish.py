@@ -47,7 +47,7 @@ async def report(
     they cannot be reached, `notify` (a chat) is told to open a private chat first."""
     lang = team.language.value
     version = await tx.latest_map_version(team.id)
-    round_ = await tx.round(version["round_id"]) if version else None
+    round_ = await tx.round(version.round_id) if version else None
     if version is None or round_ is None:
         await tx.enqueue(Text(user_id, services.texts.t("finish.no_version", lang)), team.id)
         return
@@ -56,9 +56,9 @@ async def report(
     sent = services.texts.t("finish.sent", lang, number=round_.number)
     await tx.enqueue_all(
         [
-            Document(user_id, bytes(version["report_pdf"]), f"{stem}-verslag.pdf", batch),
-            Document(user_id, version["report_md"].encode("utf-8"), f"{stem}-verslag.md", batch),
-            Document(user_id, bytes(version["png"]), "netwerkkaart.png", batch),
+            Document(user_id, bytes(version.report_pdf), f"{stem}-verslag.pdf", batch),
+            Document(user_id, version.report_md.encode("utf-8"), f"{stem}-verslag.md", batch),
+            Document(user_id, bytes(version.png), "netwerkkaart.png", batch),
             Text(user_id, sent, batch=batch),
         ],
         team.id,

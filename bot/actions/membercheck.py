@@ -54,7 +54,7 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
         if open_check is None:
             await _say(tx, team, t("survey.none_open", lang))
         else:
-            await close_in(tx, services, team, int(open_check["id"]))
+            await close_in(tx, services, team, int(open_check.id))
         return
     if args and args[0].casefold() in {"functies", "functions"}:
         await _small_roles(tx, services, team, open_check, args[1:])
@@ -82,7 +82,7 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
         await _say(tx, team, t("survey.usage", lang))
         return
     token = new_token()
-    check_id = await tx.open_member_check(team.id, int(version["id"]), token)
+    check_id = await tx.open_member_check(team.id, int(version.id), token)
     later = await plan_check(tx, team, check_id, deadline, start=start)
     when = deadline.astimezone(zone).strftime("%d-%m-%Y %H:%M")
     if later:
@@ -108,9 +108,9 @@ async def _small_roles(
         await _say(tx, team, services.texts.t("survey.roles_usage", lang))
         return
     protect = choice in {"verbergen", "hide"}
-    answered = any(a or m for _, a, m in await tx.mc_responses(int(open_check["id"])))
+    answered = any(r.answers or r.missing for r in await tx.mc_responses(open_check.id))
     if not answered:
-        await tx.set_protect_small_roles(int(open_check["id"]), protect)
+        await tx.set_protect_small_roles(open_check.id, protect)
     if answered:
         key = "survey.roles_too_late"
     else:
@@ -137,12 +137,12 @@ async def close_in(tx: Tx, services: Services, team: Team, check_id: int) -> Non
     add the partners colleagues found missing. A check closed before is left alone."""
     lang = team.language.value
     check = await tx.member_check(check_id)
-    if check is None or check["closed_at"] is not None:
+    if check is None or check.closed_at is not None:
         return
-    report = await survey.report(tx, services.texts, team, dict(check))
+    report = await survey.report(tx, services.texts, team, check)
     await tx.close_member_check(check_id, report)
     await tx.cancel_planned_check(check_id)
-    count = sum(1 for _, answers, _ in await tx.mc_responses(check_id) if answers)
+    count = sum(1 for r in await tx.mc_responses(check_id) if r.answers)
     await _say(tx, team, services.texts.t("survey.closed", lang, count=count))
     principal = team.principal_user_id
     batch = f"mc_report:{check_id}"
@@ -165,25 +165,25 @@ async def planned(tx: Tx, services: Services, team: Team, check_id: int, kind: s
     if kind == "mc_deadline":
         await close_in(tx, services, team, check_id)
         return
-    if check["closed_at"] is not None:
+    if check.closed_at is not None:
         return
     lang = team.language.value
     t = services.texts.t
     if kind == "mc_open":
-        rows = [r for r in await tx.planned_for_check(check_id) if r["kind"] == "mc_deadline"]
+        rows = [r for r in await tx.planned_for_check(check_id) if r.kind == "mc_deadline"]
         when = ""
         if rows:
-            moment = datetime.fromisoformat(rows[-1]["run_at"])
+            moment = rows[-1].run_at
             when = moment.astimezone(services.zone(team)).strftime("%d-%m-%Y %H:%M")
-        await _announce(tx, services, team, str(check["token"]), t("survey.announce", lang,
+        await _announce(tx, services, team, str(check.token), t("survey.announce", lang,
                                                                     when=when))  # fmt: skip
         return
     responses = await tx.mc_responses(check_id)
-    unfinished = [int(row["user_id"]) for row, _, _ in responses if row["finished_at"] is None]
+    unfinished = [r.respondent.user_id for r in responses if r.respondent.finished_at is None]
     batch = f"mc_nudge:{check_id}:{tx.now.isoformat()}"
     blocked = await to_people(tx, team, unfinished, t("survey.nudge", lang), batch)
     finished = len(responses) - len(unfinished)
-    await _announce(tx, services, team, str(check["token"]), t("survey.reminder", lang,
+    await _announce(tx, services, team, str(check.token), t("survey.reminder", lang,
                                                                 count=finished))  # fmt: skip
     # Counts only, in private: the principal may not learn who blocked the bot.
     notice = Notice(team.principal_user_id, batch, "survey.unreachable", lang, blocked=blocked)

@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 3
 async def run_due(services: Services, now: datetime) -> int:
     """Carry out every due row once; returns how many were carried out."""
     async with services.store.tx() as tx:
-        ids = [int(row["id"]) for row in await tx.due(now)]
+        ids = [int(row.id) for row in await tx.due(now)]
     done = 0
     for planned_id in ids:
         try:
@@ -55,10 +55,10 @@ async def run_due(services: Services, now: datetime) -> int:
 
 async def _carry_out(tx: Tx, services: Services, planned_id: int, now: datetime) -> int:
     """Claim one due row and do what it says, in this transaction; 1 when it was done."""
-    row = next((r for r in await tx.due(now) if int(r["id"]) == planned_id), None)
+    row = next((r for r in await tx.due(now) if int(r.id) == planned_id), None)
     if row is None:
         return 0  # taken or cancelled meanwhile
-    team = await tx.team(int(row["team_id"]))
+    team = await tx.team(int(row.team_id))
     zone = services.zone(team)
     window = window_for(team.send_days, services.window)
     if not window.allows(now, zone):
@@ -66,13 +66,13 @@ async def _carry_out(tx: Tx, services: Services, planned_id: int, now: datetime)
         return 0
     if not await tx.claim(planned_id):
         return 0
-    kind = str(row["kind"])
-    round_ = await tx.round(int(row["round_id"])) if row["round_id"] else None
+    kind = row.kind
+    round_ = await tx.round(row.round_id) if row.round_id else None
     if kind == "yearly":
         await _yearly(tx, services, team)
-    elif kind in ("mc_open", "mc_nudge", "mc_deadline"):
-        await membercheck.planned(tx, services, team, int(row["check_id"]), kind)
-    elif round_ is not None and round_.step == row["step"] and round_.closed_at is None:
+    elif kind in ("mc_open", "mc_nudge", "mc_deadline") and row.check_id is not None:
+        await membercheck.planned(tx, services, team, row.check_id, kind)
+    elif round_ is not None and round_.step == row.step and round_.closed_at is None:
         if kind == "step_nudge":
             await _nudge(tx, services, team, round_)
         elif kind == "step_deadline":
@@ -92,11 +92,11 @@ async def _nudge(tx: Tx, services: Services, team: Team, round_: Round) -> None:
     deadline_rows = [
         r
         for r in await tx.planned_for(round_.id)
-        if r["kind"] == "step_deadline" and r["status"] == "planned"
+        if r.kind == "step_deadline" and r.status == "planned"
     ]
     when = ""
     if deadline_rows:
-        moment = datetime.fromisoformat(deadline_rows[-1]["run_at"])
+        moment = deadline_rows[-1].run_at
         when = moment.astimezone(services.zone(team)).strftime("%d-%m %H:%M")
     working = [
         m
@@ -132,7 +132,7 @@ async def _yearly(tx: Tx, services: Services, team: Team) -> None:
         return  # the team already started a new round
     date = ""
     if version is not None:
-        moment = datetime.fromisoformat(version["created_at"])
+        moment = version.created_at
         date = moment.astimezone(services.zone(team)).strftime("%d-%m-%Y")
     text = services.texts.t("group.yearly", lang, date=date)
     button = Tap(services.texts.plain("btn.new_round", lang), callbacks.new_round(team.id))

@@ -29,7 +29,7 @@ async def start_screens(ctx: Ctx) -> list[Screen]:
 
 async def _answers(ctx: Ctx) -> dict[str, str]:
     rows = await ctx.tx.closing_answers(ctx.round.id)
-    return {r["question_id"]: r["text"] for r in rows if r["member_id"] == ctx.member.id}
+    return {r.question_id: r.text for r in rows if r.member_id == ctx.member.id}
 
 
 async def question_screen(ctx: Ctx, *, lead: Html | None = None) -> Screen:
@@ -47,7 +47,7 @@ async def question_screen(ctx: Ctx, *, lead: Html | None = None) -> Screen:
     if qid == ABSENCE_QUESTION:
         noted = await ctx.tx.absences(ctx.round.id, ctx.member.id)
         if noted:
-            names = ", ".join(row["description"] for row in noted)
+            names = ", ".join(row.description for row in noted)
             parts.append(ctx.t("closing.absences_noted", names=names))
         parts.append(ctx.t("closing.absence_hint"))
     answer = (await _answers(ctx)).get(qid)

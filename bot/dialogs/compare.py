@@ -50,12 +50,12 @@ async def load(tx: Tx, texts: Texts, team: Team, timezone: str) -> ComparisonVie
                 round_number=round_.number,
                 date=mapview.local_date(round_, timezone),
             )
-            old = json.loads(latest["snapshot_json"])
-    elif latest is not None and latest["parent_id"] is not None:
-        parent = await tx.map_version(int(latest["parent_id"]))
+            old = json.loads(latest.snapshot_json)
+    elif latest is not None and latest.parent_id is not None:
+        parent = await tx.map_version(int(latest.parent_id))
         if parent is not None:
-            old = json.loads(parent["snapshot_json"])
-            new = json.loads(latest["snapshot_json"])
+            old = json.loads(parent.snapshot_json)
+            new = json.loads(latest.snapshot_json)
     if old is None or new is None:
         return texts.t("compare.nothing", lang)
     if round_ is None:  # pragma: no cover - a kept version always has its round

@@ -21,12 +21,12 @@ async def _session(ctx: Ctx) -> tuple[int, list[tuple[str, str]]] | None:
     row = await ctx.tx.deep_session(ctx.round.id, "open")
     if row is None:
         return None
-    return int(row["id"]), await ctx.tx.deep_partners(int(row["id"]))
+    return int(row.id), await ctx.tx.deep_partners(int(row.id))
 
 
 async def _answers(ctx: Ctx, session_id: int) -> dict[tuple[str, str], str]:
     rows = await ctx.tx.card_answers(session_id, ctx.member.id)
-    return {(r["node_key"], r["card_id"]): r["text"] for r in rows}
+    return {(r.node_key, r.card_id): r.text for r in rows}
 
 
 def _label(partners: list[tuple[str, str]], key: str | None) -> str:

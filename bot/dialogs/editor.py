@@ -11,6 +11,7 @@ from itertools import combinations
 
 from core.merge import Node
 from core.model import Category, Distance
+from core.protocol import EditorStage
 from core.teammap import TeamMap
 from core.validation import Problem, clean_partner_name
 from prompts import Html
@@ -24,13 +25,20 @@ PAGE_SIZE = 8
 
 @dataclass
 class EditorCtx(TeamCtx):
-    """The editor's view: TeamCtx plus the principal's user id."""
+    """The editor's view: TeamCtx plus the principal's user id and where they are."""
 
     user_id: int
+    stage: EditorStage = EditorStage.BROWSE
+    # The partner (name key) whose card is open, or being renamed.
+    node_key: str | None = None
 
     async def map(self) -> TeamMap:
         """The round's current map."""
         return await mapview.load(self.tx, self.round)
+
+    def goto(self, stage: EditorStage, node_key: str | None) -> None:
+        """Where the editor is after this action (stored by the caller with the screen)."""
+        self.stage, self.node_key = stage, node_key
 
 
 def _sorted(team_map: TeamMap) -> list[Node]:
@@ -120,34 +128,29 @@ async def _merge_targets(ctx: EditorCtx, node: Node, page: int) -> Screen:
     )  # fmt: skip
 
 
-async def on_button(
-    ctx: EditorCtx, action: str, arg: str
-) -> tuple[Outcome, str, str | None] | None:
-    """Handle an editor button; returns (outcome, next stage, node key) or None when stale."""
+async def on_button(ctx: EditorCtx, action: str, arg: str) -> Outcome | None:
+    """Handle an editor button; None when it is stale. Buttons work on every stage: a tap
+    while renaming leaves the rename."""
     if ctx.round.closed_at is not None:
         # A finished round is a kept version: changes belong in a new round.
         return None
     team_map = await ctx.map()
     if action == "list":
-        return Outcome([await list_screen(ctx, int(arg) if arg.isdigit() else 0)]), "browse", None
+        ctx.goto(EditorStage.BROWSE, None)
+        return Outcome([await list_screen(ctx, int(arg) if arg.isdecimal() else 0)])
     node_hash, _, rest = arg.partition(":")
     node = _find(team_map, node_hash)
     if node is None:
         return None
     if action == "node":
-        return Outcome([card_screen(ctx, node)]), "browse", node.key
+        ctx.goto(EditorStage.BROWSE, node.key)
+        return Outcome([card_screen(ctx, node)])
     if action == "ren":
-        screen = Screen(
-            ctx.t("editor.ask_name", name=node.label),
-            rows(Button(ctx.plain("btn.cancel"), "node", node_hash)),
-        )
-        return Outcome([screen]), "rename", node.key
+        ctx.goto(EditorStage.RENAME, node.key)
+        return Outcome([rename_screen(ctx, node)])
     if action in ("cat", "dist"):
-        return (
-            Outcome([_choices(ctx, node, "category" if action == "cat" else "distance")]),
-            ("browse"),
-            node.key,
-        )
+        ctx.goto(EditorStage.BROWSE, node.key)
+        return Outcome([_choices(ctx, node, "category" if action == "cat" else "distance")])
     if action in ("setc", "setd"):
         field = "category" if action == "setc" else "distance"
         try:
@@ -156,12 +159,12 @@ async def on_button(
             return None
         await ctx.tx.set_override(ctx.round.id, node.key, field, value)
         updated = _find(await ctx.map(), node_hash) or node
-        return Outcome([card_screen(ctx, updated, lead=ctx.t("editor.saved"))]), "browse", node.key
-    if action == "mw":
-        return Outcome([await _merge_targets(ctx, node, 0)]), "browse", node.key
-    if action == "mwp":
-        page = int(rest) if rest.isdigit() else 0
-        return Outcome([await _merge_targets(ctx, node, page)]), "browse", node.key
+        ctx.goto(EditorStage.BROWSE, node.key)
+        return Outcome([card_screen(ctx, updated, lead=ctx.t("editor.saved"))])
+    if action in ("mw", "mwp"):
+        page = int(rest) if action == "mwp" and rest.isdecimal() else 0
+        ctx.goto(EditorStage.BROWSE, node.key)
+        return Outcome([await _merge_targets(ctx, node, page)])
     if action == "mto":
         other = _find(team_map, rest)
         if other is None or other.key == node.key:
@@ -171,33 +174,50 @@ async def on_button(
         index = merged.index_of(node.key)
         result = merged.nodes[index] if index is not None else node
         lead = ctx.t("editor.merged", a=node.label, b=other.label)
-        return Outcome([card_screen(ctx, result, lead=lead)]), "browse", result.key
+        ctx.goto(EditorStage.BROWSE, result.key)
+        return Outcome([card_screen(ctx, result, lead=lead)])
     if action == "split":
         for a, b in combinations(sorted(node.keys), 2):
             await ctx.tx.decide(ctx.round.id, a, b, "apart")
-        return (
-            Outcome([await list_screen(ctx, lead=ctx.t("editor.split", name=node.label))]),
-            ("browse"),
-            None,
-        )
+        ctx.goto(EditorStage.BROWSE, None)
+        return Outcome([await list_screen(ctx, lead=ctx.t("editor.split", name=node.label))])
     return None
 
 
-async def on_rename(ctx: EditorCtx, node_key: str, text: str) -> tuple[Outcome, str, str | None]:
-    """The new label the principal typed for a partner."""
+def rename_screen(ctx: EditorCtx, node: Node) -> Screen:
+    """Asks for a partner's new name."""
+    return Screen(
+        ctx.t("editor.ask_name", name=node.label),
+        rows(Button(ctx.plain("btn.cancel"), "node", key_hash(node.key))),
+    )
+
+
+async def current_screen(ctx: EditorCtx) -> Screen:
+    """Where the editor is: the open partner's card (or rename question), else the list."""
+    if ctx.node_key is not None:
+        team_map = await ctx.map()
+        index = team_map.index_of(ctx.node_key)
+        if index is not None:
+            node = team_map.nodes[index]
+            if ctx.stage == EditorStage.RENAME:
+                return rename_screen(ctx, node)
+            return card_screen(ctx, node)
+    return await list_screen(ctx)
+
+
+async def on_rename(ctx: EditorCtx, text: str) -> Outcome:
+    """The new label the principal typed for the partner being renamed."""
     team_map = await ctx.map()
-    index = team_map.index_of(node_key)
+    index = team_map.index_of(ctx.node_key) if ctx.node_key is not None else None
     if index is None:
-        return Outcome([await list_screen(ctx)]), "browse", None
+        ctx.goto(EditorStage.BROWSE, None)
+        return Outcome([await list_screen(ctx)])
     node = team_map.nodes[index]
     cleaned = clean_partner_name(text)
     if isinstance(cleaned, Problem):
-        screen = Screen(
-            ctx.t("editor.ask_name", name=node.label),
-            rows(Button(ctx.plain("btn.cancel"), "node", key_hash(node.key))),
-        )
-        return Outcome([Screen(ctx.t(cleaned.key, **cleaned.fields)), screen]), "rename", node_key
+        return Outcome([Screen(ctx.t(cleaned.key, **cleaned.fields)), rename_screen(ctx, node)])
     await ctx.tx.set_override(ctx.round.id, node.key, "label", cleaned)
     lead = ctx.t("rename.done", old=node.label, new=cleaned)
     updated = _find(await ctx.map(), key_hash(node.key)) or node
-    return Outcome([card_screen(ctx, updated, lead=lead)]), "browse", node.key
+    ctx.goto(EditorStage.BROWSE, node.key)
+    return Outcome([card_screen(ctx, updated, lead=lead)])

@@ -182,7 +182,7 @@ async def _answer_open(ctx: Ctx, part: SourcePart) -> bool:
         return not shared
     if part.kind is SourceKind.CARD:
         session = await ctx.tx.deep_session(round_.id, "open")
-        return session is not None and session["id"] == part.session_id
+        return session is not None and session.id == part.session_id
     if part.kind in (SourceKind.CLOSING, SourceKind.ABSENCE):
         return round_.step == Step.CLOSING.value
     if part.kind is SourceKind.REASON:
@@ -234,9 +234,9 @@ async def _edit_survey_answer(tx: Tx, texts: Texts, part: SourcePart, text: str)
     """A member-check answer, while the check is open."""
     assert part.respondent_id is not None
     respondent = await tx.respondent(part.respondent_id)
-    check = await tx.member_check(int(respondent["check_id"])) if respondent else None
+    check = await tx.member_check(int(respondent.check_id)) if respondent else None
     assert respondent is not None and check is not None  # rows go with their respondent
-    lang = (await tx.team(int(check["team_id"]))).language.value
-    if check["closed_at"] is not None:
+    lang = (await tx.team(int(check.team_id))).language.value
+    if check.closed_at is not None:
         return texts.t("edit.closed", lang)
     return await _edit_answer(tx, texts, lang, part, text)

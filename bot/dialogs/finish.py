@@ -60,22 +60,21 @@ async def report_data(
                 Entry(labels[member.id], answer.text)
             )
     for session in await tx.closed_deep_sessions(round_.id):
-        rows = await tx.card_answers(int(session["id"]))
-        for key, label in await tx.deep_partners(int(session["id"])):
+        card_answers = await tx.card_answers(session.id)
+        for key, label in await tx.deep_partners(session.id):
             cards: dict[str, list[Entry]] = {}
-            for row in rows:
-                if row["node_key"] == key:
-                    cards.setdefault(row["card_id"], []).append(
-                        Entry(labels.get(row["member_id"], "?"), row["text"])
+            for card in card_answers:
+                if card.node_key == key:
+                    cards.setdefault(card.card_id, []).append(
+                        Entry(labels.get(card.member_id, "?"), card.text)
                     )
             data.deep.append((label, cards))
     for row in await tx.closing_answers(round_.id):
-        data.closing.setdefault(row["question_id"], []).append(
-            Entry(labels.get(row["member_id"], "?"), row["text"])
+        data.closing.setdefault(row.question_id, []).append(
+            Entry(labels.get(row.member_id, "?"), row.text)
         )
     data.absences = [
-        (row["description"], row["why"] or "", row["steps"] or "")
-        for row in await tx.absences(round_.id)
+        (row.description, row.why or "", row.steps or "") for row in await tx.absences(round_.id)
     ]
     data.metaphors = await sharing.metaphors(tx, round_)
     return data

@@ -28,9 +28,9 @@ async def load(tx: Tx, round_: Round) -> TeamMap:
     for row in await tx.additions(round_.id):
         teammap.add_partner(
             team_map,
-            row["label"],
-            category=Category(row["category"]) if row["category"] else None,
-            distance=Distance(int(row["distance"])) if row["distance"] is not None else None,
+            row.label,
+            category=Category(row.category) if row.category else None,
+            distance=Distance(int(row.distance)) if row.distance is not None else None,
         )
     return team_map
 

@@ -39,8 +39,8 @@ class Tapped:
 async def _missing(tx: Tx, check_id: int) -> list[str]:
     """The partners named as missing, most named first."""
     responses = [
-        Response(key=int(row["id"]), role=None, missing=tuple(missing))
-        for row, _, missing in await tx.mc_responses(check_id)
+        Response(key=r.respondent.id, role=None, missing=tuple(r.missing))
+        for r in await tx.mc_responses(check_id)
     ]
     return [name for name, _ in missing_partners(responses)]
 
@@ -51,11 +51,11 @@ async def _current_round(tx: Tx, team: Team, check_id: int) -> Round | None:
     An older round's map is history: adding to it would make it the newest version again.
     """
     check = await tx.member_check(check_id)
-    if check is None or int(check["team_id"]) != team.id:
+    if check is None or int(check.team_id) != team.id:
         return None
-    version = await tx.map_version(int(check["version_id"]))
+    version = await tx.map_version(int(check.version_id))
     newest = await tx.latest_kept_round(team.id)
-    if version is None or newest is None or int(version["round_id"]) != newest:
+    if version is None or newest is None or int(version.round_id) != newest:
         return None
     round_ = await tx.round(newest)
     return round_ if round_ is not None and round_.step == Step.DONE.value else None
@@ -84,8 +84,9 @@ async def offer(tx: Tx, texts: Texts, team: Team, check_id: int) -> Screen | Non
 async def team_of_addition(tx: Tx, addition_id: int) -> Team | None:
     """The team an addition belongs to (to check who may tap its buttons)."""
     addition = await tx.addition(addition_id)
-    check = await tx.member_check(int(addition["check_id"])) if addition else None
-    return await tx.team(int(check["team_id"])) if check else None
+    check_id = addition.check_id if addition else None
+    check = await tx.member_check(check_id) if check_id is not None else None
+    return await tx.team(check.team_id) if check else None
 
 
 async def on_tap(
@@ -95,14 +96,14 @@ async def on_tap(
     lang = team.language.value
     stale = Tapped(toast=texts.plain("err.stale", lang))
     addition = await tx.addition(addition_id)
-    if addition is None or addition["check_id"] is None:
+    if addition is None or addition.check_id is None:
         return stale
-    check_id = int(addition["check_id"])
+    check_id = int(addition.check_id)
     round_ = await _current_round(tx, team, check_id)
-    if round_ is None or int(addition["round_id"]) != round_.id:
+    if round_ is None or int(addition.round_id) != round_.id:
         return stale
-    name = str(addition["label"])
-    if addition["status"] == "added":
+    name = str(addition.label)
+    if addition.status == "added":
         return Tapped(toast=texts.plain("optimise.already", lang, name=name))
     if field == "":
         team_map = await mapview.load(tx, round_)
@@ -113,7 +114,7 @@ async def on_tap(
         await tx.set_addition(addition_id, category=value)
         return Tapped(screen=_distance_screen(texts, lang, addition_id, name))
     if field == "d" and value.isdigit() and int(value) in {int(d) for d in Distance}:
-        if addition["category"] is None or not await tx.confirm_addition(addition_id, int(value)):
+        if addition.category is None or not await tx.confirm_addition(addition_id, int(value)):
             return stale
         return Tapped(added=name, round=round_, addition_id=addition_id, check_id=check_id)
     return stale

@@ -36,9 +36,9 @@ async def _current_label(ctx: Ctx) -> tuple[str | None, str | None]:
     if row is None:
         return None, None
     team_map = await mapview.load(ctx.tx, ctx.round)
-    index = team_map.index_of(row["node_key"])
+    index = team_map.index_of(row.node_key)
     label = team_map.nodes[index].label if index is not None else None
-    return label, row["reason"]
+    return label, row.reason
 
 
 async def pick_screen(ctx: Ctx, page: int = 0, *, lead: Html | None = None) -> Screen:

@@ -91,16 +91,16 @@ async def deep_summary(tx: Tx, texts: Texts, team: Team, round_: Round, session_
         for phase in PHASES:
             phase_lines: list[Html] = []
             for card in (c for c in CARDS if c.phase == phase):
-                answers = [r for r in rows if r["node_key"] == key and r["card_id"] == card.id]
+                answers = [r for r in rows if r.node_key == key and r.card_id == card.id]
                 if not answers:
                     continue
                 phase_lines.append(
                     texts.t("share.deep_card", lang, card=texts.plain(f"card.{card.id}", lang))
                 )
                 for row in answers:
-                    n, member = number[row["member_id"]]
+                    n, member = number[row.member_id]
                     who = participant(texts, team, n, member)
-                    phase_lines.append(texts.t("share.answer", lang, who=who, text=row["text"]))
+                    phase_lines.append(texts.t("share.answer", lang, who=who, text=row.text))
             if phase_lines:
                 title = texts.plain(f"phase.{phase}", lang)
                 lines.append(texts.t("share.deep_phase", lang, phase=phase, name=title))
@@ -119,26 +119,26 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
     rows = await tx.closing_answers(round_.id)
     blocks: list[str] = []
     for qid in CLOSING_QUESTIONS:
-        answers = [r for r in rows if r["question_id"] == qid]
+        answers = [r for r in rows if r.question_id == qid]
         lines = [texts.t("share.question", lang, question=texts.plain(qid, lang))]
         for row in answers:
-            n, member = number[row["member_id"]]
+            n, member = number[row.member_id]
             who = participant(texts, team, n, member)
-            lines.append(texts.t("share.answer", lang, who=who, text=row["text"]))
+            lines.append(texts.t("share.answer", lang, who=who, text=row.text))
         if not answers:
             lines.append(texts.t("share.no_answers", lang))
         blocks.append("\n".join(lines))
     absences = await tx.absences(round_.id)
     if absences:
         lines = [texts.t("share.absences_title", lang)]
-        for row in absences:
+        for absence in absences:
             lines.append(
                 texts.t(
                     "share.absence",
                     lang,
-                    what=row["description"],
-                    why=row["why"] or "–",
-                    steps=row["steps"] or "–",
+                    what=absence.description,
+                    why=absence.why or "–",
+                    steps=absence.steps or "–",
                 )
             )
         blocks.append("\n".join(lines))
@@ -147,6 +147,4 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
 
 async def metaphors(tx: Tx, round_: Round) -> list[str]:
     """The answers to the metaphor question (CLOSE.Q1), for the map's caption."""
-    return [
-        r["text"] for r in await tx.closing_answers(round_.id) if r["question_id"] == "CLOSE.Q1"
-    ]
+    return [r.text for r in await tx.closing_answers(round_.id) if r.question_id == "CLOSE.Q1"]

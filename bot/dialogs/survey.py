@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from core.edits import SourceKind
 from core.membercheck import QUESTIONS
 from core.model import Role, Team
+from core.protocol import SurveyStage
+from core.records import MemberCheck, Respondent
 from core.validation import Problem, clean_answer, clean_function, clean_partner_name
 from prompts import Html, Texts
 from storage.store import Tx
 
-from .base import Button, Screen, rows
+from .base import Button, Outcome, Screen, rows
 from .onboarding import ROLE_ORDER
 
 MISSING_AFTER = "MC.Q3"
+ROLE_VALUES = frozenset(r.value for r in Role)
 
 
 @dataclass
@@ -28,8 +31,8 @@ class SurveyCtx:
     tx: Tx
     texts: Texts
     team: Team
-    check: dict[str, object]
-    respondent: dict[str, object]
+    check: MemberCheck
+    respondent: Respondent
 
     @property
     def lang(self) -> str:
@@ -47,21 +50,21 @@ class SurveyCtx:
     @property
     def id(self) -> int:
         """The respondent's id."""
-        return int(str(self.respondent["id"]))
+        return self.respondent.id
 
     async def update(self, **fields: object) -> int:
         """Change the respondent and start a new screen; returns the screen number."""
         seq = await self.tx.update_respondent(self.id, **fields)
         row = await self.tx.respondent(self.id)
         assert row is not None
-        self.respondent = dict(row)
+        self.respondent = row
         return seq
 
 
-async def intro_screens(ctx: SurveyCtx) -> list[Screen]:
+async def intro_screen(ctx: SurveyCtx) -> Screen:
     """The theme, the school's view on collective learning, the main findings, and Start."""
-    version = await ctx.tx.map_version(int(str(ctx.check["version_id"])))
-    data = json.loads(version["snapshot_json"]) if version else {}
+    version = await ctx.tx.map_version(ctx.check.version_id)
+    data = json.loads(version.snapshot_json) if version else {}
     views = [e["text"] for e in data.get("answers", {}).get("introduction", {}).get("INTRO.Q1", [])]
     partners = sorted(data.get("partners", []), key=lambda p: -int(p.get("mentions", 0)))
     top = ", ".join(p["label"] for p in partners[:8]) or "–"
@@ -81,7 +84,7 @@ async def intro_screens(ctx: SurveyCtx) -> list[Screen]:
         )
     )
     parts.append(ctx.t("survey.how"))
-    return [Screen(Html("\n\n".join(parts)), rows(Button(ctx.plain("btn.survey_start"), "start")))]
+    return Screen(Html("\n\n".join(parts)), rows(Button(ctx.plain("btn.survey_start"), "start")))
 
 
 def role_screen(ctx: SurveyCtx) -> Screen:
@@ -97,7 +100,7 @@ def function_screen(ctx: SurveyCtx) -> Screen:
 
 def question_screen(ctx: SurveyCtx, *, lead: Html | None = None) -> Screen:
     """One of the four questions."""
-    index = int(str(ctx.respondent["question"]))
+    index = ctx.respondent.question
     qid = QUESTIONS[index]
     text = ctx.t("survey.question", n=index + 1, total=len(QUESTIONS), question=ctx.plain(qid))
     if lead:
@@ -118,116 +121,105 @@ def done_screen(ctx: SurveyCtx) -> Screen:
     return Screen(ctx.t("survey.done"))
 
 
-async def current_screens(ctx: SurveyCtx) -> list[Screen]:
-    """What the respondent sees when they come back."""
-    stage = str(ctx.respondent["stage"])
-    if stage == "intro":
-        return await intro_screens(ctx)
-    if stage == "role":
-        return [role_screen(ctx)]
-    if stage == "function":
-        return [function_screen(ctx)]
-    if stage == "question":
-        return [question_screen(ctx)]
-    if stage == "missing":
-        return [missing_screen(ctx)]
-    return [done_screen(ctx)]
+async def on_start(ctx: SurveyCtx) -> Outcome:
+    """Start: the function question."""
+    await ctx.update(stage=SurveyStage.ROLE)
+    return Outcome([role_screen(ctx)])
 
 
-async def on_button(ctx: SurveyCtx, action: str, arg: str) -> list[Screen] | None:
-    """Start, role, skip function, next question, done with missing partners."""
-    stage = str(ctx.respondent["stage"])
-    if stage == "intro" and action == "start":
-        await ctx.update(stage="role")
-        return [role_screen(ctx)]
-    if stage == "role" and action == "role":
-        try:
-            role = Role(arg)
-        except ValueError:
-            return None
-        await ctx.update(stage="function", role=role.value)
-        return [function_screen(ctx)]
-    if stage == "function" and action == "fskip":
-        await ctx.update(stage="question", question=0)
-        return [question_screen(ctx)]
-    if stage == "question" and action == "next":
-        return await _next_question(ctx)
-    if stage == "missing" and action == "mdone":
-        await ctx.update(stage="question", question=QUESTIONS.index(MISSING_AFTER) + 1)
-        return [question_screen(ctx)]
-    return None
+async def on_role(ctx: SurveyCtx, action: str, arg: str) -> Outcome | None:
+    """A function button."""
+    if action != "role" or arg not in ROLE_VALUES:
+        return None
+    await ctx.update(stage=SurveyStage.FUNCTION, role=Role(arg).value)
+    return Outcome([function_screen(ctx)])
 
 
-async def _next_question(ctx: SurveyCtx) -> list[Screen]:
-    index = int(str(ctx.respondent["question"]))
+async def on_function_skip(ctx: SurveyCtx) -> Outcome:
+    """No free-text function: on to the first question."""
+    await ctx.update(stage=SurveyStage.QUESTION, question=0)
+    return Outcome([question_screen(ctx)])
+
+
+async def on_function(ctx: SurveyCtx, text: str) -> Outcome:
+    """The colleague's own function, then the first question."""
+    cleaned = clean_function(text)
+    if isinstance(cleaned, Problem):
+        return Outcome([Screen(ctx.t(cleaned.key, **cleaned.fields)), function_screen(ctx)])
+    await ctx.update(stage=SurveyStage.QUESTION, question=0, function=cleaned)
+    return Outcome([question_screen(ctx)])
+
+
+async def on_next_question(ctx: SurveyCtx) -> Outcome:
+    """On to the missing partners (after question 3), the next question, or the thanks."""
+    index = ctx.respondent.question
     if QUESTIONS[index] == MISSING_AFTER:
-        await ctx.update(stage="missing")
-        return [missing_screen(ctx)]
+        await ctx.update(stage=SurveyStage.MISSING)
+        return Outcome([missing_screen(ctx)])
     if index + 1 < len(QUESTIONS):
         await ctx.update(question=index + 1)
-        return [question_screen(ctx)]
-    await ctx.update(stage="done", finished_at=ctx.tx.now)
-    await ctx.tx.set_active_respondent(int(str(ctx.respondent["user_id"])), None)
-    return [done_screen(ctx)]
+        return Outcome([question_screen(ctx)])
+    await ctx.update(stage=SurveyStage.DONE, finished_at=ctx.tx.now)
+    await ctx.tx.set_active_respondent(ctx.respondent.user_id, None)
+    return Outcome([done_screen(ctx)])
 
 
-async def on_text(ctx: SurveyCtx, text: str) -> list[Screen]:
-    """A function, an answer (several messages allowed) or a missing partner."""
-    stage = str(ctx.respondent["stage"])
-    if stage == "function":
-        cleaned = clean_function(text)
-        if isinstance(cleaned, Problem):
-            return [Screen(ctx.t(cleaned.key, **cleaned.fields)), function_screen(ctx)]
-        await ctx.update(stage="question", question=0, function=cleaned)
-        return [question_screen(ctx)]
-    if stage == "question":
-        answer = clean_answer(text)
-        if isinstance(answer, Problem):
-            return [Screen(ctx.t(answer.key, **answer.fields)), question_screen(ctx)]
-        qid = QUESTIONS[int(str(ctx.respondent["question"]))]
-        await ctx.tx.add_mc_answer(ctx.id, qid, answer)
-        await ctx.tx.note_source(
-            SourceKind.MC_ANSWER, answer, respondent_id=ctx.id, question_id=qid
-        )
-        await ctx.update()
-        return [question_screen(ctx, lead=ctx.t("survey.saved"))]
-    if stage == "missing":
-        lines = [line for line in text.splitlines() if line.strip()] or [text]
-        noted: list[str] = []
-        for line in lines:
-            name = clean_partner_name(line)
-            if isinstance(name, Problem):
-                return [Screen(ctx.t(name.key, **name.fields)), missing_screen(ctx)]
-            await ctx.tx.add_mc_missing(ctx.id, name)
-            noted.append(name)
-        await ctx.update()
-        return [missing_screen(ctx, lead=ctx.t("survey.missing_saved", names=", ".join(noted)))]
-    return [Screen(ctx.t("err.use_buttons")), *await current_screens(ctx)]
+async def on_answer(ctx: SurveyCtx, text: str) -> Outcome:
+    """An answer to the current question (several messages allowed)."""
+    answer = clean_answer(text)
+    if isinstance(answer, Problem):
+        return Outcome([Screen(ctx.t(answer.key, **answer.fields)), question_screen(ctx)])
+    qid = QUESTIONS[ctx.respondent.question]
+    await ctx.tx.add_mc_answer(ctx.id, qid, answer)
+    await ctx.tx.note_source(SourceKind.MC_ANSWER, answer, respondent_id=ctx.id, question_id=qid)
+    await ctx.update()
+    return Outcome([question_screen(ctx, lead=ctx.t("survey.saved"))])
 
 
-async def report(tx: Tx, texts: Texts, team: Team, check: dict[str, object]) -> str:
+async def on_missing(ctx: SurveyCtx, text: str) -> Outcome:
+    """Partners this colleague misses: one per message or one per line."""
+    lines = [line for line in text.splitlines() if line.strip()] or [text]
+    noted: list[str] = []
+    for line in lines:
+        name = clean_partner_name(line)
+        if isinstance(name, Problem):
+            return Outcome([Screen(ctx.t(name.key, **name.fields)), missing_screen(ctx)])
+        await ctx.tx.add_mc_missing(ctx.id, name)
+        noted.append(name)
+    await ctx.update()
+    lead = ctx.t("survey.missing_saved", names=", ".join(noted))
+    return Outcome([missing_screen(ctx, lead=lead)])
+
+
+async def on_missing_done(ctx: SurveyCtx) -> Outcome:
+    """No more missing partners: the question after question 3."""
+    await ctx.update(stage=SurveyStage.QUESTION, question=QUESTIONS.index(MISSING_AFTER) + 1)
+    return Outcome([question_screen(ctx)])
+
+
+async def report(tx: Tx, texts: Texts, team: Team, check: MemberCheck) -> str:
     """The anonymised report: functions, never names; respondents in a fixed random order."""
     from core.membercheck import Response, labels, missing_partners
 
     lang = team.language.value
-    rows_ = await tx.mc_responses(int(str(check["id"])))
+    rows_ = await tx.mc_responses(check.id)
     responses = [
         Response(
-            key=int(row["id"]),
-            role=Role(row["role"]) if row["role"] else None,
-            answers=answers,
-            missing=tuple(missing),
+            key=r.respondent.id,
+            role=r.respondent.role,
+            answers=r.answers,
+            missing=tuple(r.missing),
         )
-        for row, answers, missing in rows_
-        if answers or missing
+        for r in rows_
+        if r.answers or r.missing
     ]
     named = labels(
         responses,
-        seed=int(str(check["id"])),
+        seed=check.id,
         role_names={r: texts.plain(f"map.role.{r.value}", lang) for r in Role},
         other=texts.plain("survey.other_function", lang),
         colleague=texts.plain("survey.colleague", lang),
-        protect_small_roles=bool(check.get("protect_small_roles", 1)),
+        protect_small_roles=check.protect_small_roles,
     )
     lines = [
         texts.plain("survey.report_title", lang, school=team.school_name or ""),

@@ -170,7 +170,7 @@ async def close_deep(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseRe
     session = await tx.deep_session(round_.id, "open")
     await tx.set_round_step(round_.id, Step.DEEP_CLOSED.value)
     if session is not None:
-        await tx.set_deep_status(int(session["id"]), "closed")
+        await tx.set_deep_status(int(session.id), "closed")
     direct: list[tuple[int, Html]] = []
     for member in await tx.members(round_.id):
         stage = Stage(member.stage)
@@ -180,7 +180,7 @@ async def close_deep(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseRe
             direct.append((member.user_id, texts.t("member.deep_closed", lang)))
     text = texts.t("group.deep_closed", lang)
     if session is not None:
-        summary = await sharing.deep_summary(tx, texts, team, round_, int(session["id"]))
+        summary = await sharing.deep_summary(tx, texts, team, round_, int(session.id))
         text = Html(f"{text}\n\n{summary}")
     return CloseResult(text, await tx.round(round_.id), direct)
 

@@ -357,7 +357,7 @@ class GroupHandlers:
         lang = team.language.value
         async with self.s.store.tx() as tx:
             row = await tx.suggestion(tap.suggestion_id)
-            round_ = await tx.round(row["round_id"]) if row else None
+            round_ = await tx.round(row.round_id) if row else None
             valid = row is not None and round_ is not None and round_.team_id == team.id
             answered = valid and await tx.answer_suggestion(tap.suggestion_id, tap.decision)
         if not answered or row is None:
@@ -365,7 +365,7 @@ class GroupHandlers:
             return
         await query.answer()
         key = "map.suggestion_merged" if tap.decision == "merge" else "map.suggestion_apart"
-        text = self.s.texts.t(key, lang, a=row["label_a"], b=row["label_b"])
+        text = self.s.texts.t(key, lang, a=row.label_a, b=row.label_b)
         message = query.message
         if isinstance(message, Message):
             try:
@@ -457,7 +457,7 @@ class GroupHandlers:
         async with self.s.store.tx() as tx:
             round_ = await tx.open_round_of(team.id)
             draft = await tx.deep_session(round_.id, "draft") if round_ else None
-            if round_ is None or draft is None or int(draft["id"]) != tap.session_id:
+            if round_ is None or draft is None or int(draft.id) != tap.session_id:
                 await query.answer(self.s.texts.plain("err.stale", lang))
                 return
             if tap.action == "tog":

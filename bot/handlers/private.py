@@ -6,7 +6,6 @@ import html
 import logging
 from collections.abc import Callable
 
-import aiosqlite
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
@@ -18,6 +17,7 @@ from bot.dialogs import editor, edits
 from bot.dialogs.base import Button, Outcome, Screen
 from bot.dialogs.brainstorm import details
 from bot.dialogs.editor import EditorCtx
+from bot.dialogs.router import EDITOR
 from core.model import Member
 from core.protocol import BRAINSTORMING, Stage, Step
 from prompts import Html
@@ -289,15 +289,17 @@ class PrivateHandlers:
             return
         await send_screens(context.bot, chat.id, [screen], 0, seq, _editor_encoder(seq))
 
-    async def _editor_ctx(self, tx: Tx, user_id: int) -> tuple[EditorCtx, aiosqlite.Row] | None:
-        row = await tx.editor(user_id)
-        if row is None:
+    async def _editor_ctx(self, tx: Tx, user_id: int) -> tuple[EditorCtx, int] | None:
+        """The principal's open editor and the screen number its buttons carry."""
+        state = await tx.editor(user_id)
+        if state is None:
             return None
-        round_ = await tx.round(row["round_id"])
+        round_ = await tx.round(state.round_id)
         team = await tx.team(round_.team_id)
         if team.principal_user_id != user_id:
             return None
-        return EditorCtx(tx, self.s.texts, team, round_, user_id), row
+        ctx = EditorCtx(tx, self.s.texts, team, round_, user_id, state.stage, state.node_key)
+        return ctx, state.screen_seq
 
     async def _editor_button(
         self,
@@ -307,36 +309,38 @@ class PrivateHandlers:
         tap: callbacks.EditorTap,
     ) -> None:
         user = query.from_user
-        result = None
+        outcome = None
         async with self.s.store.tx() as tx:
             found = await self._editor_ctx(tx, user.id)
-            if found is not None and found[1]["screen_seq"] == tap.seq:
+            if found is not None and found[1] == tap.seq:
                 ctx, _ = found
-                result = await editor.on_button(ctx, tap.action, tap.arg)
-                if result is not None:
-                    seq = await tx.update_editor(user.id, result[1], result[2])
+                outcome = await EDITOR.on_button(ctx, tap.action, tap.arg)
+                if outcome is not None:
+                    seq = await tx.update_editor(user.id, ctx.stage, ctx.node_key)
         lang = await self._lang_of(user.id)
-        if result is None:
+        if outcome is None:
             await query.answer(self.s.texts.plain("err.stale", lang))
             return
         await query.answer()
         await self._mark_tapped(query)
         chat_id = query.message.chat.id if query.message else user.id
-        await send_screens(context.bot, chat_id, result[0].screens, 0, seq, _editor_encoder(seq))
+        await send_screens(context.bot, chat_id, outcome.screens, 0, seq, _editor_encoder(seq))
 
     async def _editor_text(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     ) -> bool:
-        """Handle the principal's new label while renaming in the editor; False otherwise."""
+        """A typed message the principal's editor takes (a new name); False otherwise."""
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         async with self.s.store.tx() as tx:
             found = await self._editor_ctx(tx, user.id)
-            if found is None or found[1]["stage"] != "rename" or found[1]["node_key"] is None:
+            if found is None:
                 return False
-            ctx, row = found
-            outcome, stage, key = await editor.on_rename(ctx, row["node_key"], text)
-            seq = await tx.update_editor(user.id, stage, key)
+            ctx, _ = found
+            outcome = await EDITOR.on_text(ctx, text)
+            if outcome is None:
+                return False
+            seq = await tx.update_editor(user.id, ctx.stage, ctx.node_key)
         await send_screens(context.bot, chat.id, outcome.screens, 0, seq, _editor_encoder(seq))
         return True
 

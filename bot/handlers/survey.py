@@ -14,11 +14,13 @@ from bot.actions import membercheck
 from bot.actions.membercheck import addition_encoder
 from bot.context import Services
 from bot.dialogs import finish as finish_dialog
-from bot.dialogs import optimise, survey
+from bot.dialogs import optimise
 from bot.dialogs.base import Screen
+from bot.dialogs.router import SURVEY
 from bot.dialogs.survey import SurveyCtx
 from core.effects import Photo
 from core.model import Round, Team
+from core.protocol import SurveyStage
 
 from ..replies import send_screens, send_text
 
@@ -127,9 +129,9 @@ class SurveyHandlers:
         default = self.s.settings.language.value
         async with self.s.store.tx() as tx:
             check = await tx.member_check_by_token(token)
-            team = await tx.team(int(check["team_id"])) if check else None
-            version = await tx.map_version(int(check["version_id"])) if check else None
-        if check is None or team is None or check["closed_at"] is not None:
+            team = await tx.team(check.team_id) if check else None
+            version = await tx.map_version(check.version_id) if check else None
+        if check is None or team is None or check.closed_at is not None:
             await send_text(context.bot, chat.id, self.s.texts.t("survey.link_invalid", default))
             return
         lang = team.language.value
@@ -142,21 +144,21 @@ class SurveyHandlers:
             await send_text(context.bot, chat.id, text)
             return
         async with self.s.store.tx() as tx:
-            row = await tx.respondent_of(int(check["id"]), user.id)
+            row = await tx.respondent_of(check.id, user.id)
             if row is None:
-                respondent_id = await tx.add_respondent(int(check["id"]), user.id)
+                respondent_id = await tx.add_respondent(check.id, user.id)
             else:
-                respondent_id = int(row["id"])
+                respondent_id = row.id
                 await tx.set_active_respondent(user.id, respondent_id)
             respondent = await tx.respondent(respondent_id)
             assert respondent is not None
-            ctx = SurveyCtx(tx, self.s.texts, team, dict(check), dict(respondent))
-            screens = await survey.current_screens(ctx)
+            ctx = SurveyCtx(tx, self.s.texts, team, check, respondent)
+            screen = await SURVEY.current_screen(ctx)
             seq = await ctx.update()
-        if version is not None and ctx.respondent["stage"] == "intro":
-            await context.bot.send_photo(chat.id, bytes(version["png"]))
+        if version is not None and ctx.respondent.stage == SurveyStage.INTRO:
+            await context.bot.send_photo(chat.id, version.png)
         await send_screens(
-            context.bot, chat.id, screens, respondent_id, seq, _encoder(respondent_id, seq)
+            context.bot, chat.id, [screen], respondent_id, seq, _encoder(respondent_id, seq)
         )
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -167,12 +169,13 @@ class SurveyHandlers:
             row = await tx.active_respondent(user.id)
             if row is None:
                 return False
-            check = await tx.member_check(int(row["check_id"]))
+            check = await tx.member_check(row.check_id)
             assert check is not None
-            team = await tx.team(int(check["team_id"]))
-            ctx = SurveyCtx(tx, self.s.texts, team, dict(check), dict(row))
-            screens = await survey.on_text(ctx, message.text or "")
-            seq = int(str(ctx.respondent["screen_seq"]))
+            team = await tx.team(check.team_id)
+            ctx = SurveyCtx(tx, self.s.texts, team, check, row)
+            outcome = await SURVEY.on_text(ctx, message.text or "")
+            seq = ctx.respondent.screen_seq
+        screens = outcome.screens if outcome is not None else []
         await send_screens(context.bot, chat.id, screens, ctx.id, seq, _encoder(ctx.id, seq))
         return True
 
@@ -186,20 +189,21 @@ class SurveyHandlers:
         if isinstance(tap, callbacks.SurveyTap):
             async with self.s.store.tx() as tx:
                 row = await tx.respondent(tap.respondent_id)
-                check = await tx.member_check(int(row["check_id"])) if row else None
+                check = await tx.member_check(row.check_id) if row else None
                 valid = (
                     row is not None
                     and check is not None
-                    and check["closed_at"] is None
-                    and row["user_id"] == query.from_user.id
-                    and row["screen_seq"] == tap.seq
+                    and check.closed_at is None
+                    and row.user_id == query.from_user.id
+                    and row.screen_seq == tap.seq
                 )
                 if valid and row is not None and check is not None:
-                    team = await tx.team(int(check["team_id"]))
+                    team = await tx.team(check.team_id)
                     lang = team.language.value
-                    ctx = SurveyCtx(tx, self.s.texts, team, dict(check), dict(row))
-                    screens = await survey.on_button(ctx, tap.action, tap.arg)
-                    seq = int(str(ctx.respondent["screen_seq"]))
+                    ctx = SurveyCtx(tx, self.s.texts, team, check, row)
+                    outcome = await SURVEY.on_button(ctx, tap.action, tap.arg)
+                    screens = outcome.screens if outcome is not None else None
+                    seq = ctx.respondent.screen_seq
         if screens is None:
             await query.answer(self.s.texts.plain("err.stale", lang))
             return

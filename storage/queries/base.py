@@ -5,9 +5,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
+
+from storage.records import record
+
+R = TypeVar("R")
 
 
 def ts(value: datetime) -> str:
@@ -43,6 +47,15 @@ class TxBase:
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         return self._db.execute(sql, tuple(params)).fetchall()
+
+    async def _record(self, cls: type[R], sql: str, params: Iterable[Any] = ()) -> R | None:
+        """The first row of a query as a typed record, or None."""
+        row = await self._one(sql, params)
+        return record(cls, row) if row is not None else None
+
+    async def _records(self, cls: type[R], sql: str, params: Iterable[Any] = ()) -> list[R]:
+        """Every row of a query as typed records."""
+        return [record(cls, row) for row in await self._all(sql, params)]
 
     async def _returning(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """Run an INSERT/UPDATE ... RETURNING and give its (first) row: one statement where a

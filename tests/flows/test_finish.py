@@ -61,7 +61,7 @@ async def test_finishing_keeps_a_version_and_sends_the_report(team: Team) -> Non
         assert await tx.open_round_of(team_row.id) is None
         version = await tx.latest_map_version(team_row.id)
     assert version is not None
-    snapshot = json.loads(version["snapshot_json"])
+    snapshot = json.loads(version.snapshot_json)
     assert snapshot["answers"]["metaphors"] == ["Een parachute vol kleuren."]
 
 

@@ -150,10 +150,11 @@ async def test_missing_partners_can_be_added_as_a_new_map_version(team: Team) ->
     ]
     async with bot.store.tx() as tx:
         version = await tx.latest_map_version(1)
-        assert version is not None and version["reason"] == "membercheck"
-        parent = await tx.map_version(int(version["parent_id"]))
-        assert parent is not None and parent["reason"] == "round"
-    snapshot = json.loads(version["snapshot_json"])
+        assert version is not None and version.reason == "membercheck"
+        assert version.parent_id is not None
+        parent = await tx.map_version(version.parent_id)
+        assert parent is not None and parent.reason == "round"
+    snapshot = json.loads(version.snapshot_json)
     added = next(p for p in snapshot["partners"] if p["label"] == "Kinderopvang")
     assert added["category"] == "aanbod" and added["distance"] == 2 and added["mentions"] == 0
     # The comparison shows the optimisation.
@@ -243,7 +244,7 @@ async def test_an_old_rounds_offer_cannot_change_the_newest_map(team: Team) -> N
     assert team.principal.last_toast == bot.label("err.stale")
     async with bot.store.tx() as tx:
         after = await tx.latest_map_version(1)
-    assert before is not None and after is not None and before["id"] == after["id"]
+    assert before is not None and after is not None and before.id == after.id
 
 
 async def test_a_member_check_planned_for_a_weekend_starts_on_monday(team: Team) -> None:

@@ -253,7 +253,7 @@ async def test_a_term_can_be_chosen_with_a_button(team: Team) -> None:
     async with bot.store.tx() as tx:
         round_ = await tx.open_round_of(1)
         assert round_ is not None
-        kinds = [r["kind"] for r in await tx.planned_for(round_.id) if r["status"] == "planned"]
+        kinds = [r.kind for r in await tx.planned_for(round_.id) if r.status == "planned"]
     assert kinds.count("step_deadline") == 1 and kinds.count("step_nudge") == 2
     # Once the brainstorm is closed, an old term button no longer applies.
     await onboard(team, team.members[0])

@@ -246,8 +246,8 @@ async def test_a_report_goes_out_once_however_the_check_was_closed(team: Team) -
     await team.principal.send("/membercheck 1d", chat=team.group)
     bot.clock.advance(timedelta(days=1, minutes=1))
     async with bot.store.tx() as tx:
-        row = next(r for r in await tx.due(bot.clock.now()) if r["kind"] == "mc_deadline")
-        assert await tx.claim(int(row["id"]))
+        row = next(r for r in await tx.due(bot.clock.now()) if r.kind == "mc_deadline")
+        assert await tx.claim(row.id)
     await bot.restart()
     await team.principal.send("/membercheck sluit", chat=team.group)
     assert reports() == 1

@@ -165,15 +165,13 @@ async def test_versions_rebuild_keeps_data_and_references(tmp_path: Path) -> Non
         assert await schema_version(store._db) == len(migrations())
         async with store.tx() as tx:
             version = await tx.latest_map_version(1)
-            assert (
-                version is not None and version["id"] == 5 and version["report_md"] == "# verslag"
-            )
-            assert version["reason"] == "round"
+            assert version is not None and version.id == 5 and version.report_md == "# verslag"
+            assert version.reason == "round"
             check = await tx.member_check(3)
-            assert check is not None and check["version_id"] == 5
+            assert check is not None and check.version_id == 5
             new_id = await tx.add_map_version(1, 1, "{}", b"png", b"pdf", "# beter", "membercheck")
             newest = await tx.latest_map_version(1)
-            assert newest is not None and newest["id"] == new_id and newest["parent_id"] == 5
+            assert newest is not None and newest.id == new_id and newest.parent_id == 5
         with pytest.raises(sqlite3.IntegrityError):
             async with store.tx() as tx:
                 await tx.add_map_version(1, 1, "{}", b"png", b"pdf", "# dubbel")

@@ -1,0 +1,183 @@
+"""Stored facts other than teams, rounds, members and post-its, as typed values.
+
+Storage returns these instead of database rows, so no code outside `storage/` depends on
+column names or on the database driver. Field names are the columns' names; timestamps are
+datetimes, flags are bools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .model import Role
+from .protocol import EditorStage, SurveyStage
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Two names that are only similar: the principal decides to merge them or keep them apart."""
+
+    id: int
+    round_id: int
+    key_a: str
+    key_b: str
+    label_a: str
+    label_b: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Priority:
+    """A member's ONE priority partner (step 2C), with an optional reason."""
+
+    member_id: int
+    round_id: int
+    node_key: str
+    reason: str | None
+    chosen_at: datetime
+
+
+@dataclass(frozen=True)
+class EditorState:
+    """Where the principal is in the map editor (/bewerk)."""
+
+    user_id: int
+    round_id: int
+    stage: EditorStage
+    node_key: str | None
+    screen_seq: int
+
+
+@dataclass(frozen=True)
+class DeepSession:
+    """One in-depth conversation (step 3) about the partners the principal picked."""
+
+    id: int
+    round_id: int
+    status: str
+    created_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CardAnswer:
+    """A member's answer to one reflection card about one partner."""
+
+    member_id: int
+    session_id: int
+    node_key: str
+    card_id: str
+    text: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ClosingAnswer:
+    """A member's answer to one of step 4's closing questions."""
+
+    member_id: int
+    question_id: str
+    text: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A partner a member misses on the map (step 4), with why and what the team could do."""
+
+    id: int
+    round_id: int
+    member_id: int | None
+    description: str
+    why: str | None
+    steps: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MapVersion:
+    """An immutable, dated version of a team's map with its report (step 5)."""
+
+    id: int
+    team_id: int
+    round_id: int
+    parent_id: int | None
+    reason: str
+    created_at: datetime
+    snapshot_json: str
+    png: bytes
+    report_pdf: bytes
+    report_md: str
+
+
+@dataclass(frozen=True)
+class Addition:
+    """A partner the member check found missing, which the principal may add to the map."""
+
+    id: int
+    round_id: int
+    check_id: int | None
+    label: str
+    norm: str
+    category: str | None
+    distance: int | None
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A reminder, an automatic close or another action that falls due at a time."""
+
+    id: int
+    team_id: int
+    round_id: int | None
+    check_id: int | None
+    kind: str
+    step: str
+    run_at: datetime
+    status: str
+    created_at: datetime
+    done_at: datetime | None
+    claimed_at: datetime | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class MemberCheck:
+    """The member check of a kept map version with the wider team."""
+
+    id: int
+    team_id: int
+    version_id: int
+    token: str
+    opened_at: datetime
+    closed_at: datetime | None
+    protect_small_roles: bool
+    report_md: str | None
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """A colleague answering a member check, and where they are in it."""
+
+    id: int
+    check_id: int
+    user_id: int
+    stage: SurveyStage
+    role: Role | None
+    function: str | None
+    question: int
+    screen_seq: int
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RespondentAnswers:
+    """A respondent with their answers (question id -> text) and the partners they miss."""
+
+    respondent: Respondent
+    answers: dict[str, str]
+    missing: list[str]
