@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import callbacks
 from bot.dialogs.base import Button, Screen
@@ -65,6 +65,38 @@ async def send_screens(
                 chat_id, part, reply_markup=markup if part_index == len(parts) - 1 else None
             )
     return last
+
+
+async def replace_screen(
+    bot: Bot,
+    message: Message,
+    screen: Screen,
+    member_id: int,
+    seq: int,
+    encode: Callable[[Button], str] | None = None,
+    *,
+    live: bool = True,
+) -> bool:
+    """Edit the tapped message into this screen (its buttons live when `live`); False when it
+    cannot be edited (a photo, a text too long for one message, Telegram refused): the caller
+    then sends the screen as a new message."""
+    parts = chunks(screen.text)
+    if message.text is None or len(parts) != 1:
+        return False
+    markup = keyboard(screen, member_id, seq, encode) if live else None
+    try:
+        await bot.edit_message_text(
+            parts[0], chat_id=message.chat.id, message_id=message.message_id, reply_markup=markup
+        )
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return True  # a double tap: the message already shows this screen
+        log.debug("could not edit message %s: %s", message.message_id, exc)
+        return False
+    except TelegramError as exc:
+        log.debug("could not edit message %s: %s", message.message_id, exc)
+        return False
+    return True
 
 
 async def send_text(

@@ -469,9 +469,15 @@ class Simulation:
                 person.last().button_labels
                 and self.label("btn.later") in person.last().button_labels
             ):
-                await self._answer(person, "kind", partner.kind)
-                await self._answer(person, "category", partner.category)
-                await self._answer(person, "distance", partner.distance)
+                # "Later" leaves the rest of the partner's questions open.
+                for field_name, value in (
+                    ("kind", partner.kind),
+                    ("category", partner.category),
+                    ("distance", partner.distance),
+                ):
+                    await self._answer(person, field_name, value)
+                    if value is None:
+                        break
         for a, b in spec.links:
             await person.send(f"/verband {a} — {b}")
         await person.tap(self.label("btn.done"))

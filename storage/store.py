@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -50,6 +51,8 @@ from storage.queries.base import ts, ts_precise
 from storage.queries.outbox import OutboxQueries
 
 Clock = Callable[[], datetime]
+# A database row, or the part of a joined row that belongs to one table.
+RowLike = aiosqlite.Row | Mapping[str, Any]
 # The columns of an absence record a message can fill (SourcePart.question_id names one).
 ABSENCE_FIELDS = frozenset({"description", "why", "steps"})
 
@@ -89,6 +92,26 @@ def _req_dt(value: str) -> datetime:
 # How long a transaction waits for another process's write lock before giving up (the bot
 # itself never waits: its transactions take turns on the Store's lock).
 BUSY_TIMEOUT = 5.0
+# Commits between two checkpoints of the WAL into the database file. SQLite's own automatic
+# checkpoint (every 1,000 WAL pages) would run inside a COMMIT on the event loop, with an
+# fsync: 5 of 500 commits in bench/update_bench.py took 56 of their 72 ms. About 200 commits
+# of a member's actions fill those 1,000 pages.
+CHECKPOINT_EVERY = 200
+
+log = logging.getLogger(__name__)
+
+
+def checkpoint_file(path: str) -> None:
+    """Copy what the WAL holds into the database file, on a connection of this thread.
+
+    PASSIVE: it waits for nobody, the bot's own connection goes on reading and writing; what
+    a transaction adds meanwhile waits for the next checkpoint.
+    """
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        conn.close()
 
 
 class Store:
@@ -105,6 +128,14 @@ class Store:
         self._conn = raw_connection(db)
         # Waiting for a lock is _begin's business; inside SQLite it would block the loop.
         self._conn.execute("PRAGMA busy_timeout = 0")
+        # Checkpoints run in a worker thread (see _committed), not inside a COMMIT.
+        self._conn.execute("PRAGMA wal_autocheckpoint = 0")
+        self._path: str = next(
+            (row[2] for row in self._conn.execute("PRAGMA database_list") if row[1] == "main"),
+            "",
+        )
+        self._commits = 0
+        self._checkpoint: asyncio.Task[None] | None = None
         self._clock = clock
         self._lock = asyncio.Lock()
         # People who wrote to the bot since the last transaction (see note_reachable).
@@ -116,11 +147,31 @@ class Store:
         return cls(await connect(path), clock)
 
     async def close(self) -> None:
-        """Close the connection (all transactions are already committed)."""
+        """Close the connection (all transactions are already committed; closing the last
+        connection checkpoints the WAL)."""
         if self._reachable:
             async with self.tx():
                 pass  # writes what note_reachable kept for the next transaction
+        if self._checkpoint is not None:
+            await self._checkpoint
         await self._db.close()
+
+    def _committed(self) -> None:
+        """Count a commit; every CHECKPOINT_EVERY commits, checkpoint in a worker thread."""
+        self._commits += 1
+        if self._commits < CHECKPOINT_EVERY or self._checkpoint is not None or not self._path:
+            return
+        self._commits = 0
+        self._checkpoint = asyncio.get_running_loop().create_task(self._checkpoint_wal())
+
+    async def _checkpoint_wal(self) -> None:
+        try:
+            await asyncio.to_thread(checkpoint_file, self._path)
+        except sqlite3.Error as exc:
+            # Harmless: the WAL keeps everything; the next checkpoint tries again.
+            log.warning("checkpoint of %s failed: %s", self._path, exc)
+        finally:
+            self._checkpoint = None
 
     def note_reachable(self, user_id: int) -> None:
         """This person wrote or tapped in their private chat, so they can be reached again.
@@ -148,6 +199,7 @@ class Store:
                     await tx.mark_reachable(user_id)
                 yield tx
                 self._conn.execute("COMMIT")
+                self._committed()
             except BaseException:
                 # Also after a failed COMMIT, which leaves the transaction open.
                 if self._conn.in_transaction:
@@ -177,7 +229,7 @@ class Tx(OutboxQueries):
     # -- teams -----------------------------------------------------------------------------
 
     @staticmethod
-    def _team(row: aiosqlite.Row) -> Team:
+    def _team(row: RowLike) -> Team:
         return Team(
             id=row["id"],
             chat_id=row["chat_id"],
@@ -252,7 +304,7 @@ class Tx(OutboxQueries):
     # -- rounds ----------------------------------------------------------------------------
 
     @staticmethod
-    def _round(row: aiosqlite.Row) -> Round:
+    def _round(row: RowLike) -> Round:
         return Round(
             id=row["id"],
             team_id=row["team_id"],
@@ -332,7 +384,7 @@ class Tx(OutboxQueries):
     # -- members ---------------------------------------------------------------------------
 
     @staticmethod
-    def _member(row: aiosqlite.Row) -> Member:
+    def _member(row: RowLike) -> Member:
         return Member(
             id=row["id"],
             round_id=row["round_id"],
@@ -355,6 +407,31 @@ class Tx(OutboxQueries):
         """The member with this id, if it still exists."""
         row = await self._one("SELECT * FROM members WHERE id = ?", (member_id,))
         return self._member(row) if row else None
+
+    async def member_in_context(self, member_id: int) -> tuple[Member, Round, Team] | None:
+        """The member with their round and team, in one statement (every member action
+        starts with these three)."""
+        cursor = self._db.execute(
+            "SELECT m.*, r.*, t.* FROM members m JOIN rounds r ON r.id = m.round_id"
+            " JOIN teams t ON t.id = r.team_id WHERE m.id = ?",
+            (member_id,),
+        )
+        try:
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            names = [column[0] for column in cursor.description]
+        finally:
+            cursor.close()
+        # The three tables' columns follow each other; each starts with its own "id".
+        starts = [index for index, name in enumerate(names) if name == "id"]
+        if len(starts) != 3:
+            raise RuntimeError(f"unexpected columns in a member's context: {names}")
+        parts = [
+            dict(zip(names[a:b], tuple(row)[a:b], strict=True))
+            for a, b in zip(starts, [*starts[1:], len(names)], strict=True)
+        ]
+        return self._member(parts[0]), self._round(parts[1]), self._team(parts[2])
 
     async def member_of(self, round_id: int, user_id: int) -> Member | None:
         """This person's membership of a round, if they joined."""
@@ -473,6 +550,14 @@ class Tx(OutboxQueries):
             "SELECT * FROM postits WHERE member_id = ? ORDER BY position, id", (member_id,)
         )
         return [self._postit(row) for row in rows]
+
+    async def has_placed_a_partner(self, member_id: int) -> bool:
+        """True once the member gave one of their post-its a distance."""
+        row = await self._one(
+            "SELECT 1 FROM postits WHERE member_id = ? AND distance IS NOT NULL LIMIT 1",
+            (member_id,),
+        )
+        return row is not None
 
     async def postit_count(self, member_id: int) -> int:
         """How many post-its the member wrote (without reading them all)."""

@@ -26,6 +26,7 @@ async def test_update_bench_runs_in_at_most_two_transactions_per_update() -> Non
     result = await bench.run(members=2, partners=1, rounds=1)
     assert [f.updates for f in result.echo] == [8]
     assert [f.updates for f in result.bot] == [8]
-    assert result.ratio > 0
+    assert [f.updates for f in result.mirror] == [8]
+    assert all(ratio > 0 for ratio in result.ratios())
     assert result.per_update("transactions") == 1.25
     assert result.per_update("statements") > result.per_update("transactions")

@@ -29,13 +29,14 @@ async def act(
     direct reply) and flushes the outbox.
     """
     async with services.store.tx() as tx:
-        member = await tx.member(member_id)
-        if member is None or (seq is not None and seq != member.screen_seq):
+        found = await tx.member_in_context(member_id)
+        if found is None:
+            return None
+        member, round_, team = found
+        if seq is not None and seq != member.screen_seq:
             return None
         if user_id is not None and member.user_id != user_id:
             return None  # someone else's button
-        round_ = await tx.round(member.round_id)
-        team = await tx.team(round_.team_id)
         ctx = Ctx(tx, services.texts, team, round_, member)
         if action == "text":
             outcome: Outcome | None = await router.on_text(ctx, text)

@@ -49,6 +49,9 @@ class Outcome:
     enter: Stage | None = None
     # After these screens, the engine shows the member's current screen again.
     then_current: bool = False
+    # The first screen replaces the tapped message (a partner's question becomes the next
+    # question, then the confirmation: one message per partner) instead of a new message.
+    replace: bool = False
 
 
 @dataclass

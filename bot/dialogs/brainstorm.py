@@ -88,7 +88,7 @@ def _parse(field: str, raw: str) -> Kind | Category | Distance:
 
 async def prompt_screen(ctx: Ctx, *, intro: bool = False, lead: Html | None = None) -> Screen:
     """Ask for the next partner, with buttons for the list and for done."""
-    count = len(await ctx.tx.postits(ctx.member.id))
+    count = await ctx.tx.postit_count(ctx.member.id)
     text = ctx.t("brainstorm.intro") if intro else ctx.t("brainstorm.next", count=count)
     if lead:
         text = Html(f"{lead}\n\n{text}")
@@ -103,8 +103,16 @@ async def prompt_screen(ctx: Ctx, *, intro: bool = False, lead: Html | None = No
     )
 
 
-def classify_screen(ctx: Ctx, postit: PostIt, stage: Stage, *, lead: Html | None = None) -> Screen:
-    """Ask one of kind, category or distance for a post-it."""
+def classify_screen(
+    ctx: Ctx,
+    postit: PostIt,
+    stage: Stage,
+    *,
+    lead: Html | None = None,
+    explain: bool = True,
+) -> Screen:
+    """Ask one of kind, category or distance for a post-it; the distance scale is explained in
+    full only when `explain` (the member's first distance, or on request)."""
     field = FIELD_OF_STAGE[stage]
     action = ACTION_OF_FIELD[field]
     per_row = {"kind": 3, "category": 1, "distance": 1}[field]
@@ -113,14 +121,30 @@ def classify_screen(ctx: Ctx, postit: PostIt, stage: Stage, *, lead: Html | None
         for choice in _choices(field)
     ]
     layout = rows(*buttons, per_row=per_row)
+    extra: list[Button] = []
+    if field == "distance" and not explain:
+        extra.append(Button(ctx.plain("btn.explain_scale"), "scale", str(postit.id)))
     if stage in CLASSIFY:
-        extra = Button(ctx.plain("btn.later"), action, f"{postit.id}:{LATER}")
+        extra.append(Button(ctx.plain("btn.later"), action, f"{postit.id}:{LATER}"))
     else:
-        extra = Button(ctx.plain("btn.back"), "card", str(postit.id))
-    text = ctx.t(f"brainstorm.ask_{field}", name=postit.text)
+        extra.append(Button(ctx.plain("btn.back"), "card", str(postit.id)))
+    key = f"brainstorm.ask_{field}"
+    if field == "distance" and not explain:
+        key = "brainstorm.ask_distance_short"
+    text = ctx.t(key, name=postit.text)
     if lead:
         text = Html(f"{lead}\n\n{text}")
-    return Screen(text, (*layout, (extra,)))
+    return Screen(text, (*layout, tuple(extra)))
+
+
+async def _knows_scale(ctx: Ctx) -> bool:
+    """True once the member placed a partner on the distance scale (its explanation was read)."""
+    return await ctx.tx.has_placed_a_partner(ctx.member.id)
+
+
+async def distance_screen(ctx: Ctx, postit: PostIt, stage: Stage) -> Screen:
+    """The distance question, explained in full until the member has answered one."""
+    return classify_screen(ctx, postit, stage, explain=not await _knows_scale(ctx))
 
 
 async def list_screen(ctx: Ctx, page: int, *, lead: Html | None = None) -> Screen:
@@ -201,6 +225,8 @@ async def current_screen(ctx: Ctx) -> Screen:
     if stage is Stage.DONE:
         return await done_screen(ctx)
     postit = await _current_postit(ctx)
+    if postit is not None and FIELD_OF_STAGE.get(stage) == "distance":
+        return await distance_screen(ctx, postit, stage)
     if postit is not None and stage in FIELD_OF_STAGE:
         return classify_screen(ctx, postit, stage)
     if postit is not None and stage is Stage.RENAME:
@@ -356,7 +382,9 @@ async def _own_postit(ctx: Ctx, raw_id: str) -> PostIt | None:
 
 
 async def on_value(ctx: Ctx, action: str, arg: str) -> Outcome | None:
-    """Stores a kind, category or distance, then asks the next question or shows the card."""
+    """Stores a kind, category or distance; the tapped question becomes the next question, and
+    after the last one the confirmation (one message per partner). "Later" leaves the rest of
+    this partner's questions open."""
     field = FIELD_OF_ACTION[action]
     stage = Stage(ctx.member.stage)
     raw_id, _, raw_value = arg.partition(":")
@@ -368,20 +396,47 @@ async def on_value(ctx: Ctx, action: str, arg: str) -> Outcome | None:
     ):
         return None
     value = None if raw_value == LATER else _parse(field, raw_value)
-    if value is not None:
-        postit = await ctx.tx.update_postit(postit.id, **{field: value})
+    toast = value_label(ctx.texts, ctx.lang, field, value) if value is not None else None
+    following = next_classify(stage) if stage in CLASSIFY and value is not None else None
+    changes: dict[str, object] = {field: value} if value is not None else {}
+    if stage in CLASSIFY and following is None:
+        changes["classified"] = True  # the last question, or "later" for the rest
+    if changes:
+        postit = await ctx.tx.update_postit(postit.id, **changes)
     if stage not in CLASSIFY:
         await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
-        return Outcome([card_screen(ctx, postit, lead=ctx.t("card.saved"))])
-    following = next_classify(stage)
+        return Outcome([card_screen(ctx, postit, lead=ctx.t("card.saved"))], replace=True)
     if following is not None:
         await ctx.move(following)
-        return Outcome([classify_screen(ctx, postit, following)])
-    postit = await ctx.tx.update_postit(postit.id, classified=True)
+        if FIELD_OF_STAGE[following] == "distance":
+            screen = await distance_screen(ctx, postit, following)
+        else:
+            screen = classify_screen(ctx, postit, following)
+        return Outcome([screen], toast=toast, replace=True)
     saved = ctx.t(
         "brainstorm.saved", name=postit.text, details=details(ctx.texts, ctx.lang, postit)
     )
-    return Outcome(await classify_next(ctx, saved))
+    following_postit = await ctx.tx.next_unclassified(ctx.member.id)
+    if following_postit is None:
+        # The partner's message becomes its confirmation and asks for the next partner.
+        await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
+        return Outcome([await prompt_screen(ctx, lead=saved)], toast=toast, replace=True)
+    # A pasted list: this partner's message becomes its confirmation, the next partner gets
+    # a message of its own.
+    await ctx.move(Stage.KIND, current_postit_id=following_postit.id)
+    next_question = classify_screen(ctx, following_postit, Stage.KIND)
+    return Outcome([Screen(saved), next_question], toast=toast, replace=True)
+
+
+async def on_scale(ctx: Ctx, arg: str) -> Outcome | None:
+    """The distance question again, with the scale explained in full."""
+    postit = await _own_postit(ctx, arg)
+    stage = Stage(ctx.member.stage)
+    if postit is None or postit.id != ctx.member.current_postit_id:
+        return None
+    if FIELD_OF_STAGE.get(stage) != "distance":
+        return None
+    return Outcome([classify_screen(ctx, postit, stage, explain=True)], replace=True)
 
 
 async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
@@ -389,6 +444,8 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
     stage = Stage(ctx.member.stage)
     if action in FIELD_OF_ACTION:
         return await on_value(ctx, action, arg)
+    if action == "scale":
+        return await on_scale(ctx, arg)
     if action == "reopen":
         if stage is not Stage.DONE:
             return None

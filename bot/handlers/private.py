@@ -23,7 +23,7 @@ from core.protocol import BRAINSTORMING, Stage, Step
 from prompts import Html
 from storage.store import Tx
 
-from ..replies import send_screens, send_text
+from ..replies import replace_screen, send_screens, send_text
 
 log = logging.getLogger(__name__)
 
@@ -236,9 +236,22 @@ class PrivateHandlers:
             return
         member, outcome = result
         await query.answer(outcome.toast)
-        await self._mark_tapped(query)
-        if query.message is not None:
-            await self._deliver(context, query.message.chat.id, member, outcome)
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        # One message per question: the tapped one becomes the next screen where it can.
+        first_replaced = (
+            outcome.replace
+            and isinstance(message, Message)
+            and await replace_screen(
+                context.bot, message, outcome.screens[0], member.id, outcome.seq,
+                live=len(outcome.screens) == 1,
+            )
+        )  # fmt: skip
+        if first_replaced:
+            outcome.screens = outcome.screens[1:]
+        else:
+            await self._mark_tapped(query)
+        await self._deliver(context, chat_id, member, outcome)
 
     async def _mark_tapped(self, query: CallbackQuery) -> None:
         """Remove the keyboard of the tapped message and show which button was chosen."""

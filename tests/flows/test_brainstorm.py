@@ -44,32 +44,65 @@ async def test_a_partner_gets_kind_category_and_distance(team: Team) -> None:
     assert anna.last().plain_text.startswith("✓ CLB")
 
 
-async def test_tapped_buttons_disappear_and_show_the_choice(team: Team) -> None:
-    """After a tap the question keeps its text, loses its buttons and shows what was chosen."""
+async def test_one_message_per_partner(team: Team) -> None:
+    """The question message is edited through kind, category and distance and becomes the
+    confirmation; each tap's toast says what was chosen."""
     await open_round(team)
     anna = team.members[0]
+    bot = team.bot
     await onboard(team, anna)
     await anna.send("CLB")
+    question, before = anna.last(), len(anna.inbox)
+    answer = await anna.tap(bot.label("kind.team"))
+    assert answer is not None and answer.get("text") == bot.label("kind.team")
+    assert question.text == bot.t("brainstorm.ask_category", name="CLB")
+    await anna.tap(bot.label("category.zorg"))
+    assert question.text == bot.t("brainstorm.ask_distance", name="CLB")
+    await anna.tap(bot.label("distance.2"))
+    assert len(anna.inbox) == before and anna.last() is question
+    assert question.plain_text.startswith("✓ CLB")
+    assert bot.label("btn.done") in question.button_labels
+
+
+async def test_the_distance_scale_is_explained_once_and_on_request(team: Team) -> None:
+    """The first distance question explains the scale; later ones are short, with a button
+    that shows the explanation again in the same message."""
+    await open_round(team)
+    anna = team.members[0]
+    bot = team.bot
+    await onboard(team, anna)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await anna.send("Ouderraad")
+    await anna.tap(bot.label("kind.team"))
+    await anna.tap(bot.label("category.beleid"))
     question = anna.last()
-    await anna.tap(team.bot.label("kind.team"))
-    assert question.buttons == []
-    assert question.plain_text.endswith("→ " + team.bot.label("kind.team"))
+    assert question.text == bot.t("brainstorm.ask_distance_short", name="Ouderraad")
+    await anna.tap(bot.label("btn.explain_scale"))
+    assert anna.last() is question
+    assert question.text == bot.t("brainstorm.ask_distance", name="Ouderraad")
+    assert bot.label("btn.explain_scale") not in question.button_labels
+    await anna.tap(bot.label("distance.3"))
+    assert question.plain_text.startswith("✓ Ouderraad")
 
 
-async def test_later_leaves_a_field_open(team: Team) -> None:
-    """'Later invullen' skips a question; the list says what is still open."""
+async def test_later_leaves_the_partners_questions_open(team: Team) -> None:
+    """'Later invullen' leaves the rest of this partner's questions open in one tap; the list
+    says what is still open."""
     await open_round(team)
     bert = team.members[1]
     bot = team.bot
     await onboard(team, bert)
     await bert.send("ouders")
-    await bert.tap(bot.label("btn.later"))
-    await bert.tap(bot.label("category.aanbod"))
+    await bert.tap(bot.label("kind.individu"))
     await bert.tap(bot.label("btn.later"))
     (postit,) = await _postits(team, bert)
-    assert postit.kind is None and postit.distance is None
-    assert postit.category is Category.AANBOD
-    await bert.tap(bot.label("btn.my_list", count=1))
+    assert postit.kind is Kind.INDIVIDU
+    assert postit.category is None and postit.distance is None
+    assert await _stage(team, bert) is Stage.BRAINSTORM
+    await bert.send("CLB")
+    await bert.tap(bot.label("btn.later"))
+    assert bert.last().plain_text.startswith("✓ CLB")
+    await bert.tap(bot.label("btn.my_list", count=2))
     assert bot.label("label.unknown") in bert.last().plain_text
 
 
@@ -197,8 +230,6 @@ async def test_long_lists_are_paged(team: Team) -> None:
     await onboard(team, els)
     await els.send("\n".join(f"Partner {i}" for i in range(1, 21)))
     for _ in range(20):
-        await els.tap(bot.label("btn.later"))
-        await els.tap(bot.label("btn.later"))
         await els.tap(bot.label("btn.later"))
     await els.send("/lijst")
     first = els.last()

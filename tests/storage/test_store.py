@@ -272,3 +272,43 @@ async def test_a_committed_action_survives_the_process_being_killed(tmp_path: Pa
             assert await tx.team_by_chat(-100) is not None
     finally:
         await store.close()
+
+
+async def test_a_member_comes_with_their_round_and_team_in_one_statement(store: Store) -> None:
+    """member_in_context gives the same records as the three separate lookups."""
+    async with store.tx() as tx:
+        team = await tx.create_team(-100, 1, Language.NL)
+        await tx.set_school_name(team.id, "De Letterdoos")
+        round_ = await tx.open_round(team.id, "tok", Step.BRAINSTORM.value)
+        member = await tx.add_member(round_.id, 7, "Anna", Stage.PRIVACY.value)
+    async with store.tx() as tx:
+        found = await tx.member_in_context(member.id)
+        assert found == (
+            await tx.member(member.id),
+            await tx.round(round_.id),
+            await tx.team(team.id),
+        )
+        assert await tx.member_in_context(member.id + 1) is None
+
+
+async def test_the_wal_is_checkpointed_off_the_event_loop(tmp_path: Path) -> None:
+    """SQLite's automatic checkpoint (an fsync inside a COMMIT) is off; every CHECKPOINT_EVERY
+    commits a worker thread copies the WAL into the database file."""
+    from storage import store as store_module
+
+    path = tmp_path / "wal.db"
+    store = await Store.open(path)
+    try:
+        assert store._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        async with store.tx() as tx:
+            team = await tx.create_team(-100, 1, Language.NL)
+            await tx.set_school_name(team.id, "CHECKPOINT-MARKER-4711")
+        assert b"CHECKPOINT-MARKER-4711" not in path.read_bytes()  # only in the WAL yet
+        for _ in range(store_module.CHECKPOINT_EVERY):
+            async with store.tx() as tx:
+                await tx.set_language(team.id, Language.NL)
+        assert store._checkpoint is not None
+        await store._checkpoint
+        assert b"CHECKPOINT-MARKER-4711" in path.read_bytes()
+    finally:
+        await store.close()
