@@ -1,7 +1,10 @@
 """Step 2C in private: each member circles ONE priority partner on the merged map.
 
-The pick can be changed until the principal closes the step, with an optional one-line reason.
-Buttons carry a short hash of the partner's name key, never a name.
+The partners most members named come first; a typed (part of a) name finds any partner, so
+every partner is at most a typed name and a tap away, however long the map. Paging edits the
+same message, and the instruction is on the first page only. The pick can be changed until the
+principal closes the step, with an optional one-line reason. Buttons carry a short hash of the
+partner's name key, never a name.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import hashlib
 from core.edits import SourceKind
 from core.merge import Node
 from core.protocol import Stage
+from core.search import find_partners
 from core.validation import Problem, clean_answer
 from prompts import Html
 
@@ -27,8 +31,13 @@ def key_hash(key: str) -> str:
 
 
 async def _nodes(ctx: Ctx) -> list[Node]:
+    """The map's partners, the most named first (then alphabetically)."""
     team_map = await mapview.load(ctx.tx, ctx.round)
-    return sorted(team_map.nodes, key=lambda n: (n.label.casefold(), n.key))
+    return sorted(team_map.nodes, key=lambda n: (-n.mention_count, n.label.casefold(), n.key))
+
+
+def _pick_button(node: Node) -> Button:
+    return Button(short_label(node.label), "pick", key_hash(node.key))
 
 
 async def _current_label(ctx: Ctx) -> tuple[str | None, str | None]:
@@ -42,12 +51,16 @@ async def _current_label(ctx: Ctx) -> tuple[str | None, str | None]:
 
 
 async def pick_screen(ctx: Ctx, page: int = 0, *, lead: Html | None = None) -> Screen:
-    """The instruction (PRIO.I) and one button per partner on the map, paged."""
+    """One page of partners to tap; the first page explains the step, the others say only
+    where the member is."""
     nodes = await _nodes(ctx)
     pages = max(1, (len(nodes) + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
     shown = nodes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    parts = [ctx.t("priority.ask", page=page + 1, pages=pages)]
+    if page == 0:
+        parts = [ctx.t("priority.ask", count=len(nodes))]
+    else:
+        parts = [ctx.t("priority.page", page=page + 1, pages=pages)]
     current, _ = await _current_label(ctx)
     if current:
         parts.append(ctx.t("priority.current", name=current))
@@ -55,18 +68,28 @@ async def pick_screen(ctx: Ctx, page: int = 0, *, lead: Html | None = None) -> S
         parts.append(ctx.t("priority.empty"))
     if lead:
         parts.insert(0, lead)
-    buttons = [
-        Button(short_label(n.label), "pick",
-               key_hash(n.key))
-        for n in shown
-    ]  # fmt: skip
     nav: list[Button] = []
     if page > 0:
         nav.append(Button(ctx.plain("btn.previous"), "plist", str(page - 1)))
     if page < pages - 1:
         nav.append(Button(ctx.plain("btn.more"), "plist", str(page + 1)))
     return Screen(
-        Html("\n\n".join(parts)), (*rows(*buttons, per_row=2), *((tuple(nav),) if nav else ()))
+        Html("\n\n".join(parts)),
+        (*rows(*map(_pick_button, shown), per_row=2), *((tuple(nav),) if nav else ())),
+    )
+
+
+async def search_screen(ctx: Ctx, text: str) -> Screen:
+    """The partners that fit a typed name, as buttons; the first page when none does."""
+    found = find_partners(text, await _nodes(ctx))
+    if not found:
+        return await pick_screen(ctx, lead=ctx.t("priority.not_found", text=text.strip()[:60]))
+    return Screen(
+        ctx.t("priority.found", count=len(found)),
+        (
+            *rows(*map(_pick_button, found), per_row=1),
+            (Button(ctx.plain("btn.all_partners"), "plist", "0"),),
+        ),
     )
 
 
@@ -101,7 +124,10 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
     """A reason while asked for one; otherwise a reminder to tap a partner."""
     stage = Stage(ctx.member.stage)
     if stage is not Stage.PRIORITY_REASON:
-        return Outcome([Screen(ctx.t("priority.use_buttons")), await current_screen(ctx)])
+        # A typed name looks the partner up (also to change a pick already made).
+        if stage is Stage.PRIORITY_DONE:
+            await ctx.move(Stage.PRIORITY)
+        return Outcome([await search_screen(ctx, text)])
     cleaned = clean_answer(text)
     if isinstance(cleaned, Problem):
         return Outcome([Screen(ctx.t(cleaned.key, **cleaned.fields)), await current_screen(ctx)])
@@ -118,7 +144,8 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
     """Picking a partner, paging, skipping the reason or changing the pick."""
     stage = Stage(ctx.member.stage)
     if action == "plist" and stage is Stage.PRIORITY:
-        return Outcome([await pick_screen(ctx, int(arg) if arg.isdigit() else 0)])
+        page = int(arg) if arg.isdigit() else 0
+        return Outcome([await pick_screen(ctx, page)], replace=True)
     if action == "pick" and stage is Stage.PRIORITY:
         node = next((n for n in await _nodes(ctx) if key_hash(n.key) == arg), None)
         if node is None:

@@ -25,8 +25,13 @@ async def test_members_pick_one_partner_and_may_change_it(team: Team) -> None:
     anna = team.members[0]
     await team.principal.send("/prioriteit", chat=team.group)
     ask = anna.last()
-    assert bot.texts.plain("PRIO.I", "nl") in ask.plain_text
+    assert ask.text == bot.t("priority.ask", count=3)
     assert ask.button_labels == ["Bibliotheek", "CLB", "Ouders"]
+    # The protocol's instruction is the step's invitation in the group, not a member's text.
+    opened = bot.t("group.priorities_opened", joined=3)
+    assert any(m.text == opened for m in team.group.bot_messages)
+    assert bot.texts.plain("PRIO.I", "nl") in opened
+    assert bot.texts.plain("PRIO.I", "nl") not in ask.plain_text
     await anna.tap("CLB")
     assert anna.last().text == bot.t("priority.reason", name="CLB")
     await anna.send("Onmisbaar voor zorg.")
@@ -79,3 +84,64 @@ async def test_a_stale_pick_button_does_nothing(team: Team) -> None:
     await anna.tap("CLB")
     await anna.tap("Ouders", message=screen)
     assert anna.last_toast == bot.label("err.stale")
+
+
+async def _long_map(team: Team) -> None:
+    """61 partners: CLB named by three members, 60 more by Dirk (pasted, answered later)."""
+    await open_round(team)
+    anna, bert, carla, dirk = team.members[:4]
+    for person in (anna, bert, carla, dirk):
+        await onboard(team, person)
+    for person in (anna, bert, carla):
+        await add_partner(team, person, "CLB", "organisatie", "zorg", 1)
+    await dirk.send("\n".join(f"Partner {number:02d}" for number in range(1, 61)))
+    for _ in range(60):
+        await dirk.tap(team.bot.label("btn.later"))
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/prioriteit", chat=team.group)
+
+
+async def test_with_61_partners_any_is_a_typed_name_and_a_tap_away(team: Team) -> None:
+    """The most named partner comes first; paging edits the same message and drops the
+    instruction; a typed (part of a, misspelt) name offers the partner to tap."""
+    await _long_map(team)
+    bot = team.bot
+    anna = team.members[0]
+    ask = anna.last()
+    assert ask.text == bot.t("priority.ask", count=61)
+    assert ask.button_labels[0] == "CLB"
+    before = len(anna.inbox)
+    await anna.tap(bot.label("btn.more"))
+    assert len(anna.inbox) == before and anna.last() is ask
+    assert ask.text == bot.t("priority.page", page=2, pages=8)
+    await anna.tap(bot.label("btn.previous"))
+    assert ask.text == bot.t("priority.ask", count=61)
+    # Two actions for any partner: the typed name, then the tap.
+    await anna.send("partner 47")
+    found = anna.last()
+    assert found.text == bot.t("priority.found", count=len(found.button_labels) - 1)
+    assert found.button_labels[0] == "Partner 47"
+    await anna.tap("Partner 47")
+    assert anna.last().text == bot.t("priority.reason", name="Partner 47")
+    # A typo still finds it; a name that fits nothing says so and shows the first page.
+    await anna.tap(bot.label("btn.other_pick"))
+    await anna.send("Parnter 12")
+    assert "Partner 12" in anna.last().button_labels
+    await anna.send("Zwembad")
+    assert anna.last().text.startswith(bot.t("priority.not_found", text="Zwembad"))
+    assert anna.last().button_labels[0] == "CLB"
+
+
+async def test_a_typed_name_after_picking_changes_the_pick(team: Team) -> None:
+    """After a pick, typing another partner's name offers it; tapping it changes the pick."""
+    await _map_ready(team)
+    bot = team.bot
+    anna = team.members[0]
+    await team.principal.send("/prioriteit", chat=team.group)
+    await anna.tap("CLB")
+    await anna.tap(bot.label("btn.skip"))
+    await anna.send("bib")
+    assert anna.last().button_labels[0] == "Bibliotheek"
+    await anna.tap("Bibliotheek")
+    await anna.tap(bot.label("btn.skip"))
+    assert anna.last().text.startswith(bot.t("priority.done", name="Bibliotheek"))
