@@ -60,6 +60,33 @@ async def in_group(bot: Bot, chat_id: int, user_id: int) -> bool | None:
     return status in MEMBER_STATUSES
 
 
+async def is_facilitator(services: Services, team: Team, user_id: int) -> bool:
+    """The team's principal, or someone the principal handed the role to as well."""
+    if user_id == team.principal_user_id:
+        return True
+    async with services.store.tx() as tx:
+        return await tx.is_co_facilitator(team.id, user_id)
+
+
+async def guide_tap(services: Services, update: Update) -> tuple[Team, callbacks.GuideTap] | None:
+    """Decode a control-message button of a facilitator; others get a toast."""
+    query = update.callback_query
+    assert query is not None
+    tap = callbacks.decode_guide(query.data)
+    team = None
+    if tap is not None:
+        async with services.store.tx() as tx:
+            found = await tx.team(tap.team_id) if await tx.team_exists(tap.team_id) else None
+        team = found
+    if tap is None or team is None:
+        await query.answer(services.texts.plain("err.stale", services.settings.language.value))
+        return None
+    if not await is_facilitator(services, team, query.from_user.id):
+        await query.answer(services.texts.plain("map.only_principal", team.language.value))
+        return None
+    return team, tap
+
+
 async def team_of_chat(services: Services, chat_id: int) -> Team | None:
     """The team registered for this group chat."""
     async with services.store.tx() as tx:
@@ -76,7 +103,7 @@ async def may_manage(
     if user is not None and user.id == ANONYMOUS_ADMIN_ID:
         await send_text(context.bot, chat.id, services.texts.t("group.anonymous_admin", lang))
         return False
-    if user is not None and team is not None and user.id == team.principal_user_id:
+    if user is not None and team is not None and await is_facilitator(services, team, user.id):
         return True
     if user is not None and await is_admin(context.bot, chat.id, user.id):
         return True
@@ -143,7 +170,7 @@ async def principal_tap(
     if not isinstance(tap, kind) or team is None or chat is None:
         await query.answer(services.texts.plain("err.stale", services.settings.language.value))
         return None
-    if query.from_user.id != team.principal_user_id and not await is_admin(
+    if not await is_facilitator(services, team, query.from_user.id) and not await is_admin(
         context.bot, chat.id, query.from_user.id
     ):
         await query.answer(services.texts.plain("map.only_principal", team.language.value))

@@ -262,6 +262,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(survey.on_addition, pattern=r"^a:"))
     app.add_handler(CallbackQueryHandler(group.on_new_round_button, pattern=r"^y:"))
     app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
+    app.add_handler(CallbackQueryHandler(private.on_guide, pattern=r"^f:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)
@@ -283,6 +284,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             member = await tx.active_member(user.id)
             team = await tx.team((await tx.round(member.round_id)).team_id) if member else None
             round_ = None
+            led = await tx.teams_led_by(user.id)
+            team = team or (led[0] if led else None)
         else:
             member = None
             team = await tx.team_by_chat(chat.id)
@@ -290,7 +293,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             has_version = bool(team and await tx.latest_map_version(team.id))
     lang = team.language.value if team else services.settings.language.value
     if chat.type == "private":
-        keys = help_dialog.private_help(member)
+        keys = help_dialog.private_help(member, facilitator=bool(led))
     else:
         manager = team is not None and team.principal_user_id == user.id
         if not manager:

@@ -11,6 +11,7 @@ New round:       y:<team_id>                                (the yearly reminder
 Step term:       k:<round_id>:<step>:<term>                 (a deadline for the step just opened)
 Add to the map:  a:<addition_id>                            (a partner missed in the member check)
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
+Control message: f:<team_id>:<action>:<arg>                 (a facilitator, in private)
 """
 
 from __future__ import annotations
@@ -239,3 +240,29 @@ def decode(data: str | None) -> Tap | None:
             return None
         return PersonTap(parts[1], parts[2])
     return None
+
+
+@dataclass(frozen=True)
+class GuideTap:
+    """A facilitator's button in the control message (private chat): act on the team."""
+
+    team_id: int
+    action: str
+    arg: str
+
+
+def guide(team_id: int, action: str, arg: str = "") -> str:
+    """Encode a control-message button: f:<team_id>:<action>:<arg>."""
+    if ":" in action:
+        raise ValueError("action may not contain ':'")
+    return _check(f"f:{team_id}:{action}:{arg}")
+
+
+def decode_guide(data: str | None) -> GuideTap | None:
+    """Decode a control-message button; None for anything else."""
+    if not data or not data.startswith("f:"):
+        return None
+    parts = data.split(":", 3)
+    if len(parts) != 4 or not parts[1].isdigit():
+        return None
+    return GuideTap(int(parts[1]), parts[2], parts[3])

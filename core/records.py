@@ -181,3 +181,15 @@ class RespondentAnswers:
     respondent: Respondent
     answers: dict[str, str]
     missing: list[str]
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    """Someone the principal handed the facilitator role to as well (002 step 0: the
+    gespreksleider may be a team member or an external, e.g. a pedagogisch begeleider)."""
+
+    team_id: int
+    user_id: int
+    first_name: str
+    added_by: int
+    added_at: datetime

@@ -48,6 +48,7 @@ from core.records import (
 )
 from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
+from storage.queries.facilitators import FacilitatorQueries
 from storage.queries.outbox import OutboxQueries
 
 Clock = Callable[[], datetime]
@@ -223,7 +224,7 @@ class Store:
             delay = min(delay * 2, 0.05)
 
 
-class Tx(OutboxQueries):
+class Tx(OutboxQueries, FacilitatorQueries):
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
 
     # -- teams -----------------------------------------------------------------------------
@@ -280,9 +281,11 @@ class Tx(OutboxQueries):
         await self._run("UPDATE teams SET language = ? WHERE id = ?", (language.value, team_id))
 
     async def teams_led_by(self, user_id: int) -> list[Team]:
-        """Teams whose principal this person is, newest first."""
+        """Teams this person facilitates (as principal, or handed the role), newest first."""
         rows = await self._all(
-            "SELECT * FROM teams WHERE principal_user_id = ? ORDER BY id DESC", (user_id,)
+            "SELECT * FROM teams WHERE principal_user_id = ?"
+            " OR id IN (SELECT team_id FROM facilitators WHERE user_id = ?) ORDER BY id DESC",
+            (user_id, user_id),
         )
         return [self._team(row) for row in rows]
 
@@ -1242,6 +1245,14 @@ class Tx(OutboxQueries):
             (int(protect), check_id),
         )
 
+    async def member_check_closed_for(self, version_id: int) -> bool:
+        """True when a member check on this kept version was closed."""
+        row = await self._one(
+            "SELECT 1 FROM member_checks WHERE version_id = ? AND closed_at IS NOT NULL",
+            (version_id,),
+        )
+        return row is not None
+
     async def open_member_check_of(self, team_id: int) -> MemberCheck | None:
         """The team's open member check, if any."""
         return await self._record(
@@ -1384,6 +1395,7 @@ class Tx(OutboxQueries):
         await self._run("DELETE FROM people WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM editors WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM mc_respondents WHERE user_id = ?", (user_id,))
+        await self.forget_facilitator(user_id)
         return deleted
 
     # -- edited messages: what each typed message created ---------------------------------

@@ -10,6 +10,7 @@ from core.effects import Document, Notice, Photo, Text
 from core.model import Team
 from storage.store import Tx
 
+from . import control
 from .plans import plan_yearly
 
 
@@ -37,6 +38,8 @@ async def finish(services: Services, team: Team) -> None:
             await tx.enqueue(Photo(team.chat_id, data=result.png), team.id)
             await tx.enqueue(Text(team.chat_id, result.text), team.id)
             await report(tx, services, team, team.principal_user_id, notify=team.chat_id)
+            await control.refresh(tx, services, team)
+            await control.nudge(tx, services, team)
     await services.flush()
 
 

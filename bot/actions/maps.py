@@ -7,11 +7,14 @@ import logging
 
 from bot import callbacks
 from bot.context import Services
+from bot.dialogs import finish as finish_dialog
 from bot.dialogs import mapview, sharing
 from bot.dialogs.priority import key_hash
-from core.effects import Effect, Photo, Tap, Text
+from core import teammap
+from core.effects import Document, Effect, Photo, Tap, Text
 from core.merge import Node
 from core.model import Round, Team
+from core.protocol import Step
 from core.render import render
 from storage.store import Tx
 
@@ -98,3 +101,50 @@ async def draw(services: Services, photo: Photo) -> Effect:
         return Text(photo.chat_id, text, batch=photo.batch)
     caption = mapview.caption(services.texts, team, round_, team_map, metaphors)
     return Photo(photo.chat_id, caption, png, batch=photo.batch)
+
+
+async def export_files(services: Services, team: Team) -> list[tuple[str, bytes]] | None:
+    """/export: the map as JSON (with every answer), CSV, GraphML, SVG and PDF; None before
+    there is a map."""
+    zone = services.timezone(team)
+    async with services.store.tx() as tx:
+        round_ = await tx.latest_round_of(team.id)
+        if round_ is None or round_.step == Step.BRAINSTORM.value:
+            return None
+        team_map = await mapview.load(tx, round_)
+        data = await finish_dialog.report_data(tx, services.texts, team, round_, zone, b"")
+        answers = finish_dialog.answers_json(data)
+
+    def build() -> list[tuple[str, bytes]]:
+        date = mapview.local_date(round_, zone)
+        school = team.school_name or ""
+        data = teammap.to_json(team_map, school=school, round_number=round_.number, date=date)
+        data["answers"] = answers
+        map_texts = mapview.texts_for(services.texts, team, round_, zone)
+        picture = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
+        stem = f"netwerkkaart-ronde{round_.number}"
+        return [
+            (f"{stem}.json", teammap.to_json_bytes(data)),
+            (f"{stem}-partners.csv", teammap.nodes_csv(team_map)),
+            (f"{stem}-verbanden.csv", teammap.links_csv(team_map)),
+            (f"{stem}.graphml", teammap.graphml(team_map, school)),
+            (f"{stem}.svg", render(picture, "svg")),
+            (f"{stem}.pdf", render(picture, "pdf")),
+        ]
+
+    return await asyncio.to_thread(build)
+
+
+async def export_to(services: Services, team: Team, user_id: int) -> bool:
+    """The export files owed to this person in private; False before there is a map."""
+    files = await export_files(services, team)
+    if files is None:
+        return False
+    batch = f"export:{user_id}"
+    async with services.store.tx() as tx:
+        for name, data in files:
+            await tx.enqueue(Document(user_id, data, name, batch), team.id)
+        await tx.enqueue(Text(user_id, services.texts.t("export.sent", team.language.value)),
+                         team.id)  # fmt: skip
+    await services.flush()
+    return True

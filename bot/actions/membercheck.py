@@ -17,6 +17,7 @@ from core.schedule import parse_deadline, parse_start, window_for
 from prompts import Html
 from storage.store import Tx
 
+from . import control
 from .common import screen_messages
 from .plans import plan_check, to_people
 
@@ -38,6 +39,7 @@ async def command(services: Services, team: Team, args: list[str]) -> None:
     """/membercheck [start] [term] opens the check; `sluit` closes it; `functies` sets roles."""
     async with services.store.tx() as tx:
         await _command(tx, services, team, args)
+        await control.refresh(tx, services, team)
     await services.flush()
 
 
@@ -155,6 +157,7 @@ async def close_in(tx: Tx, services: Services, team: Team, check_id: int) -> Non
         for message in screen_messages(principal, [offer], addition_encoder, batch=batch):
             await tx.enqueue(message, team.id)
     await tx.enqueue(Notice(team.chat_id, batch, "finish.open_private", lang), team.id)
+    await control.refresh(tx, services, team)
 
 
 async def planned(tx: Tx, services: Services, team: Team, check_id: int, kind: str) -> None:

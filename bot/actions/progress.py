@@ -10,6 +10,7 @@ from core.model import Progress, Round, Team
 from core.protocol import Step
 from storage.store import Tx
 
+from . import control
 from .common import join_buttons
 
 
@@ -43,6 +44,7 @@ async def refresh(tx: Tx, services: Services, round_id: int) -> None:
         )
         await tx.enqueue(Text(team.chat_id, text), team.id)
     await tx.enqueue(announcement(services, team, round_, progress), team.id)
+    await control.refresh(tx, services, team)
 
 
 async def repair_announcement(tx: Tx, services: Services, team: Team, round_: Round) -> None:

@@ -8,7 +8,7 @@ from core.effects import Text
 from core.model import Team
 from core.protocol import Step
 
-from . import progress, steps
+from . import control, progress, steps
 
 
 async def open_round(services: Services, team: Team, term: str | None = None) -> None:
@@ -29,6 +29,7 @@ async def open_round(services: Services, team: Team, term: str | None = None) ->
             await tx.enqueue(progress.announcement(services, team, result.round, round_progress),
                              team.id)  # fmt: skip
             await steps.term_or_offer(tx, services, team, term)
+            await control.refresh(tx, services, team)
     await services.flush()
 
 

@@ -8,19 +8,20 @@ from bot import callbacks
 from bot.context import Services
 from bot.dialogs import closing as closing_dialog
 from bot.dialogs import deep as deep_dialog
-from bot.dialogs import router
+from bot.dialogs import mapview, router
 from bot.dialogs import team as team_dialog
 from bot.dialogs.base import Ctx
 from bot.dialogs.priority import key_hash
 from core.effects import Buttons, Notice, Tap, Text
+from core.merge import Node, name_key
 from core.model import Member, Team
-from core.protocol import Stage, Step
+from core.protocol import Stage, Step, can_move
 from core.schedule import parse_deadline
 from core.teammap import TeamMap
 from prompts import Texts
 from storage.store import Tx
 
-from . import maps, progress
+from . import control, maps, progress
 from .common import dialog_encoder, screen_messages
 from .plans import RUNNING_STEPS, plan_step
 
@@ -65,6 +66,7 @@ async def close_in(tx: Tx, services: Services, team: Team) -> None:
         await maps.post(tx, services, team, result.round, with_suggestions=True)
     elif result.round.step in (Step.PRIORITIES_CLOSED.value, Step.CLOSING_CLOSED.value):
         await maps.post(tx, services, team, result.round)
+    await control.nudge(tx, services, team)
 
 
 async def open_private_step(
@@ -77,6 +79,7 @@ async def open_private_step(
         if result.round is not None:
             await ask_members(tx, services, team, result.members)
             await term_or_offer(tx, services, team, term)
+            await control.refresh(tx, services, team)
     await services.flush()
 
 
@@ -90,8 +93,44 @@ async def start_deep(services: Services, team: Team, session_id: int) -> team_di
             await tx.enqueue(Text(team.chat_id, text, living=f"deep:{session_id}"), team.id)
             await tx.enqueue(Text(team.chat_id, result.text), team.id)
             await ask_members(tx, services, team, result.members)
+            await control.refresh(tx, services, team)
     await services.flush()
     return result
+
+
+def most_picked(team_map: TeamMap) -> Node | None:
+    """The default partner for step 3: the most-picked priority partner (002: 'bv. prioritair')."""
+    best = max(range(len(team_map.nodes)), key=lambda i: len(team_map.picks[i]), default=None)
+    if best is None or not team_map.picks[best]:
+        return None
+    return team_map.nodes[best]
+
+
+async def choose_deep(services: Services, team: Team, typed: str) -> str | None:
+    """/verdiep [naam]: the living choice of partners for step 3 in the group (the typed one,
+    else the most-picked, chosen); returns a refusal's prompt key, or None."""
+    async with services.store.tx() as tx:
+        round_ = await tx.open_round_of(team.id)
+        if round_ is None or not can_move(Step(round_.step), Step.DEEP):
+            return "group.deep_not_now"
+        session_id = await tx.draft_deep_session(round_.id)
+        team_map = await mapview.load(tx, round_)
+        chosen = {k for k, _ in await tx.deep_partners(session_id)}
+        if typed:
+            index = team_map.index_of(name_key(typed))
+            if index is None:
+                return "group.deep_unknown"
+            node = team_map.nodes[index]
+            if node.key not in chosen:
+                await tx.toggle_deep_partner(session_id, node.key, node.label)
+        elif not chosen:
+            default = most_picked(team_map)
+            if default is not None:
+                await tx.toggle_deep_partner(session_id, default.key, default.label)
+        # One living choice per session: repeating /verdiep updates it, never adds one.
+        await offer_deep_choice(tx, services, team, session_id, team_map)
+    await services.flush()
+    return None
 
 
 DEEP_CHOICES = 12
@@ -206,6 +245,7 @@ async def set_deadline_in(tx: Tx, services: Services, team: Team, text: str) -> 
         step = services.texts.plain(f"step.{round_.step}", lang)
         reply = services.texts.t("group.deadline_set", lang, step=step, when=local)
     await tx.enqueue(Text(team.chat_id, reply), team.id)
+    await control.refresh(tx, services, team)
 
 
 async def take_term(

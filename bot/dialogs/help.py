@@ -38,8 +38,17 @@ def group_help(
             "help.sendhours", "help.help"]  # fmt: skip
 
 
-def private_help(member: Member | None) -> list[str]:
-    """Prompt keys for /help in a private chat."""
+# What a facilitator can do in private: the control message, and every command as a shortcut.
+FACILITATOR = ["help.title_facilitator", "help.panel", "help.round", "help.close",
+               "help.priority", "help.deep", "help.closing", "help.finish", "help.membercheck",
+               "help.map", "help.edit", "help.export", "help.report"]  # fmt: skip
+
+
+def private_help(member: Member | None, *, facilitator: bool = False) -> list[str]:
+    """Prompt keys for /help in a private chat (a facilitator's commands first)."""
+    if facilitator:
+        own = private_help(member)
+        return [*FACILITATOR, *(k for k in own if k not in FACILITATOR and k != "help.not_joined")]
     if member is None:
         return ["help.title_private", "help.not_joined", "help.mydata", "help.forget"]
     keys = ["help.title_private", "help.answer"]

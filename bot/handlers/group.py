@@ -18,17 +18,13 @@ from bot.actions import finish as finish_action
 from bot.actions import maps, rounds, steps
 from bot.context import Services
 from bot.dialogs import compare as compare_dialog
-from bot.dialogs import finish as finish_dialog
 from bot.dialogs import mapview
 from bot.dialogs import team as team_dialog
 from bot.dialogs.priority import key_hash
-from core import teammap
-from core.effects import Text
-from core.merge import Node, name_key
-from core.model import Category, Language, Round, Team
-from core.protocol import Step, can_move
+from core.effects import Link, Text
+from core.model import Category, Language, Team
+from core.protocol import Step
 from core.render import render
-from core.teammap import TeamMap
 from prompts import Html
 from storage.store import Tx
 
@@ -39,14 +35,6 @@ log = logging.getLogger(__name__)
 
 def _mention(user: User | None) -> str:
     return user.full_name if user else ""
-
-
-def _most_picked(team_map: TeamMap) -> Node | None:
-    """The default partner for step 3: the most-picked priority partner (002: 'bv. prioritair')."""
-    best = max(range(len(team_map.nodes)), key=lambda i: len(team_map.picks[i]), default=None)
-    if best is None or not team_map.picks[best]:
-        return None
-    return team_map.nodes[best]
 
 
 # /berichturen: the words a principal may use for when messages go out.
@@ -137,7 +125,10 @@ class GroupHandlers:
             updated = await tx.team(team.id)
             if updated.is_ready:
                 # Durable: a crash right after the name was stored still says it was noted.
-                await tx.enqueue(Text(chat.id, text), team.id)
+                # The button opens the facilitator's control message in private.
+                url = f"https://t.me/{self.s.bot_username}?start=ctl{team.id}"
+                label = self.s.texts.plain("btn.guide_panel", team.language.value)
+                await tx.enqueue(Text(chat.id, text, ((Link(label, url),),)), team.id)
         if updated.is_ready:
             await self.s.flush()
         else:
@@ -300,22 +291,10 @@ class GroupHandlers:
         if team is None:
             return
         lang = team.language.value
-        async with self.s.store.tx() as tx:
-            round_ = await tx.latest_round_of(team.id)
-            team_map = await mapview.load(tx, round_) if round_ else None
-            answers = (
-                finish_dialog.answers_json(
-                    await finish_dialog.report_data(
-                        tx, self.s.texts, team, round_, self.s.timezone(team), b""
-                    )
-                )
-                if round_ is not None
-                else {}
-            )
-        if round_ is None or team_map is None or round_.step == Step.BRAINSTORM.value:
+        files = await maps.export_files(self.s, team)
+        if files is None:
             await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", lang))
             return
-        files = await asyncio.to_thread(self._export_files, team, round_, team_map, answers)
         try:
             for name, data in files:
                 await context.bot.send_document(user.id, data, filename=name)
@@ -325,26 +304,6 @@ class GroupHandlers:
         await send_text(context.bot, user.id, self.s.texts.t("export.sent", lang))
         if chat.type != "private":
             await send_text(context.bot, chat.id, self.s.texts.t("export.sent_group", lang))
-
-    def _export_files(
-        self, team: Team, round_: Round, team_map: TeamMap, answers: dict[str, object]
-    ) -> list[tuple[str, bytes]]:
-        """The export files, named after the school and round (computed in a worker thread)."""
-        date = mapview.local_date(round_, self.s.timezone(team))
-        school = team.school_name or ""
-        data = teammap.to_json(team_map, school=school, round_number=round_.number, date=date)
-        data["answers"] = answers
-        map_texts = mapview.texts_for(self.s.texts, team, round_, self.s.timezone(team))
-        picture = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
-        stem = f"netwerkkaart-ronde{round_.number}"
-        return [
-            (f"{stem}.json", teammap.to_json_bytes(data)),
-            (f"{stem}-partners.csv", teammap.nodes_csv(team_map)),
-            (f"{stem}-verbanden.csv", teammap.links_csv(team_map)),
-            (f"{stem}.graphml", teammap.graphml(team_map, school)),
-            (f"{stem}.svg", render(picture, "svg")),
-            (f"{stem}.pdf", render(picture, "pdf")),
-        ]
 
     async def on_suggestion(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The principal answers 'Zijn dit dezelfde partner?'; others only get a polite toast."""
@@ -416,34 +375,9 @@ class GroupHandlers:
         team = await self._managed(update, context)
         if team is None:
             return
-        lang = team.language.value
-        typed = " ".join(context.args or []).strip()
-        async with self.s.store.tx() as tx:
-            round_ = await tx.open_round_of(team.id)
-            if round_ is None or not can_move(Step(round_.step), Step.DEEP):
-                text = self.s.texts.t("group.deep_not_now", lang)
-                await send_text(context.bot, team.chat_id, text)
-                return
-            session_id = await tx.draft_deep_session(round_.id)
-            team_map = await mapview.load(tx, round_)
-            chosen = {k for k, _ in await tx.deep_partners(session_id)}
-            if typed:
-                index = team_map.index_of(name_key(typed))
-                if index is None:
-                    await send_text(
-                        context.bot, team.chat_id, self.s.texts.t("group.deep_unknown", lang)
-                    )
-                    return
-                node = team_map.nodes[index]
-                if node.key not in chosen:
-                    await tx.toggle_deep_partner(session_id, node.key, node.label)
-            elif not chosen:
-                default = _most_picked(team_map)
-                if default is not None:
-                    await tx.toggle_deep_partner(session_id, default.key, default.label)
-            # One living choice per session: repeating /verdiep updates it, never adds one.
-            await steps.offer_deep_choice(tx, self.s, team, session_id, team_map)
-        await self.s.flush()
+        refusal = await steps.choose_deep(self.s, team, " ".join(context.args or []).strip())
+        if refusal is not None:
+            await send_text(context.bot, team.chat_id, self.s.texts.t(refusal, team.language.value))
 
     async def on_deep(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The principal toggles a partner for step 3, or starts it."""

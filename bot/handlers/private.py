@@ -11,13 +11,15 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import access, callbacks
-from bot.actions import members, progress
+from bot.actions import control, guide, members, progress
 from bot.context import Services
+from bot.delivery import markup
 from bot.dialogs import editor, edits
 from bot.dialogs.base import Button, Outcome, Screen
 from bot.dialogs.brainstorm import details
 from bot.dialogs.editor import EditorCtx
 from bot.dialogs.router import EDITOR
+from core.effects import Text
 from core.model import Member
 from core.protocol import BRAINSTORMING, Stage, Step
 from prompts import Html
@@ -31,6 +33,10 @@ log = logging.getLogger(__name__)
 def _editor_encoder(seq: int) -> Callable[[Button], str]:
     """Editor buttons carry the editor's screen number, not a member's."""
     return lambda button: callbacks.editor(seq, button.action, button.arg)
+
+
+# The deep link under the group's registration message opens the control message.
+CONTROL_PAYLOAD = "ctl"
 
 
 class PrivateHandlers:
@@ -117,11 +123,19 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         payload = context.args[0] if context.args else ""
-        if payload:
+        if payload and not payload.startswith(CONTROL_PAYLOAD):
             await self._join(update, context, payload)
             return
         async with self.s.store.tx() as tx:
             member = await tx.active_member(user.id)
+            led = await tx.teams_led_by(user.id)
+            if led:
+                # A facilitator sees the control message, whatever else they are doing.
+                await control.show(tx, self.s, led[0], user.id)
+        if led:
+            await self.s.flush()
+            if member is None:
+                return
         if member is None:
             lang = self.s.settings.language.value
             await send_text(context.bot, chat.id, self.s.texts.t("dm.hello", lang))
@@ -459,6 +473,47 @@ class PrivateHandlers:
             return
         await send_text(context.bot, chat_id, self.s.texts.t("forget.done", lang, count=deleted))
         await self.s.flush()
+
+    # -- the facilitator's control message -----------------------------------------------
+
+    async def on_guide(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button of the control message: the same action the group command runs."""
+        query = update.callback_query
+        assert query is not None
+        found = await access.guide_tap(self.s, update)
+        if found is None:
+            return
+        team, tap = found
+        lang = team.language.value
+        user_id = query.from_user.id
+        if tap.action == "team":
+            await query.answer()
+            question = await guide.candidates(self.s, team, user_id)
+            await self._send_effect(context, question)
+            return
+        if tap.action == "add" and tap.arg.isdigit():
+            present = await access.in_group(context.bot, team.chat_id, int(tap.arg))
+            key = "dm.check_failed" if present is None else "guide.not_in_group"
+            if present:
+                key = await guide.hand_over(self.s, team, user_id, int(tap.arg))
+            await query.answer(self.s.texts.plain(key, lang))
+            if present:
+                await self._mark_tapped(query)
+            return
+        if tap.action == "wait":
+            await query.answer()
+            await self._mark_tapped(query)
+            return
+        answer = await guide.act(self.s, team, user_id, tap.action, tap.arg)
+        await query.answer(self.s.texts.plain(answer.toast_key, lang) if answer.toast_key else None)
+        if tap.action == "closeyes":
+            await self._mark_tapped(query)
+        if answer.question is not None:
+            await self._send_effect(context, answer.question)
+
+    async def _send_effect(self, context: ContextTypes.DEFAULT_TYPE, text: Text) -> None:
+        """The direct reply to the tapping facilitator (a question with buttons)."""
+        await context.bot.send_message(text.chat_id, text.text, reply_markup=markup(text.buttons))
 
     # -- help ------------------------------------------------------------------------------
 

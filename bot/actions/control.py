@@ -1,0 +1,235 @@
+"""The facilitator's control message: the whole protocol as a checklist, edited in place.
+
+One living message per facilitator's private chat (`control:<team id>`), with the buttons to
+act. It is refreshed in the transaction of every change it shows (a step opened or closed, a
+member done, a term set, the member check); only facilitators who opened it once get it.
+"""
+
+from __future__ import annotations
+
+from bot import callbacks
+from bot.context import Services
+from core.effects import Buttons, Tap, Text
+from core.model import Team
+from core.protocol import FINISHABLE, Stage, Step, can_move
+from core.records import MemberCheck
+from prompts import Html
+from storage.store import Tx
+
+from .plans import RUNNING_STEPS, still_working
+
+# The checklist's lines, in protocol order: (line key, steps during which it runs, steps
+# after which it is done).
+LINES = ("round", "priorities", "deep", "closing", "finish", "membercheck")
+ORDER = [
+    Step.BRAINSTORM, Step.BRAINSTORM_CLOSED, Step.PRIORITIES, Step.PRIORITIES_CLOSED,
+    Step.DEEP, Step.DEEP_CLOSED, Step.CLOSING, Step.CLOSING_CLOSED, Step.DONE,
+]  # fmt: skip
+RUNS = {"round": Step.BRAINSTORM, "priorities": Step.PRIORITIES, "deep": Step.DEEP,
+        "closing": Step.CLOSING}  # fmt: skip
+# What a button opens next after each settled step.
+NEXT = {
+    Step.BRAINSTORM_CLOSED: "priorities",
+    Step.PRIORITIES_CLOSED: "deep",
+    Step.DEEP_CLOSED: "closing",
+    Step.CLOSING_CLOSED: "finish",
+}
+
+
+def key(team: Team) -> str:
+    """The living key of a team's control message (one per facilitator's chat)."""
+    return f"control:{team.id}"
+
+
+async def facilitators(tx: Tx, team: Team) -> list[int]:
+    """The principal first, then whoever the role was handed to."""
+    return [team.principal_user_id, *(f.user_id for f in await tx.co_facilitators(team.id))]
+
+
+async def done_count(tx: Tx, round_id: int, step: Step) -> tuple[int, int]:
+    """(members done with the running step, members): counts only."""
+    members = await tx.members(round_id)
+    if step is Step.BRAINSTORM:
+        progress = await tx.progress(round_id)
+        return progress.finished, progress.joined
+    picked = {m.id for m in members if await tx.priority(m.id) is not None}
+    working = sum(
+        1
+        for m in members
+        if still_working(step, Stage(m.stage), m.finished_at is not None, m.id in picked)
+    )
+    return len(members) - working, len(members)
+
+
+def next_action(step: Step | None, has_version: bool, check_open: bool) -> str | None:
+    """The one step the facilitator is invited to take now (a button's action), if any."""
+    if step is None or step is Step.DONE:
+        if has_version and not check_open and step is Step.DONE:
+            return "mc"
+        return "open" if step is None else None
+    if step in RUNNING_STEPS:
+        return "close"
+    return NEXT.get(step)
+
+
+async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
+    """The checklist (done / now / next, counts, deadline) and the buttons to act."""
+    lang = team.language.value
+    t, plain = services.texts.t, services.texts.plain
+    round_ = await tx.latest_round_of(team.id)
+    check = await tx.open_member_check_of(team.id)
+    version = await tx.latest_map_version(team.id)
+    # A round that was kept shows DONE; none yet (or the kept one of an earlier year): start.
+    step = Step(round_.step) if round_ is not None else None
+    if round_ is not None and round_.closed_at is not None and step is not Step.DONE:
+        step = None
+    lines: list[str] = [t("guide.title", lang, school=team.school_name or "")]
+    position = ORDER.index(step) if step is not None else -1
+    deadline: str = ""
+    if round_ is not None and step in RUNNING_STEPS:
+        rows = [
+            p for p in await tx.planned_for(round_.id)
+            if p.kind == "step_deadline" and p.status == "planned" and p.step == step.value
+        ]  # fmt: skip
+        if rows:
+            moment = rows[-1].run_at.astimezone(services.zone(team))
+            deadline = str(t("guide.deadline", lang, when=moment.strftime("%d-%m-%Y %H:%M")))
+    extra: str
+    for name in LINES:
+        if name == "membercheck":
+            if check is not None:
+                mark, extra = (
+                    "now",
+                    str(t("guide.mc_count", lang, count=await _answered(tx, check))),
+                )
+            elif version is not None and step is Step.DONE:
+                mark, extra = "next", ""
+            else:
+                mark, extra = "todo", ""
+            if check is None and await _closed_check(tx, team):
+                mark = "done"
+            lines.append(t(f"guide.mark_{mark}", lang, line=plain(f"guide.line_{name}", lang))
+                         + extra)  # fmt: skip
+            continue
+        mark = _mark(name, step, position)
+        extra = ""
+        if mark == "now" and round_ is not None and step in RUNNING_STEPS:
+            done, joined = await done_count(tx, round_.id, step)
+            extra = str(t("guide.count", lang, done=done, joined=joined)) + deadline
+        lines.append(t(f"guide.mark_{mark}", lang, line=plain(f"guide.line_{name}", lang)) + extra)
+    action = next_action(step, version is not None, check is not None)
+    if action is not None and action != "close":
+        lines.append("")
+        lines.append(t(f"guide.next_{action}", lang))
+    names = [f.first_name for f in await tx.co_facilitators(team.id)]
+    if names:
+        lines.append("")
+        lines.append(t("guide.co_facilitators", lang, names=", ".join(names)))
+    return Html("\n".join(lines)), buttons(services, team, step, action, version is not None,
+                                           check is not None)  # fmt: skip
+
+
+def _mark(name: str, step: Step | None, position: int) -> str:
+    """done / now / next / todo for one line of the checklist."""
+    if step is None:
+        return "next" if name == "round" else "todo"
+    if name == "finish":
+        return "done" if step is Step.DONE else ("next" if step in FINISHABLE else "todo")
+    running = RUNS[name]
+    start = ORDER.index(running)
+    if step is running:
+        return "now"
+    if position > start:
+        return "done" if name == "round" or position > start else "todo"
+    if NEXT.get(step) == name:
+        return "next"
+    return "todo"
+
+
+async def _answered(tx: Tx, check: MemberCheck) -> int:
+    return sum(1 for r in await tx.mc_responses(int(check.id)) if r.answers)
+
+
+async def _closed_check(tx: Tx, team: Team) -> bool:
+    version = await tx.latest_map_version(team.id)
+    return version is not None and await tx.member_check_closed_for(int(version.id))
+
+
+def buttons(
+    services: Services,
+    team: Team,
+    step: Step | None,
+    action: str | None,
+    has_version: bool,
+    check_open: bool,
+) -> Buttons:
+    """The buttons under the checklist: the next step first, then the map and the team."""
+    lang = team.language.value
+    plain = services.texts.plain
+    rows: list[tuple[Tap, ...]] = []
+
+    def tap(label: str, act: str, arg: str = "") -> Tap:
+        return Tap(plain(label, lang), callbacks.guide(team.id, act, arg))
+
+    if action == "close" and step is not None:
+        rows.append((tap(f"btn.guide_close_{step.value}", "close", step.value),))
+    elif action == "mc":
+        rows.append((tap("btn.guide_mc", "mc"),))
+    elif action is not None:
+        rows.append((tap(f"btn.guide_{action}", action),))
+    if step is Step.DEEP_CLOSED:
+        rows.append((tap("btn.guide_deep_again", "deep"),))
+    if step is not None and step in FINISHABLE and action != "finish":
+        rows.append((tap("btn.guide_finish", "finish"),))
+    if check_open:
+        rows.append((tap("btn.guide_mc_close", "mcclose"),))
+    if step is not None and step is not Step.BRAINSTORM:
+        rows.append((tap("btn.guide_map", "map"), tap("btn.guide_export", "export")))
+    if has_version:
+        rows.append((tap("btn.guide_report", "report"),))
+    rows.append((tap("btn.guide_team", "team"),))
+    return tuple(rows)
+
+
+async def refresh(tx: Tx, services: Services, team: Team) -> None:
+    """Edit every facilitator's control message that exists (or is on its way)."""
+    text, markup = await view(tx, services, team)
+    for user_id in await facilitators(tx, team):
+        if await tx.owes(user_id, key(team)):
+            await tx.enqueue(Text(user_id, text, markup, living=key(team)), team.id)
+
+
+async def show(tx: Tx, services: Services, team: Team, user_id: int) -> None:
+    """A new control message at the bottom of this facilitator's chat (the key follows it)."""
+    text, markup = await view(tx, services, team)
+    await tx.enqueue(Text(user_id, text, markup, living=key(team), fresh=True), team.id)
+
+
+async def nudge(tx: Tx, services: Services, team: Team) -> None:
+    """After a step closed: a short new message naming the next step, with its button."""
+    round_ = await tx.latest_round_of(team.id)
+    if round_ is None:
+        return
+    step = Step(round_.step)
+    action = NEXT.get(step) or ("mc" if step is Step.DONE else None)
+    if action is None:
+        return
+    lang = team.language.value
+    label = "btn.guide_mc" if action == "mc" else f"btn.guide_{action}"
+    button = Tap(services.texts.plain(label, lang), callbacks.guide(team.id, action))
+    text = services.texts.t(f"guide.next_{action}", lang)
+    for user_id in await facilitators(tx, team):
+        if await tx.owes(user_id, key(team)):
+            await tx.enqueue(Text(user_id, text, ((button,),)), team.id)
+
+
+def may_open(step: Step | None, action: str) -> bool:
+    """Whether a step's button still fits where the round is (a stale button does nothing)."""
+    target = {"priorities": Step.PRIORITIES, "deep": Step.DEEP, "closing": Step.CLOSING}
+    if action == "open":
+        return step is None or step is Step.DONE
+    if action == "finish":
+        return step is not None and step in FINISHABLE
+    if action in target:
+        return step is not None and can_move(step, target[action])
+    return False
