@@ -37,7 +37,10 @@ async def finish(services: Services, team: Team) -> None:
             await plan_yearly(tx, services, team, result.round)
             await tx.enqueue(Photo(team.chat_id, data=result.png), team.id)
             await tx.enqueue(Text(team.chat_id, result.text), team.id)
-            await report(tx, services, team, team.principal_user_id, notify=team.chat_id)
+            # Every facilitator gets the report; the group hears once if one cannot be reached.
+            for index, user_id in enumerate(await control.facilitators(tx, team)):
+                await report(tx, services, team, user_id, notify=team.chat_id if index == 0
+                             else None)  # fmt: skip
             await control.refresh(tx, services, team)
             await control.nudge(tx, services, team)
     await services.flush()

@@ -146,12 +146,15 @@ async def close_in(tx: Tx, services: Services, team: Team, check_id: int) -> Non
     await tx.cancel_planned_check(check_id)
     count = sum(1 for r in await tx.mc_responses(check_id) if r.answers)
     await _say(tx, team, services.texts.t("survey.closed", lang, count=count))
-    principal = team.principal_user_id
     batch = f"mc_report:{check_id}"
     shown = f"<pre>{html.escape(report)}</pre>"
-    if len(shown) <= MAX_TEXT:
-        await tx.enqueue(Text(principal, shown, batch=batch), team.id)
-    await tx.enqueue(Document(principal, report.encode("utf-8"), "membercheck.md", batch), team.id)
+    # The report goes to every facilitator; adding missed partners stays the principal's.
+    for user_id in await control.facilitators(tx, team):
+        if len(shown) <= MAX_TEXT:
+            await tx.enqueue(Text(user_id, shown, batch=batch), team.id)
+        await tx.enqueue(Document(user_id, report.encode("utf-8"), "membercheck.md", batch),
+                         team.id)  # fmt: skip
+    principal = team.principal_user_id
     offer = await optimise.offer(tx, services.texts, team, check_id)
     if offer is not None:
         for message in screen_messages(principal, [offer], addition_encoder, batch=batch):

@@ -141,6 +141,7 @@ async def test_the_role_is_handed_to_a_member_who_can_act_too(team: Team) -> Non
     anna, bert = team.members[:2]
     await onboard(team, anna)
     await onboard(team, bert)
+    await add_partner(team, bert, "Sportclub Noord", "organisatie", "aanbod", 2)
     await piet.tap(bot.label("btn.guide_team"), message=_panel(piet, team))
     assert piet.last().text == bot.t("guide.team_choose")
     await piet.tap("Anna")
@@ -153,7 +154,7 @@ async def test_the_role_is_handed_to_a_member_who_can_act_too(team: Team) -> Non
     # Anna closes the brainstorm from her own control message.
     await anna.tap(bot.label("btn.guide_close_brainstorm"), message=anna_panel)
     await anna.tap(bot.label("btn.guide_close_yes"))
-    closed = bot.t("group.brainstorm_closed", finished=0, joined=2, postits=0)
+    closed = bot.t("group.brainstorm_closed", finished=0, joined=2, postits=1)
     assert closed in [m.text for m in team.group.bot_messages]
     for person in (piet, anna):
         assert _line(team, "done", "line_round") in _panel(person, team).plain_text
@@ -161,3 +162,8 @@ async def test_the_role_is_handed_to_a_member_who_can_act_too(team: Team) -> Non
     # Someone without the role cannot use the buttons.
     await bert.tap(bot.label("btn.guide_priorities"), message=_panel(anna, team))
     assert bert.last_toast == bot.label("map.only_principal")
+    # Either may finish: both facilitators get the report.
+    await anna.tap(bot.label("btn.guide_finish"), message=_panel(anna, team))
+    for person in (piet, anna):
+        names = [m.document_name or "" for m in person.messages()]
+        assert any(name.endswith("verslag.pdf") for name in names), person
