@@ -124,13 +124,37 @@ async def candidates(services: Services, team: Team, user_id: int) -> Text:
         leading = set(await control.facilitators(tx, team))
         round_ = await tx.latest_round_of(team.id)
         members = await tx.members(round_.id) if round_ is not None else []
+        co = await tx.co_facilitators(team.id)
     rows = tuple(
         (Tap(m.first_name or str(m.user_id), callbacks.guide(team.id, "add", str(m.user_id))),)
         for m in members
         if m.user_id not in leading
     )
     key = "guide.team_choose" if rows else "guide.team_nobody"
-    return Text(user_id, services.texts.t(key, lang), rows)
+    # The principal may take the role back from anyone; a co-facilitator may give it back.
+    drops = tuple(
+        (Tap(services.texts.plain("btn.guide_drop", lang, name=f.first_name),
+             callbacks.guide(team.id, "drop", str(f.user_id))),)
+        for f in co
+        if user_id in (team.principal_user_id, f.user_id)
+    )  # fmt: skip
+    return Text(user_id, services.texts.t(key, lang), rows + drops)
+
+
+async def take_back(services: Services, team: Team, by: int, user_id: int) -> str:
+    """The role is taken back (or given back): their control message loses its buttons."""
+    if by not in (team.principal_user_id, user_id):
+        return "map.only_principal"
+    lang = team.language.value
+    async with services.store.tx() as tx:
+        if not await tx.remove_facilitator(team.id, user_id):
+            return "err.stale"
+        text = services.texts.t("guide.role_ended", lang, school=team.school_name or "")
+        if await tx.owes(user_id, control.key(team)):
+            await tx.enqueue(Text(user_id, text, living=control.key(team)), team.id)
+        await control.refresh(tx, services, team)
+    await services.flush()
+    return "guide.dropped"
 
 
 async def hand_over(services: Services, team: Team, by: int, user_id: int) -> str:

@@ -500,6 +500,11 @@ class PrivateHandlers:
             if present:
                 await self._mark_tapped(query)
             return
+        if tap.action == "drop" and tap.arg.isdigit():
+            key = await guide.take_back(self.s, team, user_id, int(tap.arg))
+            await query.answer(self.s.texts.plain(key, lang))
+            await self._mark_tapped(query)
+            return
         if tap.action == "wait":
             await query.answer()
             await self._mark_tapped(query)

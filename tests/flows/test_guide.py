@@ -167,3 +167,13 @@ async def test_the_role_is_handed_to_a_member_who_can_act_too(team: Team) -> Non
     for person in (piet, anna):
         names = [m.document_name or "" for m in person.messages()]
         assert any(name.endswith("verslag.pdf") for name in names), person
+    # The principal takes the role back: Anna's control message says so and loses its buttons.
+    await piet.tap(bot.label("btn.guide_team"), message=_panel(piet, team))
+    await piet.tap(bot.label("btn.guide_drop", name="Anna"))
+    assert piet.last_toast == bot.label("guide.dropped")
+    gone = next(m for m in anna.messages() if m.message_id == anna_panel.message_id)
+    assert gone.text == bot.t("guide.role_ended", school="Basisschool De Linde")
+    assert gone.buttons == []
+    assert bot.t("guide.co_facilitators", names="Anna") not in _panel(piet, team).text
+    await anna.tap(bot.label("btn.guide_mc"))
+    assert anna.last_toast == bot.label("map.only_principal")
