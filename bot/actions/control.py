@@ -193,10 +193,13 @@ def buttons(
 
 async def refresh(tx: Tx, services: Services, team: Team) -> None:
     """Edit every facilitator's control message that exists (or is on its way)."""
+    # Most teams' members act far more often than the panel is open: look before drawing.
+    owed = [u for u in await facilitators(tx, team) if await tx.owes(u, key(team))]
+    if not owed:
+        return
     text, markup = await view(tx, services, team)
-    for user_id in await facilitators(tx, team):
-        if await tx.owes(user_id, key(team)):
-            await tx.enqueue(Text(user_id, text, markup, living=key(team)), team.id)
+    for user_id in owed:
+        await tx.enqueue(Text(user_id, text, markup, living=key(team)), team.id)
 
 
 async def show(tx: Tx, services: Services, team: Team, user_id: int) -> None:
