@@ -176,6 +176,9 @@ def buttons(
     elif action == "mc":
         rows.append((tap("btn.guide_mc", "mc"),))
     elif action is not None:
+        if action == "deep" and step is Step.PRIORITIES_CLOSED:
+            # One tap from here: the most-picked priority partner (002: "bv. prioritair").
+            rows.append((tap("btn.guide_deepgo", "deepgo"),))
         rows.append((tap(f"btn.guide_{action}", action),))
     if step is Step.DEEP_CLOSED:
         rows.append((tap("btn.guide_deep_again", "deep"),))
@@ -231,6 +234,8 @@ def may_open(step: Step | None, action: str) -> bool:
     target = {"priorities": Step.PRIORITIES, "deep": Step.DEEP, "closing": Step.CLOSING}
     if action == "open":
         return step is None or step is Step.DONE
+    if action == "deepgo":
+        action = "deep"
     if action == "finish":
         return step is not None and step in FINISHABLE
     if action in target:

@@ -34,6 +34,16 @@ async def _step(services: Services, team: Team) -> Step | None:
 async def act(services: Services, team: Team, user_id: int, action: str, arg: str) -> Answer:
     """Run one button of the control message; a button that no longer fits changes nothing."""
     step = await _step(services, team)
+    if action == "deepgo":
+        if not control.may_open(step, action) or await steps.choose_deep(services, team, ""):
+            return Answer("err.stale")
+        async with services.store.tx() as tx:
+            round_ = await tx.open_round_of(team.id)
+            draft = await tx.deep_session(round_.id, "draft") if round_ else None
+        if draft is None:
+            return Answer("err.stale")
+        result = await steps.start_deep(services, team, int(draft.id))
+        return Answer(None if result.round is not None else "guide.deep_in_group")
     if action in ("open", "priorities", "deep", "closing", "finish"):
         if not control.may_open(step, action):
             return Answer("err.stale")

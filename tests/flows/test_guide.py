@@ -77,8 +77,14 @@ async def test_a_principal_runs_every_step_and_the_member_check_by_taps_only(tea
     await piet.tap(bot.label("btn.guide_close_priorities"), message=panel)
     assert piet.last().text == bot.t("guide.next_deep")
 
-    await piet.tap(bot.label("btn.guide_deep"))
-    await piet.tap(bot.label("btn.deep_start"), chat=team.group)
+    # Choosing other partners happens on the group's choice, which the button posts.
+    await piet.tap(bot.label("btn.guide_deep"), message=_panel(piet, team))
+    assert piet.last_toast == bot.label("guide.deep_in_group")
+    assert bot.label("btn.deep_start") in team.group.last().button_labels
+    # Step 3 in one tap, with the partner most members circled.
+    await piet.tap(bot.label("btn.guide_deepgo"), message=_panel(piet, team))
+    opened = bot.t("group.deep_opened", partners="Bakkerij Peeters", joined=3)
+    assert opened in [m.text for m in team.group.bot_messages]
     panel = _panel(piet, team)
     assert _line(team, "now", "line_deep") in panel.plain_text
     await piet.tap(bot.label("btn.guide_close_deep"), message=panel)
