@@ -16,6 +16,7 @@ from core.records import MemberCheck
 from prompts import Html
 from storage.store import Tx
 
+from .common import moment_text
 from .plans import RUNNING_STEPS, still_working
 
 # The checklist's lines, in protocol order: (line key, steps during which it runs, steps
@@ -92,8 +93,8 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
             if p.kind == "step_deadline" and p.status == "planned" and p.step == step.value
         ]  # fmt: skip
         if rows:
-            moment = rows[-1].run_at.astimezone(services.zone(team))
-            deadline = str(t("guide.deadline", lang, when=moment.strftime("%d-%m-%Y %H:%M")))
+            when = moment_text(services, team, rows[-1].run_at)
+            deadline = str(t("guide.deadline", lang, when=when))
     extra: str
     for name in LINES:
         if name == "membercheck":
