@@ -148,7 +148,9 @@ def _mark(name: str, step: Step | None, position: int) -> str:
 
 
 async def _answered(tx: Tx, check: MemberCheck) -> int:
-    return sum(1 for r in await tx.mc_responses(int(check.id)) if r.answers)
+    """Colleagues who finished the check (counts only)."""
+    responses = await tx.mc_responses(int(check.id))
+    return sum(1 for r in responses if r.respondent.finished_at is not None)
 
 
 async def _closed_check(tx: Tx, team: Team) -> bool:

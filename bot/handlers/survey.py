@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import access, callbacks
-from bot.actions import membercheck
+from bot.actions import control, membercheck
 from bot.actions.membercheck import addition_encoder
 from bot.context import Services
 from bot.dialogs import finish as finish_dialog
@@ -21,6 +21,8 @@ from bot.dialogs.survey import SurveyCtx
 from core.effects import Photo
 from core.model import Round, Team
 from core.protocol import SurveyStage
+from core.records import Respondent
+from storage.store import Tx
 
 from ..replies import send_screens, send_text
 
@@ -161,6 +163,14 @@ class SurveyHandlers:
             context.bot, chat.id, [screen], respondent_id, seq, _encoder(respondent_id, seq)
         )
 
+    async def _finished_now(self, tx: Tx, team: Team, before: Respondent) -> bool:
+        """A colleague just finished the check: the facilitators' count follows."""
+        fresh = await tx.respondent(before.id)
+        if before.finished_at is not None or fresh is None or fresh.finished_at is None:
+            return False
+        await control.refresh(tx, self.s, team)
+        return True
+
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         """A message from someone answering the survey; False when they are not."""
         user, chat, message = update.effective_user, update.effective_chat, update.effective_message
@@ -175,6 +185,9 @@ class SurveyHandlers:
             ctx = SurveyCtx(tx, self.s.texts, team, check, row)
             outcome = await SURVEY.on_text(ctx, message.text or "")
             seq = ctx.respondent.screen_seq
+            finished = await self._finished_now(tx, team, row)
+        if finished:
+            await self.s.flush()
         screens = outcome.screens if outcome is not None else []
         await send_screens(context.bot, chat.id, screens, ctx.id, seq, _encoder(ctx.id, seq))
         return True
@@ -185,6 +198,7 @@ class SurveyHandlers:
         assert query is not None
         tap = callbacks.decode(query.data)
         screens: list[Screen] | None = None
+        finished = False
         lang = self.s.settings.language.value
         if isinstance(tap, callbacks.SurveyTap):
             async with self.s.store.tx() as tx:
@@ -204,6 +218,9 @@ class SurveyHandlers:
                     outcome = await SURVEY.on_button(ctx, tap.action, tap.arg)
                     screens = outcome.screens if outcome is not None else None
                     seq = ctx.respondent.screen_seq
+                    finished = await self._finished_now(tx, team, row)
+        if finished:
+            await self.s.flush()
         if screens is None:
             await query.answer(self.s.texts.plain("err.stale", lang))
             return

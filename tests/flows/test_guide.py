@@ -107,6 +107,20 @@ async def test_a_principal_runs_every_step_and_the_member_check_by_taps_only(tea
     assert bot.label("btn.survey_join") in team.group.last().button_labels
     panel = _panel(piet, team)
     assert _line(team, "now", "line_membercheck") in panel.plain_text
+    # A colleague of the wider team answers: the count follows.
+    dirk = team.members[3]
+    await dirk.tap(bot.label("btn.survey_join"), message=team.group.last(), chat=team.group)
+    await dirk.tap(bot.label("btn.survey_start"))
+    await dirk.tap(bot.label("role.leraar"))
+    await dirk.tap(bot.label("btn.skip"))
+    for n in range(1, 5):
+        await dirk.send(f"Antwoord {n}.")
+        await dirk.tap(bot.label("btn.next_question"))
+        if n == 3:
+            await dirk.tap(bot.label("btn.done"))
+    panel = _panel(piet, team)
+    assert panel.message_id == panel_id
+    assert parse_html(bot.t("guide.mc_count", count=1))[0] in panel.plain_text
     await piet.tap(bot.label("btn.guide_mc_close"), message=panel)
     panel = _panel(piet, team)
     assert panel.message_id == panel_id
