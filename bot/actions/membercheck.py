@@ -192,10 +192,10 @@ async def _share(
     text = t("survey.share", lang, url=url, when=when)
     await tx.enqueue(Text(principal, text, buttons, batch=batch), team.id)
     # As a file, not a photo: Telegram would recompress a photo; the PNG stays sharp to print.
-    await tx.enqueue(Document(principal, png, services.texts.plain("survey.qr_file", lang), batch),
-                     team.id)  # fmt: skip
-    filename = services.texts.plain("survey.poster_file", lang)
-    await tx.enqueue(Document(principal, pdf, filename, batch), team.id)
+    qr_name = services.texts.plain("survey.qr_file", lang)
+    await tx.enqueue(Document(principal, png, qr_name, batch), team.id)
+    poster_name = services.texts.plain("survey.poster_file", lang)
+    await tx.enqueue(Document(principal, pdf, poster_name, batch), team.id)
     await tx.enqueue(Notice(team.chat_id, batch, "survey.share_unreachable", lang), team.id)
 
 
@@ -253,13 +253,8 @@ async def planned(tx: Tx, services: Services, team: Team, check_id: int, kind: s
     unfinished = [r.respondent.user_id for r in responses if r.respondent.finished_at is None]
     batch = f"mc_nudge:{check_id}:{tx.now.isoformat()}"
     # Colleagues outside the group cannot tap its button: the nudge carries the link itself.
-    resume = (
-        (
-            Link(
-                services.texts.plain("btn.survey_continue", lang), link(services, str(check.token))
-            ),
-        ),
-    )
+    again = services.texts.plain("btn.survey_continue", lang)
+    resume = ((Link(again, link(services, str(check.token))),),)
     blocked = await to_people(tx, team, unfinished, t("survey.nudge", lang), batch, resume)
     finished = len(responses) - len(unfinished)
     await _announce(tx, services, team, str(check.token), t("survey.reminder", lang,
