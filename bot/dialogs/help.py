@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.leaflets import guide_pdf
 from core.model import Member, Round, Team
-from core.protocol import BRAINSTORMING, Stage, Step
+from core.protocol import BRAINSTORMING, CLOSING_STAGES, DEEPENING, PRIORITISING, Stage, Step
 from prompts import Html, Texts
 
 # The guide's parts in order: guide.<part>_title and guide.<part> (the introduction's text is
@@ -81,4 +81,6 @@ def private_help(member: Member | None) -> list[str]:
     stage = Stage(member.stage)
     if stage in BRAINSTORMING or stage in (Stage.REVIEW, Stage.DONE, Stage.WAITING):
         keys += ["help.list", "help.link"]
+    if stage is Stage.WAITING or stage in PRIORITISING | DEEPENING | CLOSING_STAGES:
+        keys.append("help.member_map")  # the map has been shared with the group
     return [*keys, "help.resume", "help.mydata", "help.forget", "help.help"]
