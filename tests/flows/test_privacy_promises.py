@@ -268,3 +268,32 @@ async def test_forget_me_as_a_member_check_respondent(team: Team) -> None:
     stored = await _database_bytes(team)
     for marker in [*carlas, "QXMCFUNC"]:
         assert marker.encode() not in stored, marker
+
+
+async def test_export_during_step_4_holds_only_what_was_shared(team: Team) -> None:
+    """/export while the closing questions run leaves the unshared answers out; after /sluit
+    they are in it."""
+    bot = team.bot
+    await open_round(team)
+    anna = team.members[0]
+    await _join(team, anna, function=None, answer=INTRO)
+    await add_partner(team, anna, PARTNER, "organisatie", "aanbod", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/afsluiter", chat=team.group)
+    await anna.send(METAPHOR)
+    await team.principal.send("/start")
+
+    async def exported() -> str:
+        await team.principal.send("/export", chat=team.group)
+        found = [
+            m.document for m in team.principal.messages()
+            if m.document_name and m.document_name.endswith(".json")
+        ]  # fmt: skip
+        assert found and found[-1] is not None
+        return found[-1].decode("utf-8")
+
+    during = await exported()
+    assert "QXMETA" not in during and "QXINTRO" in during
+    await team.principal.send("/sluit", chat=team.group)
+    assert "QXMETA" in await exported()
+    assert bot.t("export.sent") in [m.text for m in team.principal.messages()]
