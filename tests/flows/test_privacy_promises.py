@@ -297,3 +297,34 @@ async def test_export_during_step_4_holds_only_what_was_shared(team: Team) -> No
     await team.principal.send("/sluit", chat=team.group)
     assert "QXMETA" in await exported()
     assert bot.t("export.sent") in [m.text for m in team.principal.messages()]
+
+
+async def test_the_comparison_during_2c_shows_no_new_picks(team: Team) -> None:
+    """/kaart vergelijk during round 2's priority step says nothing about who picked what;
+    once 2C closed it names the newly picked partner."""
+    bot = team.bot
+    other = "Sportclub Noord"
+    await open_round(team)
+    anna, carla = team.members[0], team.members[2]
+    await _join(team, anna, function=None, answer=None)
+    await add_partner(team, anna, PARTNER, "organisatie", "aanbod", 1)
+    await add_partner(team, anna, other, "organisatie", "aanbod", 2)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/prioriteit", chat=team.group)
+    await anna.tap(PARTNER)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/afronden", chat=team.group)
+    await team.principal.send("/ronde", chat=team.group)
+    await _join(team, carla, function=None, answer=None)
+    await add_partner(team, carla, PARTNER, "organisatie", "aanbod", 1)
+    await add_partner(team, carla, other, "organisatie", "aanbod", 2)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/prioriteit", chat=team.group)
+    await carla.tap(other)
+    gained = bot.t("compare.priority_gained", names=other)
+    await team.principal.send("/kaart vergelijk", chat=team.group)
+    assert team.group.last().photo is None
+    assert gained not in team.group.last().text
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/kaart vergelijk", chat=team.group)
+    assert gained in team.group.last().text
