@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import zlib
+
+import pytest
 
 from bot.testing.fakegram import FakeMessage, Person
 
@@ -328,3 +331,28 @@ async def test_the_comparison_during_2c_shows_no_new_picks(team: Team) -> None:
     await team.principal.send("/sluit", chat=team.group)
     await team.principal.send("/kaart vergelijk", chat=team.group)
     assert gained in team.group.last().text
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "report_md = 'x'",
+        "report_md = 'x', anonymised = anonymised + 2",
+        "round_id = round_id + 1, anonymised = anonymised + 1",
+        "created_at = 'x', anonymised = anonymised + 1",
+        "reason = 'membercheck', anonymised = anonymised + 1",
+    ],
+)
+async def test_a_kept_version_changes_only_by_anonymising(team: Team, assignment: str) -> None:
+    """The database refuses every update of a kept version except the anonymising one, which
+    keeps its identity and counts itself."""
+    await open_round(team)
+    await _join(team, team.members[0], function=None, answer=INTRO)
+    await add_partner(team, team.members[0], PARTNER, "organisatie", "aanbod", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/afronden", chat=team.group)
+    async with team.bot.store.tx() as tx:
+        with pytest.raises(sqlite3.IntegrityError):
+            await tx._run(f"UPDATE map_versions SET {assignment}")
+    async with team.bot.store.tx() as tx:
+        await tx._run("UPDATE map_versions SET report_md = 'x', anonymised = anonymised + 1")
