@@ -49,7 +49,7 @@ _QUESTION = StageDialog[Ctx](intro.current_screen, intro.on_text, on("inext", in
 
 STAGES: dict[Stage, StageDialog[Ctx]] = {
     Stage.PRIVACY: StageDialog[Ctx](
-        fixed(onboarding.privacy_screen), None, on("agree", onboarding.on_agree)
+        fixed(onboarding.privacy_screen), None, onboarding.on_privacy_button
     ),
     Stage.ROLE: StageDialog[Ctx](fixed(onboarding.role_screen), None, _on_role),
     Stage.FUNCTION: StageDialog[Ctx](

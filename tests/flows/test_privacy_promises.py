@@ -27,10 +27,9 @@ PARTNER = "Bakkerij Peeters"
 
 
 async def _join(team: Team, person: Person, *, function: str | None, answer: str | None) -> None:
-    """Join, agree, role leraar, an optional function and an optional first answer."""
+    """Join, role leraar, an optional function and an optional first answer."""
     bot = team.bot
     await person.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await person.tap(bot.label("btn.agree"))
     await person.tap(bot.label("role.leraar"))
     if function:
         await person.send(function)
