@@ -357,10 +357,6 @@ class Simulation:
             for spec in scenario.members:
                 await self._closing(self.people[spec.name], spec)
             await principal.send("/sluit", chat=group)
-        await principal.send("/kaart", chat=group)
-        photo = group.last().photo
-        if photo is None:
-            raise RuntimeError("the group did not receive the map")
         await principal.send("/start")
         await principal.send("/export", chat=group)
         export = next(
@@ -371,6 +367,9 @@ class Simulation:
         if export is None:
             raise RuntimeError("the principal did not receive the export")
         await principal.send("/afronden", chat=group)
+        photo = next((m.photo for m in reversed(group.bot_messages) if m.photo), None)
+        if photo is None:
+            raise RuntimeError("the group did not receive the map")
         self.report_pdf = _last_document(principal, "-verslag.pdf")
         self.report_md = _last_document(principal, "-verslag.md")
         if scenario.member_check:
@@ -498,18 +497,24 @@ class Simulation:
         wanted = labels.get(name_key(spec.priority))
         if wanted is None:
             raise ScenarioError(f"{spec.name}: priority {spec.priority!r} is not on the map")
+        more = self.label("btn.more")
         for _ in range(100):
-            screen = person.last()
+            # The principal's private chat also holds their own questions (a term offer).
+            screen = next(
+                (m for m in reversed(person.messages())
+                 if m.from_bot and {wanted, more} & set(m.button_labels)),
+                person.last(),
+            )  # fmt: skip
             if wanted in screen.button_labels:
-                await person.tap(wanted)
+                await person.tap(wanted, message=screen)
                 if spec.priority_reason:
                     await person.send(spec.priority_reason)
                 else:
                     await person.tap(self.label("btn.skip"))
                 return
-            if self.label("btn.more") not in screen.button_labels:
+            if more not in screen.button_labels:
                 break
-            await person.tap(self.label("btn.more"))
+            await person.tap(more, message=screen)
         raise ScenarioError(f"{spec.name}: priority {spec.priority!r} not found on the pick screen")
 
 

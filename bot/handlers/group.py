@@ -252,6 +252,7 @@ class GroupHandlers:
                 await query.message.edit_text(text, reply_markup=None)
             except TelegramError as exc:
                 log.debug("could not update the tie question: %s", exc)
+        await maps.answered(self.s, team, round_.id)
 
     async def show_map(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/kaart: the principal or a group admin sees the latest map (group or private chat)."""
@@ -323,8 +324,6 @@ class GroupHandlers:
             await send_text(context.bot, chat.id, self.s.texts.t("export.open_private", lang))
             return
         await send_text(context.bot, user.id, self.s.texts.t("export.sent", lang))
-        if chat.type != "private":
-            await send_text(context.bot, chat.id, self.s.texts.t("export.sent_group", lang))
 
     def _export_files(
         self, team: Team, round_: Round, team_map: TeamMap, answers: dict[str, object]
@@ -372,6 +371,7 @@ class GroupHandlers:
                 await message.edit_text(text, reply_markup=None)
             except TelegramError as exc:
                 log.debug("could not update the suggestion: %s", exc)
+        await maps.answered(self.s, team, row.round_id)
 
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Sets the team's language (nl or en)."""
