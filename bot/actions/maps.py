@@ -46,9 +46,16 @@ def utf16_len(text: str) -> int:
 
 
 def joined_caption(lead: str, caption: str) -> str | None:
-    """The step's summary above the map's caption, or None when together they are too long."""
-    text = f"{lead}\n\n{caption}" if lead else caption
-    return text if utf16_len(text) <= CAPTION_LIMIT else None
+    """The step's summary above the map's caption, shortened from its end (the disputed names
+    and metaphors are on the picture and in the report) until both fit; None when even the
+    summary alone is too long for a caption."""
+    lines = caption.split("\n") if caption else []
+    for keep in range(len(lines), -1, -1):
+        tail = "\n".join(lines[:keep])
+        text = f"{lead}\n\n{tail}" if lead and tail else lead or tail
+        if utf16_len(text) <= CAPTION_LIMIT:
+            return text
+    return None
 
 
 async def _fingerprint(tx: Tx, services: Services, team: Team, round_: Round) -> tuple[int, Html]:

@@ -83,7 +83,6 @@ async def test_unanswered_questions_let_the_map_go_after_a_day(team: Team) -> No
 
 async def test_moving_on_applies_the_default_first(team: Team) -> None:
     """/prioriteit with questions still open: the group sees the map before the invitation."""
-    bot = team.bot
     await team.principal.send("/start")
     await _brainstorm(team)
     await team.principal.send("/prioriteit", chat=team.group)
