@@ -266,7 +266,13 @@ class GroupHandlers:
             return
         async with self.s.store.tx() as tx:
             round_ = await tx.latest_round_of(team.id)
-            if round_ is not None and round_.step != Step.BRAINSTORM.value:
+            waiting = round_ is not None and round_.step == maps.QUESTIONS_STEP
+            if waiting and chat.id == team.chat_id and round_ is not None:
+                # Asked for in the group while similar names wait: the default applies now.
+                await maps.release(tx, self.s, team, round_)
+                if not await maps.shown(tx, self.s, team, round_):
+                    await maps.post(tx, self.s, team, round_)
+            elif round_ is not None and round_.step != Step.BRAINSTORM.value:
                 await maps.post(tx, self.s, team, round_, chat_id=chat.id)
         if round_ is None or round_.step == Step.BRAINSTORM.value:
             await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", team.language.value))

@@ -91,6 +91,18 @@ async def test_moving_on_applies_the_default_first(team: Team) -> None:
     assert photo < len(team.group.bot_messages) - 1
 
 
+async def test_kaart_in_the_group_while_names_wait_posts_the_summary_with_the_map(
+    team: Team,
+) -> None:
+    """/kaart in the group before the answers: the default applies, one photo with the summary."""
+    await team.principal.send("/start")
+    await _brainstorm(team)
+    await team.principal.send("/kaart", chat=team.group)
+    photos = [m for m in team.group.bot_messages if m.photo is not None]
+    assert len(photos) == 1 and photos[0].plain_text.startswith("De brainstorm is afgesloten.")
+    assert "De kaart volgt" not in team.announcement().plain_text
+
+
 async def test_without_questions_the_map_goes_at_once(team: Team) -> None:
     """Nothing to settle: the closing summary and the map are one photo right after /sluit."""
     bot = team.bot
