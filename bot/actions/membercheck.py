@@ -13,11 +13,11 @@ from bot.dialogs.base import Button
 from bot.dialogs.team import new_token
 from core.effects import Document, Link, Notice, Text
 from core.model import Team
-from core.schedule import parse_deadline, parse_start, window_for
+from core.schedule import fit_deadline, parse_deadline, parse_start, window_for
 from prompts import Html
 from storage.store import Tx
 
-from .common import screen_messages
+from .common import moment_text, screen_messages
 from .plans import plan_check, to_people
 
 # "Keep each respondent's effort within 30 minutes": default a week to find those minutes.
@@ -78,15 +78,18 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
         deadline = parse_deadline(args[1], start, zone) if start else None
     elif args:
         deadline = parse_deadline(args[0], now, zone)
+    if start is not None and deadline is not None:
+        window = window_for(team.send_days, services.window)
+        deadline = fit_deadline(deadline, start, window, zone)
     if start is None or deadline is None or deadline <= start:
         await _say(tx, team, t("survey.usage", lang))
         return
     token = new_token()
     check_id = await tx.open_member_check(team.id, int(version.id), token)
     later = await plan_check(tx, team, check_id, deadline, start=start)
-    when = deadline.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+    when = moment_text(services, team, deadline)
     if later:
-        begin = start.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        begin = moment_text(services, team, start)
         await _say(tx, team, t("survey.scheduled", lang, start=begin, when=when))
         return
     await _announce(tx, services, team, token, t("survey.announce", lang, when=when))
@@ -174,7 +177,7 @@ async def planned(tx: Tx, services: Services, team: Team, check_id: int, kind: s
         when = ""
         if rows:
             moment = rows[-1].run_at
-            when = moment.astimezone(services.zone(team)).strftime("%d-%m-%Y %H:%M")
+            when = moment_text(services, team, moment)
         await _announce(tx, services, team, str(check.token), t("survey.announce", lang,
                                                                     when=when))  # fmt: skip
         return

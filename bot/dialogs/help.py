@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.model import Member, Round, Team
-from core.protocol import BRAINSTORMING, Stage, Step
+from core.protocol import BRAINSTORMING, CLOSING_STAGES, DEEPENING, PRIORITISING, Stage, Step
 
 
 def group_help(
@@ -46,4 +46,6 @@ def private_help(member: Member | None) -> list[str]:
     stage = Stage(member.stage)
     if stage in BRAINSTORMING or stage in (Stage.REVIEW, Stage.DONE, Stage.WAITING):
         keys += ["help.list", "help.link"]
+    if stage is Stage.WAITING or stage in PRIORITISING | DEEPENING | CLOSING_STAGES:
+        keys.append("help.member_map")  # the map has been shared with the group
     return [*keys, "help.resume", "help.mydata", "help.forget", "help.help"]
