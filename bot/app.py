@@ -40,7 +40,7 @@ from prompts import LANGUAGES, Html, Texts
 from storage.store import Store, from_message
 
 from .access import ADMIN_STATUSES
-from .actions import maps
+from .actions import maps, progress
 from .actions.membercheck import PAYLOAD_PREFIX
 from .config import Settings
 from .context import Services
@@ -133,6 +133,11 @@ def build_application(
         return await maps.draw(services, photo)
 
     deliverer = Deliverer(store, texts, services.clock, render=draw)
+
+    async def principal_held(team_id: int) -> None:
+        await progress.principal_held(services, team_id)
+
+    deliverer.on_hold = principal_held
 
     async def flush() -> int:
         return await deliverer.flush()

@@ -1107,11 +1107,12 @@ class Tx(OutboxQueries):
             )
 
     async def mark_reachable(self, user_id: int) -> None:
-        """The person wrote to the bot again."""
+        """The person wrote to the bot (again): what was held for them may go now."""
         await self._run(
             "UPDATE people SET blocked_at = NULL WHERE user_id = ? AND blocked_at IS NOT NULL",
             (user_id,),
         )
+        await self.release_held(user_id)
 
     async def blocked(self, user_ids: Iterable[int]) -> set[int]:
         """Which of these people blocked the bot."""

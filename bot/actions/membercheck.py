@@ -198,8 +198,9 @@ async def _share(
     qr_name = services.texts.plain("survey.qr_file", lang)
     await tx.enqueue(Document(principal, png, qr_name, batch), team.id)
     poster_name = services.texts.plain("survey.poster_file", lang)
+    # A principal without a private chat yet: the outbox holds these until they open it,
+    # and the group is asked once to let them (bot/delivery.py).
     await tx.enqueue(Document(principal, pdf, poster_name, batch), team.id)
-    await tx.enqueue(Notice(team.chat_id, batch, "survey.share_unreachable", lang), team.id)
 
 
 async def close(services: Services, team: Team, check_id: int) -> None:

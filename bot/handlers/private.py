@@ -120,9 +120,13 @@ class PrivateHandlers:
             return
         async with self.s.store.tx() as tx:
             member = await tx.active_member(user.id)
+            led = await tx.teams_led_by(user.id)
         if member is None:
-            lang = self.s.settings.language.value
-            await send_text(context.bot, chat.id, self.s.texts.t("dm.hello", lang))
+            lang = led[0].language.value if led else self.s.settings.language.value
+            key = "dm.principal_hello" if led else "dm.hello"
+            await send_text(context.bot, chat.id, self.s.texts.t(key, lang))
+            # What waited for the principal's private chat (questions, the report) comes now.
+            await self.s.flush()
             return
         await self._resume(context, chat.id, member, lead_key="dm.welcome_back")
 
