@@ -161,21 +161,40 @@ async def managed_team(
 async def principal_tap(
     services: Services, update: Update, context: ContextTypes.DEFAULT_TYPE, kind: type[TapT]
 ) -> tuple[Team, TapT] | None:
-    """Decode a group button only the principal or an admin may use; others get a toast."""
+    """Decode a button only the principal or an admin may use; others get a toast.
+
+    In the group the chat names the team; in the principal's private chat (term offers, merge
+    and tie questions) the button's round does, and only the principal may use it there."""
     query = update.callback_query
     assert query is not None
     tap = callbacks.decode(query.data)
     chat = update.effective_chat
-    team = await team_of_chat(services, chat.id) if chat else None
+    private = chat is not None and chat.type == "private"
+    if private:
+        team = await _team_of_tap(services, tap)
+    else:
+        team = await team_of_chat(services, chat.id) if chat else None
     if not isinstance(tap, kind) or team is None or chat is None:
         await query.answer(services.texts.plain("err.stale", services.settings.language.value))
         return None
-    if not await is_facilitator(services, team, query.from_user.id) and not await is_admin(
-        context.bot, chat.id, query.from_user.id
+    if not await is_facilitator(services, team, query.from_user.id) and (
+        private or not await is_admin(context.bot, chat.id, query.from_user.id)
     ):
         await query.answer(services.texts.plain("map.only_principal", team.language.value))
         return None
     return team, tap
+
+
+async def _team_of_tap(services: Services, tap: object) -> Team | None:
+    """The team a button in a private chat belongs to, through its round."""
+    async with services.store.tx() as tx:
+        round_id = getattr(tap, "round_id", None)
+        if isinstance(tap, callbacks.SuggestionTap):
+            suggestion = await tx.suggestion(tap.suggestion_id)
+            round_id = suggestion.round_id if suggestion else None
+        if not isinstance(round_id, int) or not await tx.round_exists(round_id):
+            return None
+        return await tx.team((await tx.round(round_id)).team_id)
 
 
 async def ask_name(services: Services, bot: Bot, team: Team, text: Html) -> None:

@@ -7,7 +7,10 @@ still do: send again the one message that was in flight (Telegram had it, the re
 never lose one.
 
 - 429 (after the rate limiter's own retries): the chat waits until Telegram's retry_after.
-- 403: the person blocked the bot or never opened it; recorded once, never retried.
+- 403: the person blocked the bot or never opened it; recorded once, never retried. For the
+  team's principal (term offers, merge questions, the report), the rows are held instead and
+  the group gets ONE short line with a button that opens the private chat; the held rows go
+  out once the principal writes to the bot.
 - 400: Telegram refuses the message itself; recorded once as failed and reported to the
   team's principal, never retried.
 - Timeouts, network and server errors: retried with a growing pause, at most MAX_ATTEMPTS
@@ -113,6 +116,8 @@ class Deliverer:
         self.clock = clock
         self.render = render
         self.bot: Bot | None = None
+        # Told (with the team's id) when rows start waiting for the principal's private chat.
+        self.on_hold: Callable[[int], Awaitable[None]] | None = None
         self._lock = asyncio.Lock()
         self._dirty = False
         self._gone: set[int] = set()
@@ -165,6 +170,8 @@ class Deliverer:
             status, error = "unreachable", str(exc)
             if effect.chat_id > 0:
                 self._gone.add(effect.chat_id)
+                if await self._hold_for_principal(row):
+                    return False
         except ChatMigrated as exc:
             async with self.store.tx() as tx:
                 await tx.migrate_chat(effect.chat_id, exc.new_chat_id)
@@ -190,6 +197,22 @@ class Deliverer:
                 await self._report(tx, row)
         if status == "failed":
             log.warning("outbox row %s refused by Telegram: %s", row.id, error)
+        return True
+
+    async def _hold_for_principal(self, row: OutboxRow) -> bool:
+        """A row for the team's principal, who has no private chat yet: it waits for them, and
+        the group is asked once to open it (on_hold). True when held."""
+        if row.team_id is None:
+            return False
+        async with self.store.tx() as tx:
+            team = await tx.team(row.team_id)
+            if row.effect.chat_id != team.principal_user_id:
+                return False
+            first = not await tx.holds_for(team.principal_user_id)
+            await tx.hold_for_chat(row.id)
+        log.info("outbox row %s held until the principal opens the private chat", row.id)
+        if first and self.on_hold is not None:
+            await self.on_hold(team.id)
         return True
 
     async def _wait(self, row: OutboxRow, wait: _Wait) -> bool:

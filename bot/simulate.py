@@ -6,12 +6,18 @@ brainstorm (keeping the bot's automatic merges and leaving its suggestions open)
 priority step and closes it, optionally runs step 3 (deep_partners, cards) and step 4 (closing),
 asks /kaart and /export and finishes with /afronden. Written to DIR: map.png (the exact photo the
 group received), export.json (the exact /export JSON), report.pdf and report.md (the exact files
-the principal received), transcript.txt (every message per chat).
+the principal received), transcript.txt (every message per chat) and effort.json (what the run
+cost its people: the bot's posts in the group per step, the bot's messages and words per member
+(median and maximum), and how many messages a member read before typing a first answer).
+
+The principal leaves the bot's questions about similar names unanswered: the simulated clock
+moves on until the default applies and the group gets the map (bot/actions/maps.py).
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -302,6 +308,12 @@ class Simulation:
         self.report_pdf = b""
         self.report_md = b""
         self.membercheck_md = b""
+        # (phase, how many bot messages the group had when it began), in order.
+        self.phases: list[tuple[str, int]] = []
+
+    def phase(self, name: str) -> None:
+        """From now on the group's new bot messages count for this phase."""
+        self.phases.append((name, len(self.group.bot_messages)))
 
     def label(self, key: str, **fields: object) -> str:
         """A button label in the scenario's language (until the team switches, Dutch)."""
@@ -330,22 +342,27 @@ class Simulation:
 
     async def _play(self) -> tuple[bytes, bytes]:
         scenario, group, principal = self.scenario, self.group, self.principal
+        self.phase("setup")
         await principal.send("/start", chat=group)
         await principal.send(scenario.school, chat=group, reply_to=group.last())
         if scenario.language != "nl":
             await principal.send(f"/taal {scenario.language}", chat=group)
+        self.phase("brainstorm")
         await principal.send("/ronde", chat=group)
         join = self.label("btn.join")
         announcement = next(m for m in reversed(group.bot_messages) if join in m.button_labels)
         for spec in scenario.members:
             await self._brainstorm(self.people[spec.name], spec, announcement)
         await principal.send("/sluit", chat=group)
+        await self._await_map()
+        self.phase("priorities")
         await principal.send("/prioriteit", chat=group)
         for spec in scenario.members:
             if spec.priority:
                 await self._pick(self.people[spec.name], spec)
         await principal.send("/sluit", chat=group)
         if scenario.deep_partners:
+            self.phase("deep")
             for partner in scenario.deep_partners:
                 await principal.send(f"/verdiep {partner}", chat=group)
             await principal.tap(self.label("btn.deep_start"), chat=group)
@@ -353,14 +370,12 @@ class Simulation:
                 await self._cards(self.people[spec.name], spec)
             await principal.send("/sluit", chat=group)
         if any(spec.closing for spec in scenario.members):
+            self.phase("closing")
             await principal.send("/afsluiter", chat=group)
             for spec in scenario.members:
                 await self._closing(self.people[spec.name], spec)
             await principal.send("/sluit", chat=group)
-        await principal.send("/kaart", chat=group)
-        photo = group.last().photo
-        if photo is None:
-            raise RuntimeError("the group did not receive the map")
+        self.phase("finish")
         await principal.send("/start")
         await principal.send("/export", chat=group)
         export = next(
@@ -371,17 +386,69 @@ class Simulation:
         if export is None:
             raise RuntimeError("the principal did not receive the export")
         await principal.send("/afronden", chat=group)
+        photo = next((m.photo for m in reversed(group.bot_messages) if m.photo), None)
+        if photo is None:
+            raise RuntimeError("the group did not receive the map")
         self.report_pdf = _last_document(principal, "-verslag.pdf")
         self.report_md = _last_document(principal, "-verslag.md")
+        self.phase("member_check")
         if scenario.member_check:
             await self._member_check()
+        self.phase("end")
         return photo, export
+
+    async def _await_map(self) -> None:
+        """Simulated hours pass (six at a time) until the group has the brainstorm's map."""
+        scheduler = self.app.bot_data["scheduler"]
+        for _ in range(40):
+            if any(m.photo for m in self.group.bot_messages):
+                return
+            self.clock.advance(timedelta(hours=6))
+            await scheduler.run_due(self.clock.now())
+        raise RuntimeError("the group did not receive the map after the brainstorm")
+
+    def effort(self) -> dict[str, Any]:
+        """What the run cost its people (see the module docstring)."""
+        per_step: dict[str, int] = {}
+        for (name, start), (_, end) in zip(self.phases, self.phases[1:], strict=False):
+            per_step[name] = per_step.get(name, 0) + end - start
+        round_steps = ("brainstorm", "priorities", "deep", "closing", "finish")
+        messages: list[int] = []
+        words: list[int] = []
+        before_answer: list[int] = []
+        for spec in self.scenario.members:
+            chat = self.people[spec.name].chat
+            bot_messages = chat.bot_messages
+            messages.append(len(bot_messages))
+            words.append(sum(len(m.plain_text.split()) for m in bot_messages))
+            read = 0
+            for message in chat.messages:
+                if message.from_bot:
+                    read += 1
+                elif message.text and not message.text.startswith("/"):
+                    break
+            before_answer.append(read)
+
+        def spread(values: list[int]) -> dict[str, float]:
+            return {"median": statistics.median(values), "max": max(values)} if values else {}
+
+        return {
+            "group_posts_per_step": per_step,
+            "group_posts_per_round": sum(per_step.get(step, 0) for step in round_steps),
+            "member_messages": spread(messages),
+            "member_words": spread(words),
+            "messages_before_first_typed_answer": spread(before_answer),
+        }
 
     async def _member_check(self) -> None:
         """Send the survey, let the colleagues answer, then run simulated days to the deadline."""
         group, principal = self.group, self.principal
         await principal.send("/membercheck 7d", chat=group)
         link = group.last()
+        focus_group = {m.name for m in self.scenario.members}
+        if any(c.name in focus_group for c in self.scenario.member_check):
+            # The scenario has focus-group members answer too: the principal allows that.
+            await principal.tap(self.label("btn.share_include"))
         for colleague in self.scenario.member_check:
             person = self.people[colleague.name]
             await person.tap(self.label("btn.survey_join"), message=link, chat=group)
@@ -505,18 +572,24 @@ class Simulation:
         wanted = labels.get(name_key(spec.priority))
         if wanted is None:
             raise ScenarioError(f"{spec.name}: priority {spec.priority!r} is not on the map")
+        more = self.label("btn.more")
         for _ in range(100):
-            screen = person.last()
+            # The principal's private chat also holds their own questions (a term offer).
+            screen = next(
+                (m for m in reversed(person.messages())
+                 if m.from_bot and {wanted, more} & set(m.button_labels)),
+                person.last(),
+            )  # fmt: skip
             if wanted in screen.button_labels:
-                await person.tap(wanted)
+                await person.tap(wanted, message=screen)
                 if spec.priority_reason:
                     await person.send(spec.priority_reason)
                 else:
                     await person.tap(self.label("btn.skip"))
                 return
-            if self.label("btn.more") not in screen.button_labels:
+            if more not in screen.button_labels:
                 break
-            await person.tap(self.label("btn.more"))
+            await person.tap(more, message=screen)
         raise ScenarioError(f"{spec.name}: priority {spec.priority!r} not found on the pick screen")
 
 
@@ -564,6 +637,9 @@ async def simulate(scenario_path: Path, out: Path) -> Path:
     if simulation.membercheck_md:
         (out / "membercheck.md").write_bytes(simulation.membercheck_md)
     names = {person.user.id: name for name, person in simulation.people.items()}
+    (out / "effort.json").write_text(
+        json.dumps(simulation.effort(), indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     (out / "transcript.txt").write_text(
         transcript(simulation.fake, names, simulation.group), encoding="utf-8"
     )

@@ -84,7 +84,7 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
     step = Step(round_.step) if round_ is not None else None
     if round_ is not None and round_.closed_at is not None and step is not Step.DONE:
         step = None
-    lines: list[str] = [t("guide.title", lang, school=team.school_name or "")]
+    lines: list[str] = [t("control.title", lang, school=team.school_name or "")]
     position = ORDER.index(step) if step is not None else -1
     deadline: str = ""
     if round_ is not None and step in RUNNING_STEPS:
@@ -94,14 +94,14 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
         ]  # fmt: skip
         if rows:
             when = moment_text(services, team, rows[-1].run_at)
-            deadline = str(t("guide.deadline", lang, when=when))
+            deadline = str(t("control.deadline", lang, when=when))
     extra: str
     for name in LINES:
         if name == "membercheck":
             if check is not None:
                 mark, extra = (
                     "now",
-                    str(t("guide.mc_count", lang, count=await _answered(tx, check))),
+                    str(t("control.mc_count", lang, count=await _answered(tx, check))),
                 )
             elif version is not None and step is Step.DONE:
                 mark, extra = "next", ""
@@ -109,23 +109,25 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
                 mark, extra = "todo", ""
             if check is None and await _closed_check(tx, team):
                 mark = "done"
-            lines.append(t(f"guide.mark_{mark}", lang, line=plain(f"guide.line_{name}", lang))
+            lines.append(t(f"control.mark_{mark}", lang, line=plain(f"control.line_{name}", lang))
                          + extra)  # fmt: skip
             continue
         mark = _mark(name, step, position)
         extra = ""
         if mark == "now" and round_ is not None and step in RUNNING_STEPS:
             done, joined = await done_count(tx, round_.id, step)
-            extra = str(t("guide.count", lang, done=done, joined=joined)) + deadline
-        lines.append(t(f"guide.mark_{mark}", lang, line=plain(f"guide.line_{name}", lang)) + extra)
+            extra = str(t("control.count", lang, done=done, joined=joined)) + deadline
+        lines.append(
+            t(f"control.mark_{mark}", lang, line=plain(f"control.line_{name}", lang)) + extra
+        )
     action = next_action(step, version is not None, check is not None)
     if action is not None and action != "close":
         lines.append("")
-        lines.append(t(f"guide.next_{action}", lang))
+        lines.append(t(f"control.next_{action}", lang))
     names = [f.first_name for f in await tx.co_facilitators(team.id)]
     if names:
         lines.append("")
-        lines.append(t("guide.co_facilitators", lang, names=", ".join(names)))
+        lines.append(t("control.co_facilitators", lang, names=", ".join(names)))
     return Html("\n".join(lines)), buttons(services, team, step, action, version is not None,
                                            check is not None)  # fmt: skip
 
@@ -226,7 +228,7 @@ async def nudge(tx: Tx, services: Services, team: Team) -> None:
     lang = team.language.value
     label = "btn.guide_mc" if action == "mc" else f"btn.guide_{action}"
     button = Tap(services.texts.plain(label, lang), callbacks.guide(team.id, action))
-    text = services.texts.t(f"guide.next_{action}", lang)
+    text = services.texts.t(f"control.next_{action}", lang)
     for user_id in await facilitators(tx, team):
         if await tx.owes(user_id, key(team)):
             await tx.enqueue(Text(user_id, text, ((button,),)), team.id)

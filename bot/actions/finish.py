@@ -10,7 +10,7 @@ from core.effects import Document, Notice, Photo, Text
 from core.model import Team
 from storage.store import Tx
 
-from . import control
+from . import control, maps
 from .plans import plan_yearly
 
 
@@ -35,8 +35,17 @@ async def finish(services: Services, team: Team) -> None:
             await tx.enqueue(Text(team.chat_id, result.text), team.id)
         else:
             await plan_yearly(tx, services, team, result.round)
-            await tx.enqueue(Photo(team.chat_id, data=result.png), team.id)
-            await tx.enqueue(Text(team.chat_id, result.text), team.id)
+            # The kept map is the one the group saw last: the closing words are enough.
+            if await maps.shown(tx, services, team, result.round):
+                await tx.enqueue(Text(team.chat_id, result.text), team.id)
+            elif caption := maps.joined_caption(
+                result.text, await maps.caption_now(tx, services, team, result.round)
+            ):
+                await tx.enqueue(Photo(team.chat_id, caption, result.png), team.id)
+            else:
+                await tx.enqueue(Photo(team.chat_id, data=result.png), team.id)
+                await tx.enqueue(Text(team.chat_id, result.text), team.id)
+            await maps.note_shown(tx, services, team, result.round)
             # Every facilitator gets the report; the group hears once if one cannot be reached.
             for index, user_id in enumerate(await control.facilitators(tx, team)):
                 await report(tx, services, team, user_id, notify=team.chat_id if index == 0
@@ -69,5 +78,6 @@ async def report(
         ],
         team.id,
     )
-    if notify is not None:
+    # The principal's rows wait for their private chat (the deliverer asks the group once).
+    if notify is not None and user_id != team.principal_user_id:
         await tx.enqueue(Notice(notify, batch, "finish.open_private", lang), team.id)

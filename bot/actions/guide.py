@@ -43,7 +43,7 @@ async def act(services: Services, team: Team, user_id: int, action: str, arg: st
         if draft is None:
             return Answer("err.stale")
         result = await steps.start_deep(services, team, int(draft.id))
-        return Answer(None if result.round is not None else "guide.deep_in_group")
+        return Answer(None if result.round is not None else "control.deep_in_group")
     if action in ("open", "priorities", "deep", "closing", "finish"):
         if not control.may_open(step, action):
             return Answer("err.stale")
@@ -57,7 +57,7 @@ async def act(services: Services, team: Team, user_id: int, action: str, arg: st
             refusal = await steps.choose_deep(services, team, "")
             if refusal is not None:
                 return Answer("err.stale")
-            return Answer("guide.deep_in_group")
+            return Answer("control.deep_in_group")
         else:
             await finish.finish(services, team)
         return Answer()
@@ -123,7 +123,7 @@ async def _confirm_close(services: Services, team: Team, user_id: int, step: Ste
     buttons = (
         (Tap(plain("btn.guide_close_yes", lang), yes), Tap(plain("btn.guide_close_no", lang), no)),
     )
-    text = services.texts.t("guide.close_confirm", lang, done=done, joined=joined)
+    text = services.texts.t("control.close_confirm", lang, done=done, joined=joined)
     return Text(user_id, text, buttons)
 
 
@@ -140,7 +140,7 @@ async def candidates(services: Services, team: Team, user_id: int) -> Text:
         for m in members
         if m.user_id not in leading
     )
-    key = "guide.team_choose" if rows else "guide.team_nobody"
+    key = "control.team_choose" if rows else "control.team_nobody"
     # The principal may take the role back from anyone; a co-facilitator may give it back.
     drops = tuple(
         (Tap(services.texts.plain("btn.guide_drop", lang, name=f.first_name),
@@ -159,12 +159,12 @@ async def take_back(services: Services, team: Team, by: int, user_id: int) -> st
     async with services.store.tx() as tx:
         if not await tx.remove_facilitator(team.id, user_id):
             return "err.stale"
-        text = services.texts.t("guide.role_ended", lang, school=team.school_name or "")
+        text = services.texts.t("control.role_ended", lang, school=team.school_name or "")
         if await tx.owes(user_id, control.key(team)):
             await tx.enqueue(Text(user_id, text, living=control.key(team)), team.id)
         await control.refresh(tx, services, team)
     await services.flush()
-    return "guide.dropped"
+    return "control.dropped"
 
 
 async def hand_over(services: Services, team: Team, by: int, user_id: int) -> str:
@@ -176,10 +176,10 @@ async def hand_over(services: Services, team: Team, by: int, user_id: int) -> st
         if member is None:
             return "err.stale"
         if not await tx.add_facilitator(team.id, user_id, member.first_name, by):
-            return "guide.already_facilitator"
-        text = services.texts.t("guide.handed_to_you", lang, school=team.school_name or "")
+            return "control.already_facilitator"
+        text = services.texts.t("control.handed_to_you", lang, school=team.school_name or "")
         await tx.enqueue(Text(user_id, text), team.id)
         await control.show(tx, services, team, user_id)
         await control.refresh(tx, services, team)
     await services.flush()
-    return "guide.handed"
+    return "control.handed"

@@ -19,7 +19,7 @@ from core.protocol import Stage, Step
 from core.schedule import window_for
 from storage.store import Tx
 
-from . import membercheck, steps
+from . import maps, membercheck, steps
 from .common import join_buttons, moment_text
 from .plans import still_working, to_people
 
@@ -79,6 +79,10 @@ async def _carry_out(tx: Tx, services: Services, planned_id: int, now: datetime)
     elif round_ is not None and round_.step == row.step and round_.closed_at is None:
         if kind == "step_nudge":
             await _nudge(tx, services, team, round_)
+        elif kind == "step_deadline" and row.step == maps.QUESTIONS_STEP:
+            # The principal did not answer the questions about similar names: the default
+            # applies (names stay apart, the provisional category holds) and the map goes out.
+            await maps.release(tx, services, team, round_)
         elif kind == "step_deadline":
             text = services.texts.t("group.deadline_reached", team.language.value)
             await tx.enqueue(Text(team.chat_id, text), team.id)

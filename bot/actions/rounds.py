@@ -25,8 +25,7 @@ async def open_round(services: Services, team: Team, term: str | None = None) ->
         if result.round is None:
             await tx.enqueue(Text(team.chat_id, result.text), team.id)
         else:
-            round_progress = await tx.progress(result.round.id)
-            await tx.enqueue(progress.announcement(services, team, result.round, round_progress),
+            await tx.enqueue(await progress.announcement(tx, services, team, result.round),
                              team.id)  # fmt: skip
             await steps.term_or_offer(tx, services, team, term)
             await control.refresh(tx, services, team)

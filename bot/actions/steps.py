@@ -32,7 +32,8 @@ Opener = Callable[[Tx, Texts, Team], Awaitable[team_dialog.OpenResult]]
 
 
 def terms_key(round_id: int) -> str:
-    """The living key of the newest term offer: older offers' buttons are stale."""
+    """The living key of the newest term offer (in the principal's private chat): older
+    offers' buttons are stale."""
     return f"terms:{round_id}"
 
 
@@ -44,9 +45,16 @@ async def close(services: Services, team: Team) -> None:
 
 
 async def close_in(tx: Tx, services: Services, team: Team) -> None:
-    """Close the running step inside the caller's transaction (the deadline uses it too)."""
+    """Close the running step inside the caller's transaction (the deadline uses it too).
+
+    The group gets the step's summary, with the map as one photo where it changed; after the
+    brainstorm the map waits for the principal's answers about similar names (maps.py). The
+    metaphors of step 4 join the map the group gets with step 5 (/afronden), not a map more."""
     lang = team.language.value
     round_before = await tx.open_round_of(team.id)
+    if round_before is not None and round_before.step == Step.BRAINSTORM_CLOSED.value:
+        # /sluit while the map waits for the principal's answers: the default applies now.
+        await maps.release(tx, services, team, round_before)
     result = await team_dialog.close_step(tx, services.texts, team)
     if round_before is not None and result.round is not None:
         # Reminders and the deadline of the closed step are no longer needed.
@@ -54,18 +62,21 @@ async def close_in(tx: Tx, services: Services, team: Team) -> None:
     if round_before is not None and round_before.step == Step.BRAINSTORM.value:
         # The principal moves on: step 1's answers are shared now if they were not yet.
         await progress.share_intro(tx, services, round_before.id, force=True)
-    await tx.enqueue(Text(team.chat_id, result.text), team.id)
     if result.round is None or round_before is None:
+        await tx.enqueue(Text(team.chat_id, result.text), team.id)
         return
     batch = f"close:{round_before.id}:{round_before.step}:{tx.now.isoformat()}"
     for user_id, text in result.direct:
         await tx.enqueue(Text(user_id, text, batch=batch), team.id)
     await tx.enqueue(Notice(team.chat_id, batch, "group.unreachable", lang), team.id)
     await progress.refresh(tx, services, result.round.id)
-    if result.round.step == Step.BRAINSTORM_CLOSED.value:
-        await maps.post(tx, services, team, result.round, with_suggestions=True)
-    elif result.round.step in (Step.PRIORITIES_CLOSED.value, Step.CLOSING_CLOSED.value):
-        await maps.post(tx, services, team, result.round)
+    step = result.round.step
+    if step == Step.BRAINSTORM_CLOSED.value:
+        await maps.after_brainstorm(tx, services, team, result.round)
+    elif step == Step.PRIORITIES_CLOSED.value:
+        await maps.post(tx, services, team, result.round, lead=result.text, only_if_changed=True)
+    else:
+        await tx.enqueue(Text(team.chat_id, result.text), team.id)
     await control.nudge(tx, services, team)
 
 
@@ -74,6 +85,7 @@ async def open_private_step(
 ) -> None:
     """Open a step that members answer in private, ask them, and set or offer a term."""
     async with services.store.tx() as tx:
+        await maps.release_before_next_step(tx, services, team)
         result = await opener(tx, services.texts, team)
         await tx.enqueue(Text(team.chat_id, result.text), team.id)
         if result.round is not None:
@@ -88,10 +100,10 @@ async def start_deep(services: Services, team: Team, session_id: int) -> team_di
     async with services.store.tx() as tx:
         result = await team_dialog.open_deep(tx, services.texts, team, session_id)
         if result.round is not None:
-            # The choice is made: its message keeps its text and loses its buttons.
-            text = services.texts.t("group.deep_select", team.language.value)
+            # The choice is made: its message becomes the step's invitation, without buttons.
+            lang = team.language.value
+            text = services.texts.t("group.deep_started", lang, started=result.text)
             await tx.enqueue(Text(team.chat_id, text, living=f"deep:{session_id}"), team.id)
-            await tx.enqueue(Text(team.chat_id, result.text), team.id)
             await ask_members(tx, services, team, result.members)
             await control.refresh(tx, services, team)
     await services.flush()
@@ -166,6 +178,7 @@ async def offer_deep_choice(
     tx: Tx, services: Services, team: Team, session_id: int, team_map: TeamMap
 ) -> None:
     """The principal's choice of partners for step 3, as one living message per session."""
+    await maps.release_before_next_step(tx, services, team)
     text = services.texts.t("group.deep_select", team.language.value)
     buttons = await deep_choice(tx, services, team, session_id, team_map)
     await tx.enqueue(Text(team.chat_id, text, buttons, living=f"deep:{session_id}"), team.id)
@@ -205,7 +218,8 @@ async def term_or_offer(tx: Tx, services: Services, team: Team, term: str | None
 
 
 async def offer_terms(tx: Tx, services: Services, team: Team) -> None:
-    """Buttons for a term for the step that just opened (or none): no command to remember."""
+    """Buttons for a term for the step that just opened, for the principal in private: no
+    command to remember, and nothing the whole group needs to read."""
     round_ = await tx.open_round_of(team.id)
     if round_ is None or Step(round_.step) not in RUNNING_STEPS:
         return
@@ -217,8 +231,9 @@ async def offer_terms(tx: Tx, services: Services, team: Team) -> None:
         )
         for value in TERMS
     )
-    text = services.texts.t("group.term_offer", lang)
-    offer = Text(team.chat_id, text, (buttons,), living=terms_key(round_.id), fresh=True)
+    step = services.texts.plain(f"step.{round_.step}", lang)
+    text = services.texts.t("principal.term_offer", lang, step=step)
+    offer = Text(team.principal_user_id, text, (buttons,), living=terms_key(round_.id), fresh=True)
     await tx.enqueue(offer, team.id)
 
 
@@ -229,8 +244,11 @@ async def set_deadline(services: Services, team: Team, text: str) -> None:
     await services.flush()
 
 
-async def set_deadline_in(tx: Tx, services: Services, team: Team, text: str) -> None:
-    """Plan the running step's deadline and reminders and say so in the group."""
+async def set_deadline_in(
+    tx: Tx, services: Services, team: Team, text: str, *, chat_id: int | None = None
+) -> None:
+    """Plan the running step's deadline and reminders and say so (in the group, or where the
+    term was chosen)."""
     lang = team.language.value
     zone = services.zone(team)
     when = parse_deadline(text, tx.now, zone) if text else None
@@ -247,7 +265,8 @@ async def set_deadline_in(tx: Tx, services: Services, team: Team, text: str) -> 
         local = moment_text(services, team, when)
         step = services.texts.plain(f"step.{round_.step}", lang)
         reply = services.texts.t("group.deadline_set", lang, step=step, when=local)
-    await tx.enqueue(Text(team.chat_id, reply), team.id)
+    target = chat_id if chat_id is not None else team.chat_id
+    await tx.enqueue(Text(target, reply), team.id)
     await control.refresh(tx, services, team)
 
 
@@ -263,9 +282,11 @@ async def take_term(
             and round_.id == round_id
             and round_.step == step
             and term in TERMS
-            and await tx.take_living_message(team.chat_id, terms_key(round_id), message_id)
+            and await tx.take_living_message(
+                team.principal_user_id, terms_key(round_id), message_id
+            )
         )
         if fresh:
-            await set_deadline_in(tx, services, team, term)
+            await set_deadline_in(tx, services, team, term, chat_id=team.principal_user_id)
     await services.flush()
     return bool(fresh)

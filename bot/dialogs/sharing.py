@@ -40,25 +40,25 @@ async def everyone_past_intro(tx: Tx, round_: Round) -> bool:
     )
 
 
-async def intro_summary(
-    tx: Tx, texts: Texts, team: Team, round_: Round, *, late_only: bool = False
-) -> Html | None:
-    """Both questions with every member's answer beside it, then the INTRO.I3 prompt.
+async def late_intro_answers(tx: Tx, round_: Round) -> bool:
+    """True when a member who joined after step 1 was shared answered one of its questions."""
+    upto = round_.intro_shared_upto or 0
+    for member in await tx.members(round_.id):
+        if member.id > upto and any(
+            a.question_id in INTRO_QUESTIONS and a.text.strip() for a in await tx.answers(member.id)
+        ):
+            return True
+    return False
 
-    With late_only, only the members who joined after step 1 was shared (an addendum);
-    None when there is nobody to show.
-    """
+
+async def intro_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html | None:
+    """Both questions with every member's answer beside it, then the INTRO.I3 prompt."""
     lang = team.language.value
     everyone = await tx.members(round_.id)
     numbered = list(enumerate(everyone, start=1))
-    if late_only:
-        upto = round_.intro_shared_upto or 0
-        numbered = [(n, m) for n, m in numbered if m.id > upto]
-        if not numbered:
-            return None
-        blocks = [texts.t("share.intro_late_title", lang, count=len(numbered))]
-    else:
-        blocks = [texts.t("share.intro_title", lang, count=len(numbered))]
+    if not numbered:
+        return None
+    blocks = [texts.t("share.intro_title", lang, count=len(numbered))]
     members = [m for _, m in numbered]
     answers = {m.id: {a.question_id: a.text for a in await tx.answers(m.id)} for m in members}
     for question in INTRO_QUESTIONS:
@@ -74,8 +74,7 @@ async def intro_summary(
                 )
             )
         blocks.append(Html("\n".join(lines)))
-    if not late_only:
-        blocks.append(texts.t("share.intro_prompt", lang))
+    blocks.append(texts.t("share.intro_prompt", lang))
     return Html("\n\n".join(blocks))
 
 

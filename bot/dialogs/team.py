@@ -27,13 +27,19 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-def progress_text(texts: Texts, lang: str, round_: Round, progress: Progress) -> Html:
+def progress_text(
+    texts: Texts, lang: str, round_: Round, progress: Progress, *, checking: bool = False
+) -> Html:
     """The counts the group may see: never who, never what."""
     key = "group.progress" if round_.step == Step.BRAINSTORM.value else "group.progress_closed"
+    if checking:
+        key = "group.progress_checking"
     return texts.t(key, lang, joined=progress.joined, finished=progress.finished)
 
 
-def announce_text(texts: Texts, team: Team, round_: Round, progress: Progress) -> Html:
+def announce_text(
+    texts: Texts, team: Team, round_: Round, progress: Progress, *, checking: bool = False
+) -> Html:
     """The round's announcement in the group, with the current counts."""
     lang = team.language.value
     return texts.t(
@@ -42,7 +48,7 @@ def announce_text(texts: Texts, team: Team, round_: Round, progress: Progress) -
         number=round_.number,
         school=team.school_name or "",
         update=texts.t("group.round_update", lang) + "\n\n" if round_.number > 1 else "",
-        progress=progress_text(texts, lang, round_, progress),
+        progress=progress_text(texts, lang, round_, progress, checking=checking),
     )
 
 
@@ -276,15 +282,12 @@ async def close_brainstorm(tx: Tx, texts: Texts, team: Team, round_: Round) -> C
     """Closes step 2A: every member's list is kept as it is; members are told what happens."""
     lang = team.language.value
     await tx.set_round_step(round_.id, Step.BRAINSTORM_CLOSED.value)
-    progress = await tx.progress(round_.id)
     direct: list[tuple[int, Html]] = []
-    total = 0
     for member in await tx.members(round_.id):
         stage = Stage(member.stage)
         if stage is Stage.REVIEW:
             await review.keep_unreviewed(tx, member)
         count = len(await tx.postits(member.id))
-        total += count
         following = stage_after_brainstorm_closed(stage)
         if member.finished_at is not None:
             message = texts.t("member.closed_finished", lang)
@@ -297,11 +300,20 @@ async def close_brainstorm(tx: Tx, texts: Texts, team: Team, round_: Round) -> C
             # The buttons this member still sees belong to the brainstorm: stale from now on.
             await tx.bump_screen(member.id)
         direct.append((member.user_id, message))
-    text = texts.t(
+    text = await brainstorm_closed_text(tx, texts, team, round_)
+    return CloseResult(text, await tx.round(round_.id), direct)
+
+
+async def brainstorm_closed_text(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html:
+    """The group's summary of the closed brainstorm: who was done, how many post-its."""
+    progress = await tx.progress(round_.id)
+    total = 0
+    for member in await tx.members(round_.id):
+        total += len(await tx.postits(member.id))
+    return texts.t(
         "group.brainstorm_closed",
-        lang,
+        team.language.value,
         finished=progress.finished,
         joined=progress.joined,
         postits=total,
     )
-    return CloseResult(text, await tx.round(round_.id), direct)

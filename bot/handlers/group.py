@@ -243,6 +243,7 @@ class GroupHandlers:
                 await query.message.edit_text(text, reply_markup=None)
             except TelegramError as exc:
                 log.debug("could not update the tie question: %s", exc)
+        await maps.answered(self.s, team, round_.id)
 
     async def show_map(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/kaart: the principal or a group admin sees the latest map (group or private chat)."""
@@ -258,7 +259,13 @@ class GroupHandlers:
             return
         async with self.s.store.tx() as tx:
             round_ = await tx.latest_round_of(team.id)
-            if round_ is not None and round_.step != Step.BRAINSTORM.value:
+            waiting = round_ is not None and round_.step == maps.QUESTIONS_STEP
+            if waiting and chat.id == team.chat_id and round_ is not None:
+                # Asked for in the group while similar names wait: the default applies now.
+                await maps.release(tx, self.s, team, round_)
+                if not await maps.shown(tx, self.s, team, round_):
+                    await maps.post(tx, self.s, team, round_)
+            elif round_ is not None and round_.step != Step.BRAINSTORM.value:
                 await maps.post(tx, self.s, team, round_, chat_id=chat.id)
         if round_ is None or round_.step == Step.BRAINSTORM.value:
             await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", team.language.value))
@@ -292,6 +299,8 @@ class GroupHandlers:
                 latest is not None
                 and latest.id == round_.id
                 and round_.step != Step.BRAINSTORM.value
+                # Not before the group got it (the principal may still settle similar names).
+                and await maps.released(tx, team, latest)
             ):
                 await maps.post(tx, self.s, team, round_, chat_id=chat_id)
                 shared = True
@@ -342,8 +351,6 @@ class GroupHandlers:
             await send_text(context.bot, chat.id, self.s.texts.t("export.open_private", lang))
             return
         await send_text(context.bot, user.id, self.s.texts.t("export.sent", lang))
-        if chat.type != "private":
-            await send_text(context.bot, chat.id, self.s.texts.t("export.sent_group", lang))
 
     async def on_suggestion(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The principal answers 'Zijn dit dezelfde partner?'; others only get a polite toast."""
@@ -371,6 +378,7 @@ class GroupHandlers:
                 await message.edit_text(text, reply_markup=None)
             except TelegramError as exc:
                 log.debug("could not update the suggestion: %s", exc)
+        await maps.answered(self.s, team, row.round_id)
 
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Sets the team's language (nl or en)."""

@@ -11,18 +11,16 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import access, callbacks
-from bot.actions import control, guide, members, progress
+from bot.actions import control, guide, members, privacy
 from bot.context import Services
 from bot.delivery import markup
-from bot.dialogs import editor, edits
+from bot.dialogs import editor, edits, owndata
 from bot.dialogs.base import Button, Outcome, Screen
-from bot.dialogs.brainstorm import details
 from bot.dialogs.editor import EditorCtx
 from bot.dialogs.router import EDITOR
 from core.effects import Text
 from core.model import Member
 from core.protocol import BRAINSTORMING, Stage, Step
-from prompts import Html
 from storage.store import Tx
 
 from ..replies import replace_screen, send_screens, send_text
@@ -132,13 +130,14 @@ class PrivateHandlers:
             if led:
                 # A facilitator sees the control message, whatever else they are doing.
                 await control.show(tx, self.s, led[0], user.id)
-        if led:
+        if led and member is not None:
             await self.s.flush()
-            if member is None:
-                return
         if member is None:
-            lang = self.s.settings.language.value
-            await send_text(context.bot, chat.id, self.s.texts.t("dm.hello", lang))
+            lang = led[0].language.value if led else self.s.settings.language.value
+            key = "dm.principal_hello" if led else "dm.hello"
+            await send_text(context.bot, chat.id, self.s.texts.t(key, lang))
+            # What waited for the principal's private chat (questions, the report) comes now.
+            await self.s.flush()
             return
         await self._resume(context, chat.id, member, lead_key="dm.welcome_back")
 
@@ -387,39 +386,9 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         lang = await self._lang_of(user.id)
-        t, plain = self.s.texts.t, self.s.texts.plain
         async with self.s.store.tx() as tx:
             data = await tx.personal_data(user.id)
-        if not data.memberships:
-            await send_text(context.bot, chat.id, t("mydata.none", lang))
-            return
-        blocks: list[str] = [t("mydata.header", lang, user_id=user.id)]
-        for team, round_, member in data.memberships:
-            blocks.append(
-                t(
-                    "mydata.membership",
-                    lang,
-                    school=team.school_name or "",
-                    number=round_.number,
-                    first_name=member.first_name,
-                    role=plain(f"role.{member.role.value}", lang) if member.role else "–",
-                    function=member.function or "–",
-                    stage=member.stage,
-                    joined=member.joined_at.strftime("%d-%m-%Y"),
-                )
-            )
-            for answer in data.answers[member.id]:
-                question = plain(answer.question_id, lang)
-                blocks.append(t("mydata.answer", lang, question=question, text=answer.text))
-            postits = data.postits[member.id]
-            lines = [t("mydata.postits_header", lang, count=len(postits))]
-            lines += [
-                t("mydata.postit", lang, name=p.text, details=details(self.s.texts, lang, p))
-                for p in postits
-            ] or [t("mydata.no_postits", lang)]
-            blocks.append("\n".join(lines))
-        blocks.append(t("mydata.footer", lang))
-        await send_text(context.bot, chat.id, Html("\n\n".join(blocks)))
+        await send_text(context.bot, chat.id, owndata.my_data(self.s.texts, lang, data))
 
     async def forget_me(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Asks to confirm deleting everything stored about the person."""
@@ -462,16 +431,8 @@ class PrivateHandlers:
         if tap.arg != "yes":
             await send_text(context.bot, chat_id, self.s.texts.t("forget.cancelled", lang))
             return
-        async with self.s.store.tx() as tx:
-            data = await tx.personal_data(user.id)
-            deleted = await tx.forget_person(user.id)
-            for _team, round_, _member in data.memberships:
-                if round_.closed_at is None:
-                    await progress.refresh(tx, self.s, round_.id)
-        if not deleted:
-            await send_text(context.bot, chat_id, self.s.texts.t("forget.nothing", lang))
-            return
-        await send_text(context.bot, chat_id, self.s.texts.t("forget.done", lang, count=deleted))
+        done = await privacy.forget(self.s, user.id, lang)
+        await send_text(context.bot, chat_id, owndata.forgotten(self.s.texts, lang, done))
         await self.s.flush()
 
     # -- the facilitator's control message -----------------------------------------------
@@ -493,7 +454,7 @@ class PrivateHandlers:
             return
         if tap.action == "add" and tap.arg.isdigit():
             present = await access.in_group(context.bot, team.chat_id, int(tap.arg))
-            key = "dm.check_failed" if present is None else "guide.not_in_group"
+            key = "dm.check_failed" if present is None else "control.not_in_group"
             if present:
                 key = await guide.hand_over(self.s, team, user_id, int(tap.arg))
             await query.answer(self.s.texts.plain(key, lang))

@@ -9,6 +9,11 @@ from core.effects import Effect, Text, from_row, to_row
 
 from .base import TxBase, ts_precise
 
+# Rows held for a principal who has no private chat with the bot yet: pending, not before the
+# far future, so later rows to that chat keep their order behind them.
+HELD = "held: no private chat yet"
+HELD_UNTIL = "9999-12-31T00:00:00.000000+00:00"
+
 
 @dataclass(frozen=True)
 class OutboxRow:
@@ -111,9 +116,10 @@ class OutboxQueries(TxBase):
     async def batch_counts(self, batch: str, before: int) -> tuple[int, int]:
         """(rows of the batch before this row still pending, those that could not be reached)."""
         row = await self._one(
-            "SELECT SUM(status = 'pending') AS pending, SUM(status = 'unreachable') AS unreachable"
+            "SELECT SUM(status = 'pending' AND COALESCE(error, '') != ?) AS pending,"
+            " SUM(status = 'unreachable' OR COALESCE(error, '') = ?) AS unreachable"
             " FROM outbox WHERE batch = ? AND kind != 'notice' AND id < ?",
-            (batch, before),
+            (HELD, HELD, batch, before),
         )
         if row is None:
             return 0, 0
@@ -143,6 +149,39 @@ class OutboxQueries(TxBase):
             )
             > 0
         )
+
+    async def shown_map(self, chat_id: int, round_id: int) -> int | None:
+        """The fingerprint of the round's map as last owed to this chat (None: never)."""
+        return await self.living_message(chat_id, f"mapseen:{round_id}")
+
+    async def note_shown_map(self, chat_id: int, round_id: int, fingerprint: int) -> None:
+        """Remember which map this chat got last (kept beside the living messages: the key
+        names the chat's view of the round's map, the number is the map's fingerprint)."""
+        await self.set_living_message(chat_id, f"mapseen:{round_id}", fingerprint)
+
+    async def hold_for_chat(self, row_id: int) -> None:
+        """The person has no private chat with the bot yet: the row waits, in order, until they
+        start one (release_held)."""
+        await self._run(
+            "UPDATE outbox SET not_before = ?, error = ? WHERE id = ? AND status = 'pending'",
+            (HELD_UNTIL, HELD, row_id),
+        )
+
+    async def release_held(self, chat_id: int) -> int:
+        """The person started the private chat: what waited for it may go now."""
+        return await self._run(
+            "UPDATE outbox SET not_before = NULL, error = NULL"
+            " WHERE chat_id = ? AND status = 'pending' AND error = ?",
+            (chat_id, HELD),
+        )
+
+    async def holds_for(self, chat_id: int) -> bool:
+        """True while rows wait for this person to start the private chat."""
+        row = await self._one(
+            "SELECT 1 FROM outbox WHERE chat_id = ? AND status = 'pending' AND error = ?",
+            (chat_id, HELD),
+        )
+        return row is not None
 
     async def owes(self, chat_id: int, living_key: str) -> bool:
         """True when a living message was sent or is still on its way."""

@@ -52,10 +52,13 @@ async def test_closing_questions_absences_and_metaphor_caption(team: Team) -> No
     assert "Deelnemer 1 (leraar): Een spinnenweb: alles hangt samen." in shared
     why = "We zien ze elke dag maar denken er niet aan."
     assert f"Kinderopvang – waarom niet genoemd: {why}; stappen: –" in shared
+    assert anna.last().text == bot.t("member.closing_closed")
+    # The metaphors join the map the group gets with step 5, not a map more now.
+    assert team.group.bot_messages[-1].photo is None
+    await team.principal.send("/afronden", chat=team.group)
     photo = team.group.bot_messages[-1]
     assert photo.photo is not None
     assert "Metafoor: Een spinnenweb: alles hangt samen." in photo.plain_text
-    assert anna.last().text == bot.t("member.closing_closed")
 
 
 async def test_afsluiter_needs_the_map(team: Team) -> None:

@@ -53,7 +53,11 @@ async def test_six_members_brainstorm_with_a_restart_in_the_middle(team: Team) -
         await person.tap(bot.label("btn.done"))
 
     assert "Klaar met de brainstorm: 6 van 6" in team.announcement().plain_text
-    assert team.group.last().text == bot.t("group.all_done", finished=6, joined=6)
+    # "Everyone is done" is for the principal, in private; the group only sees the counts.
+    done = bot.t("principal.all_done", finished=6, joined=6)
+    assert [m.text for m in team.principal.messages()].count(done) == 1
+    assert all("6 van 6" not in m.plain_text or m is team.announcement()
+               for m in team.group.bot_messages)  # fmt: skip
     async with bot.store.tx() as tx:
         for person in people:
             member = await tx.active_member(person.user.id)
@@ -75,3 +79,27 @@ async def test_restart_between_a_tap_and_the_next_question(team: Team) -> None:
     # The category buttons sent before the restart still work: the screen number is stored.
     await anna.tap(bot.label("category.zorg"))
     assert anna.last().text == bot.t("brainstorm.ask_distance", name="Sportclub Noord")
+
+
+async def test_the_group_keeps_one_living_progress_message(team: Team) -> None:
+    """Members finishing one by one edit the announcement; the principal's 'everyone is done'
+    is one private message, edited back to 'still busy' when someone new joins."""
+    await open_round(team)
+    bot = team.bot
+    anna, bert, carla = team.members[:3]
+    await team.principal.send("/start")
+    posts = len(team.group.bot_messages)
+    for person in (anna, bert):
+        await onboard(team, person)
+        await add_partner(team, person, "Bakkerij Peeters", "organisatie", "aanbod", 2)
+        await person.tap(bot.label("btn.done"))
+    assert len(team.group.bot_messages) == posts
+    assert "2 van 2" in team.announcement().plain_text
+    note = team.principal.last()
+    assert note.text == bot.t("principal.all_done", finished=2, joined=2)
+    await onboard(team, carla)
+    assert note.text == bot.t("principal.still_busy", finished=2, joined=3)
+    await carla.tap(bot.label("btn.done"))
+    assert note.text == bot.t("principal.all_done", finished=3, joined=3)
+    assert len(team.group.bot_messages) == posts
+    assert sum(bot.label("btn.join") in m.button_labels for m in team.group.bot_messages) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.merge import name_key
 
 from .conftest import Team, add_partner, onboard, open_round
@@ -22,34 +24,117 @@ async def _brainstorm(team: Team) -> None:
     await team.principal.send("/sluit", chat=team.group)
 
 
-async def test_closing_the_brainstorm_posts_the_merged_map(team: Team) -> None:
-    """The group gets one photo of the map; variants are merged, names of members never shown."""
+async def test_the_principal_settles_similar_names_before_the_group_sees_the_map(
+    team: Team,
+) -> None:
+    """After /sluit the principal is asked in private; the group gets ONE photo, the summary as
+    its caption, only once the last question is answered."""
+    bot = team.bot
+    await team.principal.send("/start")
     await _brainstorm(team)
+    assert not [m for m in team.group.bot_messages if m.photo is not None]
+    assert "De kaart volgt" in team.announcement().plain_text
+    # Neither the questions nor their buttons are in the group.
+    assert not any(bot.label("btn.merge") in m.button_labels for m in team.group.bot_messages)
+    piet = team.principal
+    question = next(m for m in piet.messages() if bot.label("btn.merge") in m.button_labels)
+    assert question.text == bot.t("map.suggestion", a="CLB", b="CLB Gent")
+    await piet.tap(bot.label("btn.merge"), message=question)
+    assert question.text == bot.t("map.suggestion_merged", a="CLB", b="CLB Gent")
+    assert not [m for m in team.group.bot_messages if m.photo is not None]  # a tie is left
+    await team.members[0].send("/kaart")  # members do not see it before the group either
+    assert team.members[0].last().text == bot.t("map.member_not_yet")
+    tie = next(m for m in piet.messages() if bot.label("category.aanbod") in m.button_labels)
+    await piet.tap(bot.label("category.aanbod"), message=tie)
     photos = [m for m in team.group.bot_messages if m.photo is not None]
     assert len(photos) == 1
     caption = photos[0].plain_text
-    assert "4 partners" in caption and "3 deelnemer" in caption
+    assert caption.startswith("De brainstorm is afgesloten.")
+    assert "3 partners" in caption and "3 deelnemer" in caption
     assert "Anna" not in caption and "Bert" not in caption
-
-
-async def test_the_principal_answers_merge_questions(team: Team) -> None:
-    """'CLB' and 'CLB Gent' are asked about; only the principal's answer counts."""
-    await _brainstorm(team)
-    bot = team.bot
-    question = team.group.last()
-    assert question.text == bot.t("map.suggestion", a="CLB", b="CLB Gent")
-    await team.members[0].tap(bot.label("btn.merge"), chat=team.group)
-    assert team.members[0].last_toast == bot.label("map.only_principal")
-    await team.principal.tap(bot.label("btn.merge"), chat=team.group)
-    assert question.text == bot.t("map.suggestion_merged", a="CLB", b="CLB Gent")
+    assert "De kaart volgt" not in team.announcement().plain_text
+    assert piet.last().text == bot.t("principal.questions_done")
     async with bot.store.tx() as tx:
         round_ = await tx.open_round_of((await tx.team_by_chat(team.group.id)).id)
         joined, _apart = await tx.decisions(round_.id)
     assert joined == [tuple(sorted((name_key("CLB"), name_key("CLB Gent"))))]
-    await team.principal.tap(bot.label("btn.apart"), message=question, chat=team.group)
-    assert team.principal.last_toast == bot.label("err.stale")
+    await piet.tap(bot.label("btn.apart"), message=question)
+    assert piet.last_toast == bot.label("err.stale")
+
+
+async def test_unanswered_questions_let_the_map_go_after_a_day(team: Team) -> None:
+    """The principal does not answer: a day later the ticker posts the map with the names apart."""
+    bot = team.bot
+    await team.principal.send("/start")
+    await _brainstorm(team)
+    bot.clock.advance(timedelta(hours=23))
+    await bot.tick()
+    assert not [m for m in team.group.bot_messages if m.photo is not None]
+    bot.clock.advance(timedelta(hours=2))
+    for _ in range(8):  # the next weekday morning at the latest
+        await bot.tick()
+        if [m for m in team.group.bot_messages if m.photo is not None]:
+            break
+        bot.clock.advance(timedelta(hours=12))
+    photos = [m for m in team.group.bot_messages if m.photo is not None]
+    assert len(photos) == 1 and "4 partners" in photos[0].plain_text
+    # Answering later still counts; the group is not sent the map again for it.
+    await team.principal.tap(bot.label("btn.merge"))
+    assert len([m for m in team.group.bot_messages if m.photo is not None]) == 1
+
+
+async def test_moving_on_applies_the_default_first(team: Team) -> None:
+    """/prioriteit with questions still open: the group sees the map before the invitation."""
+    await team.principal.send("/start")
+    await _brainstorm(team)
+    await team.principal.send("/prioriteit", chat=team.group)
+    photo = next(i for i, m in enumerate(team.group.bot_messages) if m.photo is not None)
+    assert team.group.bot_messages[-1].text.startswith("<b>Stap 2C")
+    assert photo < len(team.group.bot_messages) - 1
+
+
+async def test_kaart_in_the_group_while_names_wait_posts_the_summary_with_the_map(
+    team: Team,
+) -> None:
+    """/kaart in the group before the answers: the default applies, one photo with the summary."""
+    await team.principal.send("/start")
+    await _brainstorm(team)
     await team.principal.send("/kaart", chat=team.group)
-    assert "3 partners" in team.group.last().plain_text
+    photos = [m for m in team.group.bot_messages if m.photo is not None]
+    assert len(photos) == 1 and photos[0].plain_text.startswith("De brainstorm is afgesloten.")
+    assert "De kaart volgt" not in team.announcement().plain_text
+
+
+async def test_without_questions_the_map_goes_at_once(team: Team) -> None:
+    """Nothing to settle: the closing summary and the map are one photo right after /sluit."""
+    bot = team.bot
+    await open_round(team)
+    anna = team.members[0]
+    await onboard(team, anna)
+    await add_partner(team, anna, "Bakkerij Peeters", "organisatie", "aanbod", 2)
+    posts = len(team.group.bot_messages)
+    await team.principal.send("/sluit", chat=team.group)
+    new = team.group.bot_messages[posts:]  # step 1's answers (shared now), then the map
+    assert [m.photo is not None for m in new] == [False, True]
+    assert new[0].text.startswith(bot.t("share.intro_title", count=1))
+    assert new[1].plain_text.startswith("De brainstorm is afgesloten.")
+    assert bot.t("principal.questions", count=0, when="") not in [
+        m.text for m in team.principal.messages()
+    ]
+
+
+async def test_questions_wait_for_a_principal_without_a_private_chat(team: Team) -> None:
+    """The principal never opened the private chat: the questions are kept, the announcement
+    asks once, and they arrive as soon as the principal starts the chat."""
+    bot = team.bot
+    await _brainstorm(team)
+    assert bot.label("btn.open_private") in team.announcement().button_labels
+    posts = len(team.group.bot_messages)
+    await team.principal.tap(bot.label("btn.open_private"), chat=team.group)
+    labels = [label for m in team.principal.messages() for label in m.button_labels]
+    assert labels.count(bot.label("btn.merge")) == 1
+    assert labels.count(bot.label("category.zorg")) == 1
+    assert len(team.group.bot_messages) == posts
 
 
 async def test_kaart_is_for_the_principal_and_admins(team: Team) -> None:
@@ -86,7 +171,8 @@ async def test_a_member_sees_the_shared_map_in_private(team: Team) -> None:
     await anna.send("/kaart")
     (photo,) = anna.messages()[before:]
     group_map = [m for m in team.group.bot_messages if m.photo is not None][-1]
-    assert photo.photo == group_map.photo and photo.caption == group_map.caption
+    # The same picture; the group's caption also carries the brainstorm's summary.
+    assert photo.photo == group_map.photo and (group_map.caption or "").endswith(photo.caption)
     await anna.send("/help")
     assert bot.texts.plain("help.member_map", "nl") in anna.last().plain_text
 
@@ -131,27 +217,28 @@ async def test_export_without_a_private_chat_explains_how(team: Team) -> None:
 
 
 async def test_a_category_tie_is_settled_by_the_principal(team: Team) -> None:
-    """Two members split on a category: the principal is asked and the map follows the answer."""
+    """Two members split on a category: the principal is asked in private and the map follows
+    the answer."""
     import json
 
     await open_round(team)
     anna, bert = team.members[:2]
     bot = team.bot
+    await team.principal.send("/start")
     for person in (anna, bert):
         await onboard(team, person)
     await add_partner(team, anna, "Ouders", "team", "zorg", 1)
     await add_partner(team, bert, "ouders", "team", "aanbod", 1)
     await team.principal.send("/sluit", chat=team.group)
-    question = team.group.last()
+    # (the control message's 'next step' follows the question)
+    question = next(m for m in reversed(team.principal.messages())
+                    if bot.label("category.zorg") in m.button_labels)  # fmt: skip
     assert "Ouders" in question.plain_text
     assert question.button_labels == [bot.label("category.zorg"), bot.label("category.aanbod")]
-    await anna.tap(bot.label("category.aanbod"), chat=team.group)
-    assert anna.last_toast == bot.label("map.only_principal")
-    await team.principal.tap(bot.label("category.aanbod"), chat=team.group)
+    await team.principal.tap(bot.label("category.aanbod"), message=question)
     assert question.text == bot.t(
         "map.tie_settled", name="Ouders", category=bot.label("category.aanbod")
     )
-    await team.principal.send("/start")
     await team.principal.send("/export")
     raw = next(m.document for m in team.principal.messages() if m.document_name
                and m.document_name.endswith(".json"))  # fmt: skip

@@ -14,12 +14,16 @@ def _dead(bot: Bot) -> None:
 
 
 def _count(messages: list, text: str) -> int:  # type: ignore[type-arg]
-    return sum(text in (m.text or "") for m in messages)
+    return sum(text in (m.text or m.caption or "") for m in messages)
 
 
 async def _statuses(bot: Bot) -> dict[str, int]:
+    """Rows per status; rows held for the principal's private chat count as 'held'."""
     async with bot.store.tx() as tx:
-        rows = await tx._all("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+        rows = await tx._all(
+            "SELECT CASE WHEN error LIKE 'held:%' THEN 'held' ELSE status END AS status,"
+            " COUNT(*) AS n FROM outbox GROUP BY 1"
+        )
     return {row["status"]: row["n"] for row in rows}
 
 

@@ -231,37 +231,47 @@ async def test_the_principal_chooses_when_messages_may_go_out(team: Team) -> Non
 
 
 async def test_a_term_can_be_chosen_with_a_button(team: Team) -> None:
-    """After /ronde the principal taps '1 week' instead of typing /deadline 7d."""
+    """After /ronde the principal gets the term buttons in private and taps '1 week'; a
+    principal without a private chat yet is asked once, in the announcement, to open it."""
     bot = team.bot
     bot.clock.set(MONDAY_10)
     await register(team)
     await team.principal.send("/ronde", chat=team.group)
-    offer = team.group.last()
-    assert offer.text == bot.t("group.term_offer")
+    announcement = team.announcement()
+    assert bot.t("group.reach_principal") in announcement.text
+    assert bot.label("btn.open_private") in announcement.button_labels
+    assert not any(bot.label("btn.term_7d") in m.button_labels for m in team.group.bot_messages)
+    posts = len(team.group.bot_messages)
+    await team.principal.tap(bot.label("btn.open_private"), chat=team.group)
+    # (the control message follows it at the bottom of the chat)
+    offer = next(m for m in reversed(team.principal.messages())
+                 if bot.label("btn.term_7d") in m.button_labels)  # fmt: skip
+    assert offer.text == bot.t("principal.term_offer", step=bot.label("step.brainstorm"))
     assert offer.button_labels == [bot.label(f"btn.term_{t}") for t in ("3d", "7d", "14d")]
-    await team.members[0].tap(bot.label("btn.term_7d"), message=offer, chat=team.group)
-    assert team.members[0].last_toast == bot.label("map.only_principal")
-    await team.principal.tap(bot.label("btn.term_7d"), message=offer, chat=team.group)
+    # The announcement no longer asks; nothing new was posted in the group.
+    await onboard(team, team.members[0])
+    assert bot.t("group.reach_principal") not in team.announcement().text
+    assert len(team.group.bot_messages) == posts
+    await team.principal.tap(bot.label("btn.term_7d"), message=offer)
     step = bot.label("step.brainstorm")
-    assert team.group.last().text == bot.t(
+    assert team.principal.last().text == bot.t(
         "group.deadline_set", step=step, when="maandag 30 november om 10:00"
     )
     assert offer.button_labels == []
     # A second tap from a phone that still shows the buttons changes nothing.
-    before = len(team.group.messages)
-    await team.principal.tap(bot.label("btn.term_14d"), message=offer, chat=team.group)
+    before = len(team.principal.messages())
+    await team.principal.tap(bot.label("btn.term_14d"), message=offer)
     assert team.principal.last_toast == bot.label("err.stale")
-    assert len(team.group.messages) == before
+    assert len(team.principal.messages()) == before
     async with bot.store.tx() as tx:
         round_ = await tx.open_round_of(1)
         assert round_ is not None
         kinds = [r.kind for r in await tx.planned_for(round_.id) if r.status == "planned"]
     assert kinds.count("step_deadline") == 1 and kinds.count("step_nudge") == 2
     # Once the brainstorm is closed, an old term button no longer applies.
-    await onboard(team, team.members[0])
     await add_partner(team, team.members[0], "CLB", "organisatie", "zorg", 1)
     await team.principal.send("/sluit", chat=team.group)
-    await team.principal.tap(bot.label("btn.term_3d"), message=offer, chat=team.group)
+    await team.principal.tap(bot.label("btn.term_3d"), message=offer)
     assert team.principal.last_toast == bot.label("err.stale")
 
 

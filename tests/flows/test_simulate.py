@@ -132,3 +132,37 @@ async def test_simulation_runs_the_member_check_in_simulated_time(tmp_path: Path
     assert "- Kinderopvang (1)" in report
     for name in ("Els", "Bo", "An"):
         assert name not in report
+
+
+SCENARIOS = ROOT / "bot" / "scenarios"
+
+
+@pytest.mark.parametrize("name", ["demo.json", "team10.json"])
+async def test_a_whole_round_stays_within_ten_group_posts(tmp_path: Path, name: str) -> None:
+    """From /ronde to /afronden the group gets at most ten bot posts (the demo and a team of ten
+    with about forty partners); effort.json says what the run cost each person."""
+    out = await simulate(SCENARIOS / name, tmp_path / "out")
+    effort = json.loads((out / "effort.json").read_text(encoding="utf-8"))
+    assert effort["group_posts_per_round"] <= 10, effort["group_posts_per_step"]
+    # One living progress message and the step's invitation, summary and map: never more
+    # than three posts for a step.
+    steps = ("brainstorm", "priorities", "deep", "closing", "finish")
+    assert all(effort["group_posts_per_step"].get(step, 0) <= 3 for step in steps)
+    for figure in ("member_messages", "member_words", "messages_before_first_typed_answer"):
+        assert 0 < effort[figure]["median"] <= effort[figure]["max"]
+
+
+async def test_the_team_of_ten_sees_the_map_only_after_the_principal_was_asked(
+    tmp_path: Path,
+) -> None:
+    """Similar names go to the principal in private first; the group's first map arrives later,
+    with the brainstorm's summary as its caption, and no question ever reaches the group."""
+    out = await simulate(SCENARIOS / "team10.json", tmp_path / "out")
+    transcript = (out / "transcript.txt").read_text(encoding="utf-8")
+    group = transcript.split("=== privé:")[0]
+    assert "Zijn dit dezelfde partner?" not in group
+    assert "Wil je een termijn" not in group
+    principal = transcript.split("=== privé: Ann ===")[1].split("=== ")[0]
+    assert "Zijn dit dezelfde partner?" in principal
+    first_photo = next(line for line in group.splitlines() if line.startswith("bot: [foto"))
+    assert "De brainstorm is afgesloten." in first_photo

@@ -79,9 +79,11 @@ async def test_an_unusable_school_name_is_asked_again(team: Team) -> None:
 
 
 async def test_round_announcement_has_a_deep_link_button(team: Team) -> None:
-    """/ronde posts the aim and one button that opens the private chat with an unguessable link."""
+    """/ronde posts the aim and one button that opens the private chat with an unguessable link
+    (and, while the principal has no private chat yet, one that opens it for the principal)."""
     announcement = await open_round(team)
-    (button,) = [b for row in announcement.buttons for b in row]
+    button, *others = [b for row in announcement.buttons for b in row]
+    assert [b.label for b in others] == [team.bot.label("btn.open_private")]
     assert button.label == team.bot.label("btn.join")
     prefix = f"https://t.me/{team.bot.fake.bot_user.username}?start="
     assert button.url is not None and button.url.startswith(prefix)
@@ -126,7 +128,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
     """/help shows what this person can do right now: principal, colleague, stranger."""
     anna = team.members[0]
     await team.principal.send("/help", chat=team.group)
-    assert team.group.last().text == _help(team, "title_admin", "register", "help")
+    assert team.group.last().text == _help(team, "title_admin", "register", "guide", "help")
     await register(team)
     await team.principal.send("/help", chat=team.group)
     assert team.group.last().text == _help(
@@ -138,6 +140,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
         "colourblind",
         "names",
         "sendhours",
+        "guide",
         "help",
     )
     await anna.send("/help", chat=team.group)
@@ -154,6 +157,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
         "colourblind",
         "names",
         "sendhours",
+        "guide",
         "help",
     )
     await anna.send("/help", chat=team.group)
