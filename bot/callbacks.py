@@ -9,6 +9,7 @@ Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in t
 Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 New round:       y:<team_id>                                (the yearly reminder's button)
 Step term:       k:<round_id>:<step>:<term>                 (a deadline for the step just opened)
+Take over:       g:<team_id>                                (an admin becomes the team's leader)
 Add to the map:  a:<addition_id>                            (a partner missed in the member check)
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
 """
@@ -178,9 +179,21 @@ def term(round_id: int, step: str, value: str) -> str:
     return _check(f"k:{round_id}:{step}:{value}")
 
 
+@dataclass(frozen=True)
+class TakeoverTap:
+    """A group admin takes over the role of a leader who is no longer in the group."""
+
+    team_id: int
+
+
+def takeover(team_id: int) -> str:
+    """Encode the take-over button."""
+    return _check(f"g:{team_id}")
+
+
 Tap = (
     DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
-    | AdditionTap | TermTap
+    | AdditionTap | TermTap | TakeoverTap
 )  # fmt: skip
 
 
@@ -196,6 +209,9 @@ def decode(data: str | None) -> Tap | None:
     if data.startswith("y:"):
         rest = data[2:]
         return NewRoundTap(int(rest)) if rest.isdigit() else None
+    if data.startswith("g:"):
+        rest = data[2:]
+        return TakeoverTap(int(rest)) if rest.isdigit() else None
     if data.startswith("k:"):
         parts = data.split(":")
         if len(parts) != 4 or not parts[1].isdigit():

@@ -7,7 +7,9 @@ still do: send again the one message that was in flight (Telegram had it, the re
 never lose one.
 
 - 429 (after the rate limiter's own retries): the chat waits until Telegram's retry_after.
-- 403: the person blocked the bot or never opened it; recorded once, never retried.
+- 403: the person blocked the bot or never opened it; recorded once, never retried. A group
+  that refuses (the bot was removed) is parked instead: its rows stay pending, in order, and
+  go out when the bot is back (my_chat_member, or any update from that group).
 - 400: Telegram refuses the message itself; recorded once as failed and reported to the
   team's principal, never retried.
 - Timeouts, network and server errors: retried with a growing pause, at most MAX_ATTEMPTS
@@ -135,7 +137,7 @@ class Deliverer:
                     async with self.store.tx() as tx:
                         now = self.clock()
                         rows = await tx.pending_outbox(now)
-                        waiting = await tx.waiting_chats(now)
+                        waiting = await tx.waiting_chats(now) | await tx.parked_chats()
                     done = 0
                     for row in rows:
                         if row.effect.chat_id in waiting:
@@ -162,6 +164,12 @@ class Deliverer:
             else:
                 message_id = sent.message_id
         except Forbidden as exc:
+            if effect.chat_id < 0:
+                # The bot is not in this group (removed): nothing is lost, it waits.
+                async with self.store.tx() as tx:
+                    await tx.park_chat(effect.chat_id, str(exc))
+                log.info("group %s refuses the bot; its messages wait: %s", effect.chat_id, exc)
+                return False
             status, error = "unreachable", str(exc)
             if effect.chat_id > 0:
                 self._gone.add(effect.chat_id)
