@@ -233,3 +233,49 @@ async def test_a_kicked_bot_is_refused_by_the_fake_like_telegram(team: Team) -> 
     assert code == 403
     await team.principal.send("/status", chat=team.group)  # the bot sees nothing there now
     assert not team.group.bot_messages
+
+
+async def test_with_the_bot_as_admin_leaving_and_coming_back_count_at_once(team: Team) -> None:
+    """Where the bot is admin, chat_member tells it at once (even when the group hides the
+    service messages): counts adjust on leaving and again when the person is added back."""
+    bot = team.bot
+    team.group.bot_is_admin = True
+    team.group.members[bot.fake.bot_user.id] = "administrator"
+    await open_round(team)
+    anna, bert = team.members[:2]
+    await onboard(team, anna)
+    await onboard(team, bert)
+    await anna.leave(team.group, service_message=False)
+    assert bot.t("group.progress", joined=1, finished=0) in team.announcement().text
+    await team.principal.add_back(team.group, anna)
+    assert bot.t("group.progress", joined=2, finished=0) in team.announcement().text
+    await add_partner(team, anna, "Bakkerij Peeters", "organisatie", "aanbod", 2)
+    assert await _postits(team, anna) == ["Bakkerij Peeters"]
+
+
+async def test_no_action_of_someone_who_left_is_stored(team: Team) -> None:
+    """Every kind of private action after leaving (text, list, link, edit of an earlier post-it,
+    an old button, /start) changes nothing: 0 actions allowed."""
+    bot = team.bot
+    await open_round(team)
+    anna = team.members[0]
+    await onboard(team, anna)
+    first = await anna.send("Bakkerij Peeters")
+    await anna.tap(bot.label("kind.organisatie"))
+    async with bot.store.tx() as tx:
+        member = await tx.active_member(anna.user.id)
+        assert member is not None
+        before = (await tx.postits(member.id), member.stage, member.screen_seq)
+    await anna.leave(team.group)
+    await anna.send("Sportclub Noord")
+    await anna.send("/lijst")
+    await anna.send("/verband Bakkerij Peeters — Sportclub Noord")
+    await anna.edit(first, "Bakkerij Janssens")
+    await anna.tap(bot.label("category.aanbod"))
+    await anna.send("/start")
+    async with bot.store.tx() as tx:
+        member = await tx.member(member.id)
+        assert member is not None
+        after = (await tx.postits(member.id), member.stage, member.screen_seq)
+    assert after == before
+    assert _count(anna, bot.t("member.left_group", school="Basisschool De Linde")) == 1
