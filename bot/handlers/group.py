@@ -407,7 +407,16 @@ class GroupHandlers:
         if was_in and not is_in:
             # Removed from the group: what falls due for it meanwhile waits until we are back.
             async with self.s.store.tx() as tx:
-                await tx.park_chat(change.chat.id, f"removed: {change.new_chat_member.status}")
+                parked = await tx.park_chat(
+                    change.chat.id, f"removed: {change.new_chat_member.status}"
+                )
+                team = await tx.team_by_chat(change.chat.id)
+                if parked and team is not None and team.is_ready:
+                    # The principal hears why the group goes quiet and how to undo it.
+                    text = self.s.texts.t("group.bot_removed", team.language.value,
+                                          school=team.school_name or "")  # fmt: skip
+                    await tx.enqueue(Text(team.principal_user_id, text), team.id)
+            await self.s.flush()
             return
         if was_in or not is_in:
             return

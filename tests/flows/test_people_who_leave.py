@@ -189,7 +189,10 @@ async def test_what_falls_due_while_the_bot_is_out_is_posted_when_it_is_back(tea
     for person in members:
         await onboard(team, person)
     await add_partner(team, members[0], "Bakkerij Peeters", "organisatie", "aanbod", 2)
+    await team.principal.send("/help")  # the principal's private chat with the bot is open
     await team.principal.remove_bot(team.group)
+    removed = bot.t("group.bot_removed", school="Basisschool De Linde")
+    assert team.principal.last().text == removed
     seen = len(team.group.messages)
     bot.clock.set(datetime(2026, 11, 30, 10, 1, tzinfo=BXL))
     await bot.tick()
