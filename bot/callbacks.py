@@ -10,6 +10,7 @@ Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 New round:       y:<team_id>                                (the yearly reminder's button)
 Step term:       k:<round_id>:<step>:<term>                 (a deadline for the step just opened)
 Take over:       g:<team_id>                                (an admin becomes the team's leader)
+Focus group:     s:<check_id>:<1|0>                         (may they answer the member check?)
 Add to the map:  a:<addition_id>                            (a partner missed in the member check)
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
 """
@@ -191,9 +192,22 @@ def takeover(team_id: int) -> str:
     return _check(f"g:{team_id}")
 
 
+@dataclass(frozen=True)
+class ParticipantsTap:
+    """The principal lets the focus-group participants answer the member check too, or not."""
+
+    check_id: int
+    include: bool
+
+
+def participants(check_id: int, include: bool) -> str:
+    """Encode the focus-group button of the member check's share message."""
+    return _check(f"s:{check_id}:{int(include)}")
+
+
 Tap = (
     DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
-    | AdditionTap | TermTap | TakeoverTap
+    | AdditionTap | TermTap | TakeoverTap | ParticipantsTap
 )  # fmt: skip
 
 
@@ -212,6 +226,11 @@ def decode(data: str | None) -> Tap | None:
     if data.startswith("g:"):
         rest = data[2:]
         return TakeoverTap(int(rest)) if rest.isdigit() else None
+    if data.startswith("s:"):
+        parts = data.split(":")
+        if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in {"0", "1"}:
+            return None
+        return ParticipantsTap(int(parts[1]), parts[2] == "1")
     if data.startswith("k:"):
         parts = data.split(":")
         if len(parts) != 4 or not parts[1].isdigit():

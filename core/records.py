@@ -157,6 +157,8 @@ class MemberCheck:
     closed_at: datetime | None
     protect_small_roles: bool
     report_md: str | None
+    # Focus-group participants of the check's round may answer too (the principal's choice).
+    include_participants: bool = False
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ def migrations() -> list[tuple[int, str]]:
             found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [version for version, _ in found]
-    # Numbers are handed out to parallel changes before they land, so a branch may skip one
-    # that another branch holds; two files with one number are still an error.
+    # Numbers are handed out per change before they land, so one may land before a lower one:
+    # unique and ascending is the rule; the file's user_version is the highest one applied.
     if len(set(versions)) != len(versions) or (versions and versions[0] != 1):
-        raise RuntimeError(f"migrations must be numbered from 1, each once, found {versions}")
+        raise RuntimeError(f"migrations must be numbered uniquely from 1, found {versions}")
     return found
 
 

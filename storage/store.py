@@ -1286,6 +1286,13 @@ class Tx(OutboxQueries):
             (int(protect), check_id),
         )
 
+    async def set_include_participants(self, check_id: int, include: bool) -> None:
+        """Whether the focus-group participants of the check's round may answer it too."""
+        await self._run(
+            "UPDATE member_checks SET include_participants = ? WHERE id = ?",
+            (int(include), check_id),
+        )
+
     async def open_member_check_of(self, team_id: int) -> MemberCheck | None:
         """The team's open member check, if any."""
         return await self._record(

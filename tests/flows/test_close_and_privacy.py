@@ -109,7 +109,7 @@ async def test_after_closing_old_buttons_and_new_partners_are_refused_kindly(tea
     await bert.send("CGG")
     question = bert.last()
     await team.principal.send("/sluit", chat=team.group)
-    await bert.tap(bot.label("kind.organisatie"), message=question)
+    await bert.tap(bot.label("distance.1"), message=question)
     assert bert.last_toast == bot.label("err.stale")
     await bert.send("Nog een partner")
     assert bert.last().text == bot.t("member.waiting")

@@ -59,7 +59,7 @@ async def test_a_removed_member_is_told_once_and_can_add_nothing(team: Team) -> 
     await anna.send("/lijst")
     assert anna.last().text == bot.t("member.left_group_short")
     await anna.send("/kaart")
-    assert anna.last().text == bot.t("map.not_principal")
+    assert anna.last().text == bot.t("member.left_group_short")
     await anna.send("/start")
     assert _count(anna, left) == 1
     assert await _postits(team, anna) == ["Bakkerij Peeters"]  # what she gave stays
