@@ -52,6 +52,9 @@ async def connect(path: str | Path) -> aiosqlite.Connection:
     await db.execute("PRAGMA synchronous = NORMAL")
     await db.execute("PRAGMA foreign_keys = ON")
     await db.execute("PRAGMA busy_timeout = 5000")
+    # Deleted and overwritten content is zeroed, not left in free space: what /vergeetmij
+    # deletes (and every replaced answer) is gone from the file, not only from the tables.
+    await db.execute("PRAGMA secure_delete = ON")
     await _migrate(db)
     return db
 

@@ -65,7 +65,9 @@ async def test_a_colleague_outside_the_group_answers_once_through_the_shared_lin
     url = _shared_link(team)
     token = url.rsplit("mc_", 1)[1]
     assert len(token) >= 20  # unguessable
-    codes = [m for m in team.principal.messages() if m.document_name == "member-check-qr.png"]
+    codes = [
+        m for m in team.principal.messages() if m.document_name == team.bot.label("survey.qr_file")
+    ]
     assert len(codes) == 1
     png = codes[0].document
     assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n")
@@ -156,7 +158,9 @@ async def test_a_principal_without_a_private_chat_is_told_and_can_ask_again(team
     await team.principal.send("/membercheck link", chat=team.group)
     assert team.group.last().text == bot.t("survey.share_sent")
     url = _shared_link(team)
-    assert any(m.document_name == "member-check-qr.png" for m in team.principal.messages())
+    assert any(
+        m.document_name == team.bot.label("survey.qr_file") for m in team.principal.messages()
+    )
     join = next(
         m for m in team.group.bot_messages if bot.label("btn.survey_join") in m.button_labels
     )

@@ -85,7 +85,7 @@ async def test_forgetting_a_person_removes_their_postits_and_answers(store: Stor
         await tx.add_answer(anna.id, "INTRO.Q1", "Samen leren.")
         await tx.add_postit(bert.id, "ouders", "ouders")
     async with store.tx() as tx:
-        assert await tx.forget_person(11) == 1
+        assert (await tx.forget_person(11)).memberships == 1
     async with store.tx() as tx:
         assert (await tx.personal_data(11)).memberships == []
         assert await tx.postit(postit.id) is None
