@@ -186,6 +186,8 @@ def add_handlers(
     in_private = filters.ChatType.PRIVATE
     # Before any handler: a person active in their private chat is reachable again.
     app.add_handler(TypeHandler(Update, private.note_reachable), group=-1)
+    # ... and an update from a group means the bot is in it: what waited for it goes now.
+    app.add_handler(TypeHandler(Update, group.seen_group), group=-2)
 
     # Edited messages never count as new input (nor run a command again): in private they
     # change what the original created, in groups they are ignored.
@@ -221,6 +223,16 @@ def add_handlers(
     app.add_handler(MessageHandler(in_group & filters.REPLY & filters.TEXT, group.on_reply))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group.migrate))
     app.add_handler(ChatMemberHandler(group.added, ChatMemberHandler.MY_CHAT_MEMBER))
+    # Someone left, was removed or is back: chat_member (where the bot is admin) or the
+    # group's service message.
+    app.add_handler(ChatMemberHandler(group.member_changed, ChatMemberHandler.CHAT_MEMBER))
+    app.add_handler(
+        MessageHandler(
+            in_group
+            & (filters.StatusUpdate.LEFT_CHAT_MEMBER | filters.StatusUpdate.NEW_CHAT_MEMBERS),
+            group.member_changed,
+        )
+    )
 
     # Private chats: joining, the member's dialog and their own data.
     survey_link = filters.Regex(rf"^/start(@\w+)? {PAYLOAD_PREFIX}")
@@ -270,6 +282,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(survey.on_participants, pattern=r"^s:"))
     app.add_handler(CallbackQueryHandler(group.on_new_round_button, pattern=r"^y:"))
     app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
+    app.add_handler(CallbackQueryHandler(group.on_takeover, pattern=r"^g:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)

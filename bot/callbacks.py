@@ -9,6 +9,7 @@ Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in t
 Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 New round:       y:<team_id>                                (the yearly reminder's button)
 Step term:       k:<round_id>:<step>:<term>                 (a deadline for the step just opened)
+Take over:       g:<team_id>                                (an admin becomes the team's leader)
 Focus group:     s:<check_id>:<1|0>                         (may they answer the member check?)
 Add to the map:  a:<addition_id>                            (a partner missed in the member check)
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
@@ -180,6 +181,18 @@ def term(round_id: int, step: str, value: str) -> str:
 
 
 @dataclass(frozen=True)
+class TakeoverTap:
+    """A group admin takes over the role of a leader who is no longer in the group."""
+
+    team_id: int
+
+
+def takeover(team_id: int) -> str:
+    """Encode the take-over button."""
+    return _check(f"g:{team_id}")
+
+
+@dataclass(frozen=True)
 class ParticipantsTap:
     """The principal lets the focus-group participants answer the member check too, or not."""
 
@@ -194,7 +207,7 @@ def participants(check_id: int, include: bool) -> str:
 
 Tap = (
     DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
-    | AdditionTap | TermTap | ParticipantsTap
+    | AdditionTap | TermTap | TakeoverTap | ParticipantsTap
 )  # fmt: skip
 
 
@@ -210,6 +223,9 @@ def decode(data: str | None) -> Tap | None:
     if data.startswith("y:"):
         rest = data[2:]
         return NewRoundTap(int(rest)) if rest.isdigit() else None
+    if data.startswith("g:"):
+        rest = data[2:]
+        return TakeoverTap(int(rest)) if rest.isdigit() else None
     if data.startswith("s:"):
         parts = data.split(":")
         if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in {"0", "1"}:

@@ -10,7 +10,9 @@ never lose one.
 - 403: the person blocked the bot or never opened it; recorded once, never retried. For the
   team's principal (term offers, merge questions, the report), the rows are held instead and
   the group gets ONE short line with a button that opens the private chat; the held rows go
-  out once the principal writes to the bot.
+  out once the principal writes to the bot. A group that refuses (the bot was removed) is
+  parked instead: its rows stay pending, in order, and go out when the bot is back
+  (my_chat_member, or any update from that group).
 - 400: Telegram refuses the message itself; recorded once as failed and reported to the
   team's principal, never retried.
 - Timeouts, network and server errors: retried with a growing pause, at most MAX_ATTEMPTS
@@ -140,7 +142,7 @@ class Deliverer:
                     async with self.store.tx() as tx:
                         now = self.clock()
                         rows = await tx.pending_outbox(now)
-                        waiting = await tx.waiting_chats(now)
+                        waiting = await tx.waiting_chats(now) | await tx.parked_chats()
                     done = 0
                     for row in rows:
                         if row.effect.chat_id in waiting:
@@ -167,6 +169,12 @@ class Deliverer:
             else:
                 message_id = sent.message_id
         except Forbidden as exc:
+            if effect.chat_id < 0:
+                # The bot is not in this group (removed): nothing is lost, it waits.
+                async with self.store.tx() as tx:
+                    await tx.park_chat(effect.chat_id, str(exc))
+                log.info("group %s refuses the bot; its messages wait: %s", effect.chat_id, exc)
+                return False
             status, error = "unreachable", str(exc)
             if effect.chat_id > 0:
                 self._gone.add(effect.chat_id)

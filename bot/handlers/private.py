@@ -47,6 +47,38 @@ class PrivateHandlers:
             team = await tx.team((await tx.round(member.round_id)).team_id)
         return team.language.value
 
+    async def _left(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        member: Member | tuple[int, int, int],
+        query: CallbackQuery | None = None,
+    ) -> bool:
+        """True when the member is no longer in their team's group: they are told so kindly
+        (in full once, then briefly) and nothing they do is stored."""
+        if isinstance(member, Member):
+            member_id, user_id, round_id = member.id, member.user_id, member.round_id
+            self.s.presence.members[member_id] = (user_id, round_id)
+        else:
+            member_id, user_id, round_id = member
+        present, team_id = await access.member_present(
+            self.s, context.bot, member_id, user_id, round_id
+        )
+        if present:
+            return False
+        async with self.s.store.tx() as tx:
+            team = await tx.team(team_id)
+            first = await tx.tell_left_once(team.id, user_id)
+        lang = team.language.value
+        if query is not None:
+            await query.answer(self.s.texts.plain("member.left_group_short", lang))
+        if first:
+            text = self.s.texts.t("member.left_group", lang, school=team.school_name or "")
+            await send_text(context.bot, chat_id, text)
+        elif query is None:
+            await send_text(context.bot, chat_id, self.s.texts.t("member.left_group_short", lang))
+        return True
+
     async def _deliver(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, member: Member, outcome: Outcome
     ) -> None:
@@ -92,6 +124,8 @@ class PrivateHandlers:
             lang = self.s.settings.language.value
             await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
             return
+        if await self._left(context, chat.id, member):
+            return
         if action == "list" and Stage(member.stage) not in BRAINSTORMING:
             action = "resume"
         result = await members.act(self.s, member.id, action, text=text, arg=arg)
@@ -128,6 +162,8 @@ class PrivateHandlers:
             # What waited for the principal's private chat (questions, the report) comes now.
             await self.s.flush()
             return
+        if await self._left(context, chat.id, member):
+            return
         await self._resume(context, chat.id, member, lead_key="dm.welcome_back")
 
     async def _resume(
@@ -156,7 +192,8 @@ class PrivateHandlers:
         if round_.closed_at is not None:
             await send_text(context.bot, chat.id, self.s.texts.t("dm.round_closed", lang))
             return
-        present = await access.in_group(context.bot, team.chat_id, user.id)
+        self.s.presence.groups[round_.id] = (team.id, team.chat_id)
+        present = await access.still_in_group(self.s, context.bot, team, user.id)
         if present is None:
             await send_text(context.bot, chat.id, self.s.texts.t("dm.check_failed", lang))
             return
@@ -195,6 +232,10 @@ class PrivateHandlers:
             return
         if message.text.startswith("/"):
             return
+        async with self.s.store.tx() as tx:
+            member = await tx.active_member(chat.id)
+        if member is not None and await self._left(context, chat.id, member):
+            return
         lang = await self._lang_of(chat.id)
         async with self.s.store.tx() as tx:
             answer = await edits.on_edit(
@@ -228,6 +269,16 @@ class PrivateHandlers:
             return
         result = None
         if isinstance(tap, callbacks.DialogTap):
+            seen = self.s.presence.members.get(tap.member_id)
+            if seen is None:
+                async with self.s.store.tx() as tx:
+                    tapped = await tx.member(tap.member_id)
+                if tapped is not None:
+                    seen = self.s.presence.members[tapped.id] = (tapped.user_id, tapped.round_id)
+            if seen is not None and seen[0] == query.from_user.id:
+                chat_id = query.message.chat.id if query.message else query.from_user.id
+                if await self._left(context, chat_id, (tap.member_id, *seen), query):
+                    return
             result = await members.act(
                 self.s, tap.member_id, tap.action, arg=tap.arg, seq=tap.seq,
                 user_id=query.from_user.id,
@@ -282,8 +333,12 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         locked = False
+        team, present = await access.led_team(self.s, context.bot, user.id)
+        if team is not None and not present:
+            await access.tell_principal_left(self.s, context.bot, chat.id, team)
+            return
         async with self.s.store.tx() as tx:
-            led = await tx.teams_led_by(user.id)
+            led = [team] if team is not None else []
             round_ = await tx.latest_round_of(led[0].id) if led else None
             if round_ is not None and round_.closed_at is not None:
                 locked = True
@@ -325,6 +380,10 @@ class PrivateHandlers:
     ) -> None:
         user = query.from_user
         outcome = None
+        team, present = await access.led_team(self.s, context.bot, user.id)
+        if team is not None and not present:
+            await query.answer(self.s.texts.plain("err.stale", team.language.value))
+            return
         async with self.s.store.tx() as tx:
             found = await self._editor_ctx(tx, user.id)
             if found is not None and found[1] == tap.seq:
@@ -347,6 +406,9 @@ class PrivateHandlers:
         """A typed message the principal's editor takes (a new name); False otherwise."""
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
+        team, present = await access.led_team(self.s, context.bot, user.id)
+        if team is not None and not present:
+            return False
         async with self.s.store.tx() as tx:
             found = await self._editor_ctx(tx, user.id)
             if found is None:

@@ -208,6 +208,25 @@ class OutboxQueries(TxBase):
             "UPDATE living_messages SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
         )
 
+    async def park_chat(self, chat_id: int, error: str | None) -> bool:
+        """The bot is not in this group (removed): its rows wait; True when newly parked."""
+        if await self._one("SELECT 1 FROM parked_chats WHERE chat_id = ?", (chat_id,)):
+            return False
+        await self._run(
+            "INSERT INTO parked_chats (chat_id, since, error) VALUES (?, ?, ?)",
+            (chat_id, ts_precise(self.now), error),
+        )
+        return True
+
+    async def unpark_chat(self, chat_id: int) -> bool:
+        """The bot is back in this group; True when it was parked."""
+        return await self._run("DELETE FROM parked_chats WHERE chat_id = ?", (chat_id,)) > 0
+
+    async def parked_chats(self) -> set[int]:
+        """Groups whose rows wait until the bot is back."""
+        rows = await self._all("SELECT chat_id FROM parked_chats")
+        return {int(row["chat_id"]) for row in rows}
+
     async def outbox_failures(self, team_id: int) -> int:
         """How many of the team's messages could not be delivered for good."""
         row = await self._one(
