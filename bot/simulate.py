@@ -445,6 +445,10 @@ class Simulation:
         group, principal = self.group, self.principal
         await principal.send("/membercheck 7d", chat=group)
         link = group.last()
+        focus_group = {m.name for m in self.scenario.members}
+        if any(c.name in focus_group for c in self.scenario.member_check):
+            # The scenario has focus-group members answer too: the principal allows that.
+            await principal.tap(self.label("btn.share_include"))
         for colleague in self.scenario.member_check:
             person = self.people[colleague.name]
             await person.tap(self.label("btn.survey_join"), message=link, chat=group)

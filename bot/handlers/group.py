@@ -351,11 +351,18 @@ class GroupHandlers:
         lang = team.language.value
         async with self.s.store.tx() as tx:
             round_ = await tx.latest_round_of(team.id)
-            team_map = await mapview.load(tx, round_) if round_ else None
+            # Only what the protocol has shared so far, like every map the team sees.
+            team_map = await mapview.load(tx, round_, shared_only=True) if round_ else None
             answers = (
                 finish_dialog.answers_json(
                     await finish_dialog.report_data(
-                        tx, self.s.texts, team, round_, self.s.timezone(team), b""
+                        tx,
+                        self.s.texts,
+                        team,
+                        round_,
+                        self.s.timezone(team),
+                        b"",
+                        shared_only=True,
                     )
                 )
                 if round_ is not None
