@@ -217,9 +217,11 @@ class Deliverer:
             if row.effect.chat_id != team.principal_user_id:
                 return False
             first = not await tx.holds_for(team.principal_user_id)
+            # A batch with its own notice already tells the group how to get it.
+            told = row.effect.batch is not None and await tx.batch_has_notice(row.effect.batch)
             await tx.hold_for_chat(row.id)
         log.info("outbox row %s held until the principal opens the private chat", row.id)
-        if first and self.on_hold is not None:
+        if first and not told and self.on_hold is not None:
             await self.on_hold(team.id)
         return True
 

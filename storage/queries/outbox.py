@@ -116,10 +116,12 @@ class OutboxQueries(TxBase):
     async def batch_counts(self, batch: str, before: int) -> tuple[int, int]:
         """(rows of the batch before this row still pending, those that could not be reached)."""
         row = await self._one(
-            "SELECT SUM(status = 'pending' AND COALESCE(error, '') != ?) AS pending,"
-            " SUM(status = 'unreachable' OR COALESCE(error, '') = ?) AS unreachable"
-            " FROM outbox WHERE batch = ? AND kind != 'notice' AND id < ?",
-            (HELD, HELD, batch, before),
+            "WITH held AS (SELECT DISTINCT chat_id FROM outbox WHERE status = 'pending'"
+            " AND error = ?)"
+            " SELECT SUM(status = 'pending' AND chat_id NOT IN held) AS pending,"
+            " SUM(status = 'unreachable' OR (status = 'pending' AND chat_id IN held))"
+            " AS unreachable FROM outbox WHERE batch = ? AND kind != 'notice' AND id < ?",
+            (HELD, batch, before),
         )
         if row is None:
             return 0, 0
@@ -174,6 +176,13 @@ class OutboxQueries(TxBase):
             " WHERE chat_id = ? AND status = 'pending' AND error = ?",
             (chat_id, HELD),
         )
+
+    async def batch_has_notice(self, batch: str) -> bool:
+        """True when the batch ends with a notice (it tells the chat about who was missed)."""
+        row = await self._one(
+            "SELECT 1 FROM outbox WHERE batch = ? AND kind = 'notice' LIMIT 1", (batch,)
+        )
+        return row is not None
 
     async def holds_for(self, chat_id: int) -> bool:
         """True while rows wait for this person to start the private chat."""
