@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 # Command names are Dutch; English aliases work too but are not in the menus.
 PRIVATE_COMMANDS = (("start", "start"), ("lijst", "list"), ("verband", "link"),
                     ("bewerk", "edit"), ("rapport", "report"), ("mijngegevens", "mydata"),
-                    ("vergeetmij", "forget"), ("help", "help"))  # fmt: skip
+                    ("vergeetmij", "forget"), ("gids", "guide"), ("help", "help"))  # fmt: skip
 GROUP_COMMANDS = (("status", "status"), ("help", "help"))
 ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("sluit", "close"), ("prioriteit", "priority"), ("verdiep", "deep"),
@@ -66,7 +67,7 @@ ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
                   ("deadline", "deadline"), ("membercheck", "membercheck"),
                   ("berichturen", "sendhours"),
-                  ("namen", "names"),
+                  ("namen", "names"), ("gids", "guide"),
                   ("help", "help"))  # fmt: skip
 
 
@@ -229,6 +230,7 @@ def add_handlers(
         CommandHandler(["vergeetmij", "forgetme"], private.forget_me, filters=in_private)
     )
     app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler(["gids", "guide"], guide_command))
     app.add_handler(MessageHandler(in_private & filters.COMMAND, private.unknown_command))
 
     async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -261,6 +263,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(group.on_deep, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(survey.on_button, pattern=r"^c:"))
     app.add_handler(CallbackQueryHandler(survey.on_addition, pattern=r"^a:"))
+    app.add_handler(CallbackQueryHandler(survey.on_participants, pattern=r"^s:"))
     app.add_handler(CallbackQueryHandler(group.on_new_round_button, pattern=r"^y:"))
     app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
@@ -303,6 +306,27 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         keys = help_dialog.group_help(team, round_, manager=manager, has_version=has_version)
     text = Html("\n".join(services.texts.t(key, lang) for key in keys))
     await send_text(context.bot, chat.id, text)
+
+
+async def guide_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/gids: the one-page guide for the gespreksleider, as a short message and a PDF."""
+    services: Services = context.application.bot_data["services"]
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return
+    async with services.store.tx() as tx:
+        if chat.type == "private":
+            led = await tx.teams_led_by(user.id)
+            team = led[0] if led else None
+        else:
+            team = await tx.team_by_chat(chat.id)
+    lang = team.language.value if team else services.settings.language.value
+    await send_text(context.bot, chat.id, help_dialog.guide_message(services.texts, lang))
+    pdf, filename = await asyncio.to_thread(help_dialog.guide_document, services.texts, lang)
+    try:
+        await context.bot.send_document(chat.id, pdf, filename=filename)
+    except Forbidden:
+        log.info("chat %s cannot be reached for the guide", chat.id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

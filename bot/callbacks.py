@@ -9,6 +9,7 @@ Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in t
 Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 New round:       y:<team_id>                                (the yearly reminder's button)
 Step term:       k:<round_id>:<step>:<term>                 (a deadline for the step just opened)
+Focus group:     s:<check_id>:<1|0>                         (may they answer the member check?)
 Add to the map:  a:<addition_id>                            (a partner missed in the member check)
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
 """
@@ -186,9 +187,22 @@ def term(round_id: int, step: str, value: str) -> str:
     return _check(f"k:{round_id}:{step}:{value}")
 
 
+@dataclass(frozen=True)
+class ParticipantsTap:
+    """The principal lets the focus-group participants answer the member check too, or not."""
+
+    check_id: int
+    include: bool
+
+
+def participants(check_id: int, include: bool) -> str:
+    """Encode the focus-group button of the member check's share message."""
+    return _check(f"s:{check_id}:{int(include)}")
+
+
 Tap = (
     DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
-    | AdditionTap | TermTap
+    | AdditionTap | TermTap | ParticipantsTap
 )  # fmt: skip
 
 
@@ -204,6 +218,11 @@ def decode(data: str | None) -> Tap | None:
     if data.startswith("y:"):
         rest = data[2:]
         return NewRoundTap(int(rest)) if is_id(rest) else None
+    if data.startswith("s:"):
+        parts = data.split(":")
+        if len(parts) != 3 or not is_id(parts[1]) or parts[2] not in {"0", "1"}:
+            return None
+        return ParticipantsTap(int(parts[1]), parts[2] == "1")
     if data.startswith("k:"):
         parts = data.split(":")
         if len(parts) != 4 or not is_id(parts[1]):

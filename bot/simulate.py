@@ -22,7 +22,7 @@ from typing import Any
 from telegram.ext import AIORateLimiter
 
 from core.cards import BY_ID
-from core.merge import name_key
+from core.merge import name_key, usual_kind_and_category
 from core.model import Category, Distance, Kind, Role
 from prompts import Texts
 from storage.store import Store
@@ -382,6 +382,10 @@ class Simulation:
         group, principal = self.group, self.principal
         await principal.send("/membercheck 7d", chat=group)
         link = group.last()
+        focus_group = {m.name for m in self.scenario.members}
+        if any(c.name in focus_group for c in self.scenario.member_check):
+            # The scenario has focus-group members answer too: the principal allows that.
+            await principal.tap(self.label("btn.share_include"))
         for colleague in self.scenario.member_check:
             person = self.people[colleague.name]
             await person.tap(self.label("btn.survey_join"), message=link, chat=group)
@@ -449,7 +453,6 @@ class Simulation:
         self, person: Person, spec: MemberSpec, announcement: FakeMessage
     ) -> None:
         await person.tap(self.label("btn.join"), message=announcement, chat=self.group)
-        await person.tap(self.label("btn.agree"))
         await person.tap(self.label(f"role.{spec.role.value}"))
         if spec.function:
             await person.send(spec.function)
@@ -469,6 +472,14 @@ class Simulation:
                 person.last().button_labels
                 and self.label("btn.later") in person.last().button_labels
             ):
+                if self.label("btn.something_else") in person.last().button_labels:
+                    # A well-known partner: its usual kind and category confirmed with the
+                    # distance in one tap, or "something else" and the three questions.
+                    usual = usual_kind_and_category(partner.name)
+                    if partner.kind is None or usual == (partner.kind, partner.category):
+                        await self._answer(person, "distance", partner.distance)
+                        continue
+                    await person.tap(self.label("btn.something_else"))
                 # "Later" leaves the rest of the partner's questions open.
                 for field_name, value in (
                     ("kind", partner.kind),

@@ -143,6 +143,24 @@ def abbreviations() -> dict[str, str]:
     return table
 
 
+@cache
+def _usual_classes() -> dict[str, tuple[Kind, Category]]:
+    """Abbreviation (folded) -> the kind and category the data file gives it, if both."""
+    raw = resources.files("core").joinpath("data/abbreviations.toml").read_text(encoding="utf-8")
+    return {
+        abbreviation.casefold(): (Kind(entry["kind"]), Category(entry["category"]))
+        for abbreviation, entry in tomllib.loads(raw).items()
+        if "kind" in entry and "category" in entry
+    }
+
+
+def usual_kind_and_category(text: str) -> tuple[Kind, Category] | None:
+    """What a well-known partner (CLB, the pedagogische begeleidingsdienst ...) usually is, to
+    offer as one tap; None for any other name."""
+    key = name_key(text)
+    return _usual_classes().get(key[1:]) if key.startswith("=") else None
+
+
 def _key_words(text: str) -> str:
     words = _fold(text).split()
     while len(words) > 1 and words[0] in ARTICLES:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
 
@@ -173,13 +173,3 @@ class Progress:
 
     joined: int
     finished: int
-
-
-@dataclass
-class PersonalData:
-    """Everything stored about one person, for /mijngegevens."""
-
-    user_id: int
-    memberships: list[tuple[Team, Round, Member]] = field(default_factory=list)
-    answers: dict[int, list[ConceptAnswer]] = field(default_factory=dict)
-    postits: dict[int, list[PostIt]] = field(default_factory=dict)

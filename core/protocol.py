@@ -48,7 +48,7 @@ def can_move(current: Step, target: Step) -> bool:
 class Stage(StrEnum):
     """The screen of the private dialog a member is on; stored, so a restart resumes it."""
 
-    PRIVACY = "privacy"  # privacy notice shown, waiting for "akkoord"
+    PRIVACY = "privacy"  # short privacy notice with the role buttons (a role is consent)
     ROLE = "role"  # waiting for a role button
     FUNCTION = "function"  # waiting for an optional free-text function
     INTRO_Q1 = "intro_q1"  # step 1: first reflection question
@@ -112,7 +112,7 @@ BRAINSTORMING: frozenset[Stage] = frozenset(
 )
 
 STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
-    Stage.PRIVACY: frozenset({Stage.ROLE}),
+    Stage.PRIVACY: frozenset({Stage.ROLE, Stage.FUNCTION}),
     Stage.ROLE: frozenset({Stage.FUNCTION}),
     Stage.FUNCTION: frozenset({Stage.INTRO_Q1}),
     Stage.INTRO_Q1: frozenset({Stage.INTRO_Q2}),

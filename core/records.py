@@ -7,10 +7,10 @@ datetimes, flags are bools.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from .model import Role
+from .model import ConceptAnswer, Member, PostIt, Role, Round, Team
 from .protocol import EditorStage, SurveyStage
 
 
@@ -157,6 +157,8 @@ class MemberCheck:
     closed_at: datetime | None
     protect_small_roles: bool
     report_md: str | None
+    # Focus-group participants of the check's round may answer too (the principal's choice).
+    include_participants: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,3 +183,61 @@ class RespondentAnswers:
     respondent: Respondent
     answers: dict[str, str]
     missing: list[str]
+
+
+@dataclass
+class Forgotten:
+    """What /vergeetmij removed, by kind (the bot tells the person exactly this)."""
+
+    memberships: int = 0
+    answers: int = 0
+    postits: int = 0
+    priorities: int = 0
+    cards: int = 0
+    closing: int = 0
+    absences: int = 0
+    check_answers: int = 0
+    messages: int = 0
+    # Rounds kept as a map version: the person's free texts left them, their partners and
+    # picks still count on the map, without name, function or user id.
+    kept_rounds: int = 0
+    kept_postits: int = 0
+
+    @property
+    def anything(self) -> bool:
+        """True when anything at all was stored."""
+        return any(value for value in vars(self).values())
+
+
+@dataclass
+class PersonalData:
+    """Everything stored about one person, for /mijngegevens (per membership id, and the
+    member checks they answered)."""
+
+    user_id: int
+    memberships: list[tuple[Team, Round, Member]] = field(default_factory=list)
+    answers: dict[int, list[ConceptAnswer]] = field(default_factory=dict)
+    postits: dict[int, list[PostIt]] = field(default_factory=dict)
+    # The priority pick with the label of its partner as the member saw it.
+    priorities: dict[int, tuple[Priority, str]] = field(default_factory=dict)
+    cards: dict[int, list[tuple[CardAnswer, str]]] = field(default_factory=dict)
+    closing: dict[int, list[ClosingAnswer]] = field(default_factory=dict)
+    absences: dict[int, list[Absence]] = field(default_factory=dict)
+    checks: list[tuple[Team, MemberCheck, RespondentAnswers]] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        """Every free text this person typed that is stored (to scrub it from copies)."""
+        out: list[str] = []
+        for _team, _round, member in self.memberships:
+            out += [member.function or ""]
+            out += [a.text for a in self.answers.get(member.id, [])]
+            if member.id in self.priorities:
+                out.append(self.priorities[member.id][0].reason or "")
+            out += [c.text for c, _ in self.cards.get(member.id, [])]
+            out += [c.text for c in self.closing.get(member.id, [])]
+            for a in self.absences.get(member.id, []):
+                out += [a.description, a.why or "", a.steps or ""]
+        for _team, _check, response in self.checks:
+            out += [response.respondent.function or "", *response.answers.values()]
+            out += response.missing
+        return [text for text in dict.fromkeys(out) if text.strip()]

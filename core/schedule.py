@@ -25,6 +25,24 @@ class Window:
         local = moment.astimezone(tz)
         return local.weekday() in self.weekdays and self.start <= local.time() < self.end
 
+    def allows_due(self, moment: datetime, tz: ZoneInfo) -> bool:
+        """True when something due at this moment falls in the window, its end included (a
+        deadline "tot 20:00" belongs to the day it ends)."""
+        local = moment.astimezone(tz)
+        return local.weekday() in self.weekdays and self.start <= local.time() <= self.end
+
+    def last_close(self, moment: datetime, tz: ZoneInfo) -> datetime | None:
+        """The latest end of the window at or before this moment, within a week."""
+        local = moment.astimezone(tz)
+        day = local.date()
+        for _ in range(8):
+            if day.weekday() in self.weekdays:
+                closing = datetime.combine(day, self.end, tzinfo=tz)
+                if closing <= local:
+                    return closing.astimezone(moment.tzinfo or tz)
+            day -= timedelta(days=1)
+        return None
+
     def next_open(self, moment: datetime, tz: ZoneInfo) -> datetime:
         """The moment itself when allowed, else the next opening of the window (aware, UTC)."""
         if self.allows(moment, tz):
@@ -126,3 +144,15 @@ def reminder_times(opened: datetime, deadline: datetime) -> list[datetime]:
     if day_before > halfway + timedelta(hours=6):
         times.append(day_before)
     return times
+
+
+def fit_deadline(deadline: datetime, start: datetime, window: Window, tz: ZoneInfo) -> datetime:
+    """A deadline that happens when it says: inside the sending window. Outside it, the end of
+    the last window before it ("tot vrijdag 20:00" instead of Saturday 10:00, or 22:45), unless
+    that takes more than half of the term; then the next opening."""
+    if window.allows_due(deadline, tz):
+        return deadline
+    closing = window.last_close(deadline, tz)
+    if closing is not None and closing - start >= (deadline - start) / 2:
+        return closing
+    return window.next_open(deadline, tz)

@@ -51,6 +51,21 @@ def placeholders(template: str) -> set[str]:
     }
 
 
+class _Field(str):
+    """A rendered field value that also knows plurals: `{count:partner|partners}` renders
+    "1 partner" and "3 partners" (any other spec is an ordinary format spec)."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" not in spec:
+            return format(str(self), spec)
+        one, many = spec.split("|", 1)
+        try:
+            number = int(self)
+        except ValueError:
+            number = None
+        return f"{self} {one if number == 1 else many}"
+
+
 class Texts:
     """All prompts, loaded once at start; `t` renders one by key."""
 
@@ -99,7 +114,7 @@ class Texts:
             template,
         )
         safe = {
-            name: value if isinstance(value, Html) else html.escape(str(value), quote=False)
+            name: _Field(value if isinstance(value, Html) else html.escape(str(value), quote=False))
             for name, value in fields.items()
         }
         return Html(template.format_map(safe))
@@ -112,4 +127,4 @@ class Texts:
         )
         if key in self.protocol[DEFAULT_LANGUAGE]:
             return template
-        return template.format_map({name: str(value) for name, value in fields.items()})
+        return template.format_map({name: _Field(value) for name, value in fields.items()})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
@@ -24,7 +26,6 @@ from core.model import (
     Kind,
     Language,
     Member,
-    PersonalData,
     PostIt,
     Progress,
     Role,
@@ -38,8 +39,10 @@ from core.records import (
     ClosingAnswer,
     DeepSession,
     EditorState,
+    Forgotten,
     MapVersion,
     MemberCheck,
+    PersonalData,
     Planned,
     Priority,
     Respondent,
@@ -49,6 +52,7 @@ from core.records import (
 from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
 from storage.queries.outbox import OutboxQueries
+from storage.records import record
 
 Clock = Callable[[], datetime]
 # A database row, or the part of a joined row that belongs to one table.
@@ -172,6 +176,23 @@ class Store:
             log.warning("checkpoint of %s failed: %s", self._path, exc)
         finally:
             self._checkpoint = None
+
+    async def purge(self) -> bool:
+        """Write everything into the database file and empty the WAL (after /vergeetmij).
+
+        With secure_delete the deleted texts are zeroes in the pages the WAL holds; this
+        checkpoint copies those pages over the old ones and truncates the WAL, whose older
+        frames still held the texts. Runs between transactions (the lock), so no reader of
+        this process keeps the WAL in use. False when the WAL could not be emptied.
+        """
+        if not self._path:
+            return True
+        if self._checkpoint is not None:
+            await self._checkpoint
+        async with self._lock:
+            self._commits = 0
+            row = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return row is not None and int(row[0]) == 0
 
     def note_reachable(self, user_id: int) -> None:
         """This person wrote or tapped in their private chat, so they can be reached again.
@@ -1242,6 +1263,13 @@ class Tx(OutboxQueries):
             (int(protect), check_id),
         )
 
+    async def set_include_participants(self, check_id: int, include: bool) -> None:
+        """Whether the focus-group participants of the check's round may answer it too."""
+        await self._run(
+            "UPDATE member_checks SET include_participants = ? WHERE id = ?",
+            (int(include), check_id),
+        )
+
     async def open_member_check_of(self, team_id: int) -> MemberCheck | None:
         """The team's open member check, if any."""
         return await self._record(
@@ -1365,7 +1393,7 @@ class Tx(OutboxQueries):
     # -- privacy ---------------------------------------------------------------------------
 
     async def personal_data(self, user_id: int) -> PersonalData:
-        """Everything stored about one person, across all teams."""
+        """Everything stored about one person, across all teams and member checks."""
         data = PersonalData(user_id=user_id)
         rows = await self._all("SELECT * FROM members WHERE user_id = ? ORDER BY id", (user_id,))
         for row in rows:
@@ -1375,16 +1403,189 @@ class Tx(OutboxQueries):
             data.memberships.append((team, round_, member))
             data.answers[member.id] = await self.answers(member.id)
             data.postits[member.id] = await self.postits(member.id)
+            priority = await self.priority(member.id)
+            if priority is not None:
+                label = await self._one(
+                    "SELECT text FROM postits WHERE norm = ? AND member_id IN"
+                    " (SELECT id FROM members WHERE round_id = ?) ORDER BY id LIMIT 1",
+                    (priority.node_key, member.round_id),
+                )
+                data.priorities[member.id] = (
+                    priority,
+                    str(label["text"]) if label else priority.node_key,
+                )
+            cards = await self._all(
+                "SELECT c.*, COALESCE(p.label, c.node_key) AS label FROM card_answers c"
+                " LEFT JOIN deep_partners p ON p.session_id = c.session_id"
+                " AND p.node_key = c.node_key WHERE c.member_id = ? ORDER BY c.session_id,"
+                " c.node_key, c.card_id",
+                (member.id,),
+            )
+            data.cards[member.id] = [(record(CardAnswer, r), str(r["label"])) for r in cards]
+            data.closing[member.id] = await self._records(
+                ClosingAnswer,
+                "SELECT * FROM closing_answers WHERE member_id = ? ORDER BY question_id",
+                (member.id,),
+            )
+            data.absences[member.id] = await self.absences(member.round_id, member.id)
+        for respondent in await self._records(
+            Respondent, "SELECT * FROM mc_respondents WHERE user_id = ? ORDER BY id", (user_id,)
+        ):
+            check = await self.member_check(respondent.check_id)
+            if check is None:  # pragma: no cover - a respondent always has its check
+                continue
+            answers = {
+                a["question_id"]: a["text"]
+                for a in await self._all(
+                    "SELECT * FROM mc_answers WHERE respondent_id = ? ORDER BY question_id",
+                    (respondent.id,),
+                )
+            }
+            missing = [
+                m["partner"]
+                for m in await self._all(
+                    "SELECT partner FROM mc_missing WHERE respondent_id = ? ORDER BY id",
+                    (respondent.id,),
+                )
+            ]
+            team = await self.team(check.team_id)
+            data.checks.append((team, check, RespondentAnswers(respondent, answers, missing)))
         return data
 
-    async def forget_person(self, user_id: int) -> int:
-        """Delete every membership (with answers and post-its) of a person; returns how many."""
-        deleted = await self._run("DELETE FROM members WHERE user_id = ?", (user_id,))
+    async def forget_person(self, user_id: int, kept_rounds: Iterable[int] = ()) -> Forgotten:
+        """Delete everything stored about a person; returns what, by kind.
+
+        A membership of a round in `kept_rounds` (one kept as a map version) is anonymised
+        instead: its free texts go (answers, priority reason, cards, closing answers,
+        absences, function, first name), its partners and pick stay as anonymous counts of
+        the kept map (the member row keeps only its role; its user id becomes -id).
+        Everything owed to the person's chat, and every record of their messages, goes too.
+        """
+        kept = set(kept_rounds)
+        done = Forgotten()
+        members = await self._all(
+            "SELECT id, round_id FROM members WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        for row in members:
+            member_id, round_id = int(row["id"]), int(row["round_id"])
+            done.memberships += 1
+            where = (member_id,)
+            done.answers += await self._count("concept_answers", member_id)
+            done.cards += await self._count("card_answers", member_id)
+            done.closing += await self._count("closing_answers", member_id)
+            done.absences += await self._count("absences", member_id)
+            done.priorities += await self._count("priorities", member_id)
+            postits = await self._count("postits", member_id)
+            if round_id not in kept:
+                done.postits += postits
+                await self._run("DELETE FROM members WHERE id = ?", where)
+                continue
+            done.kept_rounds += 1
+            done.kept_postits += postits
+            for table in ("concept_answers", "card_answers", "closing_answers", "absences"):
+                await self._run(f"DELETE FROM {table} WHERE member_id = ?", where)
+            await self._run("DELETE FROM source_messages WHERE member_id = ?", where)
+            await self._run("UPDATE priorities SET reason = NULL WHERE member_id = ?", where)
+            await self._run(
+                "UPDATE members SET user_id = -id, first_name = '', function = NULL,"
+                " closing_question = NULL, absence_id = NULL, deep_node_key = NULL,"
+                " deep_card = NULL, current_postit_id = NULL WHERE id = ?",
+                where,
+            )
+        respondents = await self._all("SELECT id FROM mc_respondents WHERE user_id = ?", (user_id,))
+        for row in respondents:
+            answers = await self._one(
+                "SELECT (SELECT COUNT(*) FROM mc_answers WHERE respondent_id = ?)"
+                " + (SELECT COUNT(*) FROM mc_missing WHERE respondent_id = ?) AS n",
+                (row["id"], row["id"]),
+            )
+            done.check_answers += int(answers["n"]) if answers else 0
+        await self._run("DELETE FROM mc_respondents WHERE user_id = ?", (user_id,))
+        owed = await self._one(
+            "SELECT COUNT(*) AS n FROM outbox WHERE chat_id = ? AND status = 'pending'",
+            (user_id,),
+        )
+        done.messages = int(owed["n"]) if owed else 0
         await self.forget_chat(user_id)
+        await self._run("DELETE FROM source_messages WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM people WHERE user_id = ?", (user_id,))
         await self._run("DELETE FROM editors WHERE user_id = ?", (user_id,))
-        await self._run("DELETE FROM mc_respondents WHERE user_id = ?", (user_id,))
-        return deleted
+        return done
+
+    async def _count(self, table: str, member_id: int) -> int:
+        """How many rows of a member's table there are (table names never come from users)."""
+        row = await self._one(
+            f"SELECT COUNT(*) AS n FROM {table} WHERE member_id = ?", (member_id,)
+        )
+        return int(row["n"]) if row else 0
+
+    async def round_versions(self, round_id: int) -> list[MapVersion]:
+        """Every kept version of one round, oldest first."""
+        return await self._records(
+            MapVersion, "SELECT * FROM map_versions WHERE round_id = ? ORDER BY id", (round_id,)
+        )
+
+    async def anonymise_map_version(
+        self, version_id: int, snapshot_json: str, png: bytes, report_pdf: bytes, report_md: str
+    ) -> None:
+        """Rewrite a kept version without someone's texts (the one update it allows)."""
+        await self._run(
+            "UPDATE map_versions SET snapshot_json = ?, png = ?, report_pdf = ?, report_md = ?,"
+            " anonymised = anonymised + 1 WHERE id = ?",
+            (snapshot_json, png, report_pdf, report_md, version_id),
+        )
+
+    async def set_member_check_report(self, check_id: int, report_md: str) -> None:
+        """A closed member check's report, written again (without a forgotten respondent)."""
+        await self._run(
+            "UPDATE member_checks SET report_md = ? WHERE id = ? AND report_md IS NOT NULL",
+            (report_md, check_id),
+        )
+
+    async def scrub_pending(self, team_ids: Iterable[int], texts: list[str], gone: str) -> int:
+        """Replace these texts in the messages still owed in these teams; pending documents
+        (reports that may quote them) are dropped. Returns how many reports were dropped."""
+        teams = sorted(set(team_ids))
+        if not teams:
+            return 0
+        marks = ", ".join("?" for _ in teams)
+        rows = await self._all(
+            f"SELECT id, kind, payload FROM outbox WHERE status = 'pending'"
+            f" AND team_id IN ({marks})",
+            teams,
+        )
+        variants = sorted(
+            {
+                v
+                for text in texts
+                for v in (text, html.escape(text, quote=False), html.escape(text))
+            },
+            key=len,
+            reverse=True,
+        )
+        dropped = 0
+        for row in rows:
+            if row["kind"] == "document":
+                await self._run("DELETE FROM outbox WHERE id = ?", (row["id"],))
+                dropped += 1
+                continue
+            payload = json.loads(row["payload"])
+            changed = False
+            for field_name in ("text", "caption"):
+                value = payload.get(field_name)
+                if not isinstance(value, str):
+                    continue
+                for variant in variants:
+                    if variant in value:
+                        value = value.replace(variant, gone)
+                        changed = True
+                payload[field_name] = value
+            if changed:
+                await self._run(
+                    "UPDATE outbox SET payload = ? WHERE id = ?",
+                    (json.dumps(payload, ensure_ascii=False), row["id"]),
+                )
+        return dropped
 
     # -- edited messages: what each typed message created ---------------------------------
 

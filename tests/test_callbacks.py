@@ -23,7 +23,16 @@ def test_too_long_is_refused_when_encoding() -> None:
         callbacks.dialog(1, 1, "x", "y" * 64)
 
 
-@pytest.mark.parametrize("data", [None, "", "garbage", "d:1:x:a:b", "d:1", "p:onlyone"])
+def test_focus_group_button_round_trip() -> None:
+    """The member check's focus-group button carries the check and the choice, nothing else."""
+    for include in (True, False):
+        data = callbacks.participants(987654321, include)
+        assert callbacks.decode(data) == callbacks.ParticipantsTap(987654321, include)
+
+
+@pytest.mark.parametrize(
+    "data", [None, "", "garbage", "d:1:x:a:b", "d:1", "p:onlyone", "s:1:2", "s:x:1", "s:1"]
+)
 def test_garbage_decodes_to_none(data: str | None) -> None:
     """Buttons of old versions or forged data are recognised as stale."""
     assert callbacks.decode(data) is None

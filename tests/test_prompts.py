@@ -105,3 +105,15 @@ def test_every_round_step_has_a_name(texts: Texts) -> None:
     for step in Step:
         assert f"step.{step.value}" in texts.ui["nl"], step
         assert f"step.{step.value}" in texts.ui["en"], step
+
+
+def test_counts_are_singular_or_plural(texts: Texts) -> None:
+    """'1 partner heeft', '3 partners hebben': never 'partner(s)' in any text."""
+    assert texts.plain("done.incomplete", "nl", count=1).startswith("1 partner heeft ")
+    assert texts.plain("done.incomplete", "nl", count=3).startswith("3 partners hebben ")
+    assert "1 deelnemer." in texts.t(
+        "map.caption", "nl", school="X", number=1, partners=4, members=1
+    )
+    for lang in LANGUAGES:
+        for key in texts.ui[lang]:
+            assert "(s)" not in texts.ui[lang][key], (lang, key)

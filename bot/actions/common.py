@@ -1,8 +1,9 @@
-"""What several actions share: the join link, member screens as outbox messages."""
+"""What several actions share: the join link, member screens as outbox messages, dates."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from bot import callbacks
 from bot.context import Services
@@ -52,3 +53,18 @@ def screen_messages(
         )
         for index, screen in enumerate(screens)
     ]
+
+
+def moment_text(services: Services, team: Team, moment: datetime) -> str:
+    """A moment as people say it, in the team's time zone: "dinsdag 8 december om 20:00"."""
+    local = moment.astimezone(services.zone(team))
+    lang = team.language.value
+    texts = services.texts
+    return texts.plain(
+        "date.moment",
+        lang,
+        weekday=texts.plain(f"date.weekday_{local.weekday()}", lang),
+        day=local.day,
+        month=texts.plain(f"date.month_{local.month}", lang),
+        time=local.strftime("%H:%M"),
+    )

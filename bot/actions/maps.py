@@ -86,8 +86,9 @@ async def draw(services: Services, photo: Photo) -> Effect:
     async with services.store.tx() as tx:
         round_ = await tx.round(round_id)
         team = await tx.team(round_.team_id)
-        team_map = await mapview.load(tx, round_)
-        metaphors = await sharing.metaphors(tx, round_)
+        # Drawn for the group or a member: only what the protocol has shared by now.
+        team_map = await mapview.load(tx, round_, shared_only=True)
+        metaphors = await sharing.metaphors(tx, round_) if mapview.closing_shared(round_) else []
     map_texts = mapview.texts_for(services.texts, team, round_, services.timezone(team))
     data = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
     try:

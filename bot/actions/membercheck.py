@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,14 +12,15 @@ from bot.context import Services
 from bot.dialogs import optimise, survey
 from bot.dialogs.base import Button
 from bot.dialogs.team import new_token
-from core.effects import Document, Link, Notice, Text
+from core.effects import Document, Link, Notice, Tap, Text
+from core.leaflets import Poster, poster_pdf, qr_png
 from core.model import Team
-from core.schedule import parse_deadline, parse_start, window_for
+from core.schedule import fit_deadline, parse_deadline, parse_start, window_for
 from core.textsplit import utf16_len
 from prompts import Html
 from storage.store import Tx
 
-from .common import screen_messages
+from .common import moment_text, screen_messages
 from .plans import plan_check, to_people
 
 # "Keep each respondent's effort within 30 minutes": default a week to find those minutes.
@@ -60,6 +62,15 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
     if args and args[0].casefold() in {"functies", "functions"}:
         await _small_roles(tx, services, team, open_check, args[1:])
         return
+    if args and args[0].casefold() in {"link", "delen", "share"}:
+        if open_check is None:
+            await _say(tx, team, t("survey.none_open", lang))
+        else:
+            check_id = int(open_check.id)
+            when = await _deadline_text(tx, services, team, check_id)
+            await _share(tx, services, team, check_id, str(open_check.token), when)
+            await _say(tx, team, t("survey.share_sent", lang))
+        return
     if open_check is not None:
         await _say(tx, team, t("survey.already", lang))
         return
@@ -79,17 +90,22 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
         deadline = parse_deadline(args[1], start, zone) if start else None
     elif args:
         deadline = parse_deadline(args[0], now, zone)
+    if start is not None and deadline is not None:
+        window = window_for(team.send_days, services.window)
+        deadline = fit_deadline(deadline, start, window, zone)
     if start is None or deadline is None or deadline <= start:
         await _say(tx, team, t("survey.usage", lang))
         return
     token = new_token()
     check_id = await tx.open_member_check(team.id, int(version.id), token)
     later = await plan_check(tx, team, check_id, deadline, start=start)
-    when = deadline.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+    when = moment_text(services, team, deadline)
     if later:
-        begin = start.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        begin = moment_text(services, team, start)
         await _say(tx, team, t("survey.scheduled", lang, start=begin, when=when))
         return
+    # The principal's kit first: the group's newest message stays the one with the button.
+    await _share(tx, services, team, check_id, token, when)
     await _announce(tx, services, team, token, t("survey.announce", lang, when=when))
 
 
@@ -119,11 +135,72 @@ async def _small_roles(
     await _say(tx, team, services.texts.t(key, lang))
 
 
+async def _deadline_text(tx: Tx, services: Services, team: Team, check_id: int) -> str:
+    """When the check closes, as the team reads it ('' when it has no deadline)."""
+    rows = [r for r in await tx.planned_for_check(check_id) if r.kind == "mc_deadline"]
+    if not rows:
+        return ""
+    return moment_text(services, team, rows[-1].run_at)
+
+
+def link(services: Services, token: str) -> str:
+    """The deep link that opens the check in private, for anyone who has it."""
+    return f"https://t.me/{services.bot_username}?start={PAYLOAD_PREFIX}{token}"
+
+
 async def _announce(tx: Tx, services: Services, team: Team, token: str, text: Html) -> None:
     """The group message with the button that opens the check in private."""
-    url = f"https://t.me/{services.bot_username}?start={PAYLOAD_PREFIX}{token}"
     label = services.texts.plain("btn.survey_join", team.language.value)
-    await tx.enqueue(Text(team.chat_id, text, ((Link(label, url),),)), team.id)
+    await tx.enqueue(Text(team.chat_id, text, ((Link(label, link(services, token)),),)), team.id)
+
+
+def participants_button(services: Services, team: Team, check_id: int, include: bool) -> Tap:
+    """The principal's button: let the focus group answer too, or not after all."""
+    key = "btn.share_exclude" if include else "btn.share_include"
+    label = services.texts.plain(key, team.language.value)
+    return Tap(label, callbacks.participants(check_id, not include))
+
+
+def _kit(services: Services, team: Team, url: str, when: str) -> tuple[bytes, bytes]:
+    """The QR code and the A4 poster for the staff room (CPU work, run in a thread)."""
+    lang = team.language.value
+    plain = services.texts.plain
+    png = qr_png(url)
+    poster = Poster(
+        title=plain("survey.poster_title", lang, school=team.school_name or ""),
+        headline=plain("survey.poster_headline", lang),
+        lines=(
+            plain("survey.poster_what", lang),
+            plain("survey.poster_time", lang),
+            plain("survey.poster_anonymous", lang),
+        ),
+        scan=plain("survey.poster_scan", lang),
+        url=url,
+        footer=plain("survey.poster_until", lang, when=when),
+    )
+    return png, poster_pdf(poster, png)
+
+
+async def _share(
+    tx: Tx, services: Services, team: Team, check_id: int, token: str, when: str
+) -> None:
+    """The principal, in private: the link to share in the school's own channels (mail,
+    Smartschool), its QR code and a poster, and the button to include the focus group."""
+    lang = team.language.value
+    t = services.texts.t
+    url = link(services, token)
+    png, pdf = await asyncio.to_thread(_kit, services, team, url, when)
+    principal = team.principal_user_id
+    batch = f"mc_share:{check_id}"
+    buttons = ((participants_button(services, team, check_id, include=False),),)
+    text = t("survey.share", lang, url=url, when=when)
+    await tx.enqueue(Text(principal, text, buttons, batch=batch), team.id)
+    # As a file, not a photo: Telegram would recompress a photo; the PNG stays sharp to print.
+    qr_name = services.texts.plain("survey.qr_file", lang)
+    await tx.enqueue(Document(principal, png, qr_name, batch), team.id)
+    poster_name = services.texts.plain("survey.poster_file", lang)
+    await tx.enqueue(Document(principal, pdf, poster_name, batch), team.id)
+    await tx.enqueue(Notice(team.chat_id, batch, "survey.share_unreachable", lang), team.id)
 
 
 async def close(services: Services, team: Team, check_id: int) -> None:
@@ -175,18 +252,18 @@ async def planned(tx: Tx, services: Services, team: Team, check_id: int, kind: s
     lang = team.language.value
     t = services.texts.t
     if kind == "mc_open":
-        rows = [r for r in await tx.planned_for_check(check_id) if r.kind == "mc_deadline"]
-        when = ""
-        if rows:
-            moment = rows[-1].run_at
-            when = moment.astimezone(services.zone(team)).strftime("%d-%m-%Y %H:%M")
+        when = await _deadline_text(tx, services, team, check_id)
+        await _share(tx, services, team, check_id, str(check.token), when)
         await _announce(tx, services, team, str(check.token), t("survey.announce", lang,
                                                                     when=when))  # fmt: skip
         return
     responses = await tx.mc_responses(check_id)
     unfinished = [r.respondent.user_id for r in responses if r.respondent.finished_at is None]
     batch = f"mc_nudge:{check_id}:{tx.now.isoformat()}"
-    blocked = await to_people(tx, team, unfinished, t("survey.nudge", lang), batch)
+    # Colleagues outside the group cannot tap its button: the nudge carries the link itself.
+    again = services.texts.plain("btn.survey_continue", lang)
+    resume = ((Link(again, link(services, str(check.token))),),)
+    blocked = await to_people(tx, team, unfinished, t("survey.nudge", lang), batch, resume)
     finished = len(responses) - len(unfinished)
     await _announce(tx, services, team, str(check.token), t("survey.reminder", lang,
                                                                 count=finished))  # fmt: skip

@@ -9,7 +9,7 @@ are skipped; rows that come due in quiet hours wait for the next opening.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot import callbacks
 from bot.context import Services
@@ -20,13 +20,16 @@ from core.schedule import window_for
 from storage.store import Tx
 
 from . import membercheck, steps
-from .common import join_buttons
+from .common import join_buttons, moment_text
 from .plans import still_working, to_people
 
 log = logging.getLogger(__name__)
 
 # An action that raises is tried again on the next ticks, at most this often in all.
 MAX_ATTEMPTS = 3
+# A row due inside the window (a deadline at its end, 20:00) still runs when the tick that
+# finds it comes a little later.
+DUE_GRACE = timedelta(minutes=15)
 
 
 # -- running ----------------------------------------------------------------------------------
@@ -61,7 +64,8 @@ async def _carry_out(tx: Tx, services: Services, planned_id: int, now: datetime)
     team = await tx.team(int(row.team_id))
     zone = services.zone(team)
     window = window_for(team.send_days, services.window)
-    if not window.allows(now, zone):
+    due_in_window = window.allows_due(row.run_at, zone) and now - row.run_at <= DUE_GRACE
+    if not window.allows(now, zone) and not due_in_window:
         await tx.postpone(planned_id, window.next_open(now, zone))
         return 0
     if not await tx.claim(planned_id):
@@ -97,7 +101,7 @@ async def _nudge(tx: Tx, services: Services, team: Team, round_: Round) -> None:
     when = ""
     if deadline_rows:
         moment = deadline_rows[-1].run_at
-        when = moment.astimezone(services.zone(team)).strftime("%d-%m %H:%M")
+        when = moment_text(services, team, moment)
     working = [
         m
         for m in members

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.context import Services
-from core.effects import Text
+from core.effects import Buttons, Text
 from core.model import Round, Team
 from core.protocol import BRAINSTORMING, CLOSING_STAGES, ONBOARDING, Stage, Step
 from core.schedule import reminder_times
@@ -66,11 +66,13 @@ async def plan_yearly(tx: Tx, services: Services, team: Team, round_: Round) -> 
     await tx.plan(team.id, round_.id, "yearly", Step.DONE.value, when)
 
 
-async def to_people(tx: Tx, team: Team, user_ids: list[int], text: str, batch: str) -> int:
+async def to_people(
+    tx: Tx, team: Team, user_ids: list[int], text: str, batch: str, buttons: Buttons = ()
+) -> int:
     """Owe each person the text, except whoever blocked the bot (Telegram would only answer
     403 again); returns how many were left out for that."""
     blocked = await tx.blocked(user_ids)
     for user_id in user_ids:
         if user_id not in blocked:
-            await tx.enqueue(Text(user_id, text, batch=batch), team.id)
+            await tx.enqueue(Text(user_id, text, buttons, batch=batch), team.id)
     return len(blocked)

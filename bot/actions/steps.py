@@ -15,13 +15,13 @@ from bot.dialogs.priority import key_hash
 from core.effects import Buttons, Notice, Tap, Text
 from core.model import Member, Team
 from core.protocol import Stage, Step
-from core.schedule import parse_deadline
+from core.schedule import fit_deadline, parse_deadline, window_for
 from core.teammap import TeamMap
 from prompts import Texts
 from storage.store import Tx
 
 from . import maps, progress
-from .common import dialog_encoder, screen_messages
+from .common import dialog_encoder, moment_text, screen_messages
 from .plans import RUNNING_STEPS, plan_step
 
 # The term buttons under a step that just opened.
@@ -195,6 +195,9 @@ async def set_deadline_in(tx: Tx, services: Services, team: Team, text: str) -> 
     lang = team.language.value
     zone = services.zone(team)
     when = parse_deadline(text, tx.now, zone) if text else None
+    if when is not None:
+        window = window_for(team.send_days, services.window)
+        when = fit_deadline(when, tx.now, window, zone)
     round_ = await tx.open_round_of(team.id)
     if round_ is None or Step(round_.step) not in RUNNING_STEPS:
         reply = services.texts.t("group.deadline_no_step", lang)
@@ -202,7 +205,7 @@ async def set_deadline_in(tx: Tx, services: Services, team: Team, text: str) -> 
         reply = services.texts.t("group.deadline_usage", lang)
     else:
         await plan_step(tx, team, round_, when)
-        local = when.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+        local = moment_text(services, team, when)
         step = services.texts.plain(f"step.{round_.step}", lang)
         reply = services.texts.t("group.deadline_set", lang, step=step, when=local)
     await tx.enqueue(Text(team.chat_id, reply), team.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from core.edits import SourceKind
+from core.merge import usual_kind_and_category
 from core.model import Category, Distance, Kind, PostIt
 from core.protocol import CLASSIFY, EDIT_STAGE, Stage, next_classify
 from core.validation import (
@@ -147,6 +148,41 @@ async def distance_screen(ctx: Ctx, postit: PostIt, stage: Stage) -> Screen:
     return classify_screen(ctx, postit, stage, explain=not await _knows_scale(ctx))
 
 
+async def first_question(ctx: Ctx, postit: PostIt, *, lead: Html | None = None) -> Screen:
+    """A new partner's first question: for a well-known partner (CLB, the pedagogische
+    begeleidingsdienst ...) its usual kind and category, confirmed by tapping the distance
+    (one tap for the whole partner), or "something else"; otherwise the kind question."""
+    usual = usual_kind_and_category(postit.text)
+    if usual is None:
+        return classify_screen(ctx, postit, Stage.KIND, lead=lead)
+    kind, category = usual
+    pid = str(postit.id)
+    text = ctx.t(
+        "brainstorm.ask_known",
+        name=postit.text,
+        kind=value_label(ctx.texts, ctx.lang, "kind", kind),
+        category=value_label(ctx.texts, ctx.lang, "category", category),
+    )
+    if not await _knows_scale(ctx):
+        text = Html(f"{text}\n{ctx.t('brainstorm.scale_explained')}")
+    if lead:
+        text = Html(f"{lead}\n\n{text}")
+    distances = [
+        Button(ctx.plain(f"distance.{choice}"), "known", f"{pid}:{choice}")
+        for choice in _choices("distance")
+    ]
+    return Screen(
+        text,
+        (
+            *rows(*distances, per_row=1),
+            (
+                Button(ctx.plain("btn.something_else"), "unknown", pid),
+                Button(ctx.plain("btn.later"), "kind", f"{pid}:{LATER}"),
+            ),
+        ),
+    )
+
+
 async def list_screen(ctx: Ctx, page: int, *, lead: Html | None = None) -> Screen:
     """One page of the member's own post-its; tap one to change it."""
     postits = await ctx.tx.postits(ctx.member.id)
@@ -225,6 +261,8 @@ async def current_screen(ctx: Ctx) -> Screen:
     if stage is Stage.DONE:
         return await done_screen(ctx)
     postit = await _current_postit(ctx)
+    if postit is not None and stage is Stage.KIND:
+        return await first_question(ctx, postit)
     if postit is not None and FIELD_OF_STAGE.get(stage) == "distance":
         return await distance_screen(ctx, postit, stage)
     if postit is not None and stage in FIELD_OF_STAGE:
@@ -269,7 +307,10 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
         if current is not None:
             queued = ctx.t("brainstorm.queued", names=", ".join(p.text for p in added))
             lead = Html("\n".join(x for x in (lead, queued if added else None) if x))
-            outcome.screens.append(classify_screen(ctx, current, stage, lead=lead))
+            if stage is Stage.KIND:
+                outcome.screens.append(await first_question(ctx, current, lead=lead))
+            else:
+                outcome.screens.append(classify_screen(ctx, current, stage, lead=lead))
             return outcome
     if added or await ctx.tx.next_unclassified(ctx.member.id):
         outcome.screens.extend(await classify_next(ctx, lead))
@@ -359,7 +400,7 @@ async def classify_next(ctx: Ctx, lead: Html | None) -> list[Screen]:
         await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
         return [await prompt_screen(ctx, lead=lead)]
     await ctx.move(Stage.KIND, current_postit_id=postit.id)
-    return [classify_screen(ctx, postit, Stage.KIND, lead=lead)]
+    return [await first_question(ctx, postit, lead=lead)]
 
 
 async def _current_postit(ctx: Ctx) -> PostIt | None:
@@ -412,6 +453,12 @@ async def on_value(ctx: Ctx, action: str, arg: str) -> Outcome | None:
         else:
             screen = classify_screen(ctx, postit, following)
         return Outcome([screen], toast=toast, replace=True)
+    return await _confirmed(ctx, postit, toast)
+
+
+async def _confirmed(ctx: Ctx, postit: PostIt, toast: str | None) -> Outcome:
+    """The partner's message becomes its confirmation; then the next partner (a pasted list)
+    or the prompt for one."""
     saved = ctx.t(
         "brainstorm.saved", name=postit.text, details=details(ctx.texts, ctx.lang, postit)
     )
@@ -423,8 +470,39 @@ async def on_value(ctx: Ctx, action: str, arg: str) -> Outcome | None:
     # A pasted list: this partner's message becomes its confirmation, the next partner gets
     # a message of its own.
     await ctx.move(Stage.KIND, current_postit_id=following_postit.id)
-    next_question = classify_screen(ctx, following_postit, Stage.KIND)
+    next_question = await first_question(ctx, following_postit)
     return Outcome([Screen(saved), next_question], toast=toast, replace=True)
+
+
+async def _postit_in_hand(ctx: Ctx, raw_id: str, stage: Stage) -> PostIt | None:
+    """The post-it this button is about, if it is the one being asked about at this stage."""
+    postit = await _own_postit(ctx, raw_id)
+    if postit is None or postit.id != ctx.member.current_postit_id:
+        return None
+    return postit if Stage(ctx.member.stage) is stage else None
+
+
+async def on_known(ctx: Ctx, arg: str) -> Outcome | None:
+    """A well-known partner's usual kind and category confirmed with its distance."""
+    raw_id, _, raw_value = arg.partition(":")
+    postit = await _postit_in_hand(ctx, raw_id, Stage.KIND)
+    usual = usual_kind_and_category(postit.text) if postit else None
+    if postit is None or usual is None:
+        return None
+    distance = _parse("distance", raw_value)
+    kind, category = usual
+    postit = await ctx.tx.update_postit(
+        postit.id, kind=kind, category=category, distance=distance, classified=True
+    )
+    return await _confirmed(ctx, postit, value_label(ctx.texts, ctx.lang, "distance", distance))
+
+
+async def on_unknown(ctx: Ctx, arg: str) -> Outcome | None:
+    """Not what such a partner usually is: the three questions as for any partner."""
+    postit = await _postit_in_hand(ctx, arg, Stage.KIND)
+    if postit is None:
+        return None
+    return Outcome([classify_screen(ctx, postit, Stage.KIND)], replace=True)
 
 
 async def on_scale(ctx: Ctx, arg: str) -> Outcome | None:
@@ -445,6 +523,10 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
         return await on_value(ctx, action, arg)
     if action == "scale":
         return await on_scale(ctx, arg)
+    if action == "known":
+        return await on_known(ctx, arg)
+    if action == "unknown":
+        return await on_unknown(ctx, arg)
     if action == "reopen":
         if stage is not Stage.DONE:
             return None

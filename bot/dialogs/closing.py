@@ -55,12 +55,23 @@ async def question_screen(ctx: Ctx, *, lead: Html | None = None) -> Screen:
         parts.append(ctx.t("closing.your_answer", answer=answer))
     if lead:
         parts.insert(0, lead)
+    return Screen(Html("\n\n".join(parts)), _question_buttons(ctx, qid, answered=bool(answer)))
+
+
+def _question_buttons(ctx: Ctx, qid: str, *, answered: bool) -> tuple[tuple[Button, ...], ...]:
     buttons: list[tuple[Button, ...]] = []
     if qid == ABSENCE_QUESTION:
         buttons.append((Button(ctx.plain("btn.add_absence"), "cabs"),))
-    step = "btn.next_question" if answer else "btn.skip"
+    step = "btn.next_question" if answered else "btn.skip"
     buttons.append((Button(ctx.plain(step), "cnext"),))
-    return Screen(Html("\n\n".join(parts)), tuple(buttons))
+    return tuple(buttons)
+
+
+async def _saved_screen(ctx: Ctx, key: str, **fields: object) -> Screen:
+    """A short 'kept' with the question's buttons: the question itself is not repeated."""
+    qid = ctx.member.closing_question or QUESTIONS[0]
+    answered = qid in await _answers(ctx)
+    return Screen(ctx.t(key, **fields), _question_buttons(ctx, qid, answered=answered))
 
 
 def _absence_screen(ctx: Ctx, key: str) -> Screen:
@@ -125,15 +136,18 @@ async def on_text(ctx: Ctx, text: str) -> Outcome:
     qid = ctx.member.closing_question or QUESTIONS[0]
     await ctx.tx.add_closing_answer(ctx.member.id, qid, cleaned)
     await ctx.tx.note_source(SourceKind.CLOSING, cleaned, member_id=ctx.member.id, question_id=qid)
-    return Outcome([await question_screen(ctx, lead=ctx.t("closing.saved"))])
+    return Outcome([await _saved_screen(ctx, "closing.saved")])
 
 
 async def _absence_next(ctx: Ctx, stage: Stage) -> Outcome:
     if stage is Stage.ABSENCE_WHY:
         await ctx.move(Stage.ABSENCE_STEPS)
         return Outcome([_absence_screen(ctx, "closing.absence_steps")])
+    absence_id = ctx.member.absence_id
+    noted = await ctx.tx.absences(ctx.round.id, ctx.member.id)
+    name = next((row.description for row in noted if row.id == absence_id), "")
     await ctx.move(Stage.CLOSING, absence_id=None)
-    return Outcome([await question_screen(ctx, lead=ctx.t("closing.absence_saved"))])
+    return Outcome([await _saved_screen(ctx, "closing.absence_saved", name=name)])
 
 
 async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:

@@ -43,7 +43,7 @@ async def load(tx: Tx, texts: Texts, team: Team, timezone: str) -> ComparisonVie
     new: dict[str, Any] | None = None
     if round_ is not None and round_.step not in (Step.BRAINSTORM.value, Step.DONE.value):
         if latest is not None:
-            team_map = await mapview.load(tx, round_)
+            team_map = await mapview.load(tx, round_, shared_only=True)
             new = teammap.to_json(
                 team_map,
                 school=team.school_name or "",

@@ -39,10 +39,22 @@ def words_for(texts: Texts, team: Team) -> Words:
 
 
 async def report_data(
-    tx: Tx, texts: Texts, team: Team, round_: Round, timezone: str, png: bytes
+    tx: Tx,
+    texts: Texts,
+    team: Team,
+    round_: Round,
+    timezone: str,
+    png: bytes,
+    *,
+    shared_only: bool = False,
+    additions: set[str] | None = None,
 ) -> ReportData:
-    """Collect the map, the answers of every step and the absences for the report."""
-    team_map = await mapview.load(tx, round_)
+    """Collect the map, the answers of every step and the absences for the report.
+
+    shared_only: only what the protocol has shared with the team so far (an export during a
+    step); additions: see mapview.load.
+    """
+    team_map = await mapview.load(tx, round_, shared_only=shared_only, additions=additions)
     members = await tx.members(round_.id)
     labels = {m.id: sharing.participant(texts, team, n, m) for n, m in enumerate(members, 1)}
     participants = [labels[m.id] + (f" – {m.function}" if m.function else "") for m in members]
@@ -54,7 +66,9 @@ async def report_data(
         team_map=team_map,
         map_png=png,
     )
-    for member in members:
+    intro_shared = not shared_only or round_.intro_posted_at is not None
+    closing_shared = not shared_only or mapview.closing_shared(round_)
+    for member in members if intro_shared else []:
         for answer in await tx.answers(member.id):
             data.intro.setdefault(answer.question_id, []).append(
                 Entry(labels[member.id], answer.text)
@@ -69,6 +83,8 @@ async def report_data(
                         Entry(labels.get(card.member_id, "?"), card.text)
                     )
             data.deep.append((label, cards))
+    if not closing_shared:
+        return data
     for row in await tx.closing_answers(round_.id):
         data.closing.setdefault(row.question_id, []).append(
             Entry(labels.get(row.member_id, "?"), row.text)

@@ -1,9 +1,44 @@
-"""/help: which commands this person can use right now, decided without Telegram."""
+"""/help: which commands this person can use right now, decided without Telegram; /gids: the
+one-page guide for the gespreksleider (PROTOCOL.md, 002) as a short message and a PDF."""
 
 from __future__ import annotations
 
+from core.leaflets import guide_pdf
 from core.model import Member, Round, Team
-from core.protocol import BRAINSTORMING, Stage, Step
+from core.protocol import BRAINSTORMING, CLOSING_STAGES, DEEPENING, PRIORITISING, Stage, Step
+from prompts import Html, Texts
+
+# The guide's parts in order: guide.<part>_title and guide.<part> (the introduction's text is
+# guide.introduction, since guide.intro opens the guide).
+GUIDE_PARTS = (
+    ("start", "start"), ("intro", "introduction"), ("brainstorm", "brainstorm"),
+    ("priority", "priority"), ("deep", "deep"), ("closing", "closing"), ("finish", "finish"),
+    ("deadline", "deadline"), ("membercheck", "membercheck"), ("yearly", "yearly"),
+)  # fmt: skip
+
+
+def guide_message(texts: Texts, lang: str) -> Html:
+    """The guide as one short chat message."""
+    return texts.t("guide.message", lang)
+
+
+def guide_sections(texts: Texts, lang: str) -> list[tuple[str, str]]:
+    """The guide's headings and texts, in order."""
+    return [
+        (texts.plain(f"guide.{title}_title", lang), texts.plain(f"guide.{body}", lang))
+        for title, body in GUIDE_PARTS
+    ]
+
+
+def guide_document(texts: Texts, lang: str) -> tuple[bytes, str]:
+    """The guide as a one-page PDF and its file name (CPU work: run it in a thread)."""
+    pdf = guide_pdf(
+        texts.plain("guide.title", lang),
+        texts.plain("guide.intro", lang),
+        guide_sections(texts, lang),
+        texts.plain("guide.footer", lang),
+    )
+    return pdf, texts.plain("guide.file", lang)
 
 
 def group_help(
@@ -19,7 +54,7 @@ def group_help(
         return [*keys, "help.status", "help.help"]
     keys = ["help.title_admin"]
     if team is None or not team.is_ready:
-        return [*keys, "help.register", "help.help"]
+        return [*keys, "help.register", "help.guide", "help.help"]
     if round_ is None:
         keys += ["help.round", "help.report"] if has_version else ["help.round"]
     elif round_.step == Step.BRAINSTORM.value:
@@ -35,7 +70,7 @@ def group_help(
         keys += ["help.deep", "help.closing", "help.finish", "help.map", "help.edit",
                  "help.export"]  # fmt: skip
     return [*keys, "help.status", "help.language", "help.colourblind", "help.names",
-            "help.sendhours", "help.help"]  # fmt: skip
+            "help.sendhours", "help.guide", "help.help"]  # fmt: skip
 
 
 def private_help(member: Member | None) -> list[str]:
@@ -46,4 +81,6 @@ def private_help(member: Member | None) -> list[str]:
     stage = Stage(member.stage)
     if stage in BRAINSTORMING or stage in (Stage.REVIEW, Stage.DONE, Stage.WAITING):
         keys += ["help.list", "help.link"]
+    if stage is Stage.WAITING or stage in PRIORITISING | DEEPENING | CLOSING_STAGES:
+        keys.append("help.member_map")  # the map has been shared with the group
     return [*keys, "help.resume", "help.mydata", "help.forget", "help.help"]

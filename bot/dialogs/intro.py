@@ -5,15 +5,18 @@ from __future__ import annotations
 from core.edits import SourceKind
 from core.protocol import Stage, Step, next_onboarding
 from core.validation import Problem, clean_answer
+from prompts import Html
 
 from .base import Button, Ctx, Outcome, Screen, rows
 
 QUESTIONS: dict[Stage, str] = {Stage.INTRO_Q1: "INTRO.Q1", Stage.INTRO_Q2: "INTRO.Q2"}
 
 
-def opening_screens(ctx: Ctx) -> list[Screen]:
-    """The aim of the tool, followed by the first question."""
-    return [Screen(ctx.t("intro.goals")), question_screen(ctx, Stage.INTRO_Q1, answered=False)]
+def opening_screen(ctx: Ctx, *, lead: Html | None = None) -> Screen:
+    """The aim of the tool and the first question, in one message."""
+    question = question_screen(ctx, Stage.INTRO_Q1, answered=False)
+    parts = [x for x in (lead, ctx.t("intro.goals"), question.text) if x]
+    return Screen(Html("\n\n".join(parts)), question.rows)
 
 
 def question_screen(ctx: Ctx, stage: Stage, *, answered: bool) -> Screen:

@@ -6,27 +6,54 @@ from zoneinfo import ZoneInfo
 
 from core import teammap
 from core.model import Category, Distance, Role, Round, Team
+from core.protocol import Step
 from core.render import MapData, MapNode, MapTexts
 from core.teammap import TeamMap
 from core.textsplit import utf16_len
 from prompts import Html, Texts
 from storage.store import Tx
 
+# Steps after which the protocol has shown the team the priority picks (2C closed) and the
+# closing answers with their metaphors (step 4 closed). Priorities cannot reopen later.
+_PICKS_HIDDEN = frozenset({Step.BRAINSTORM, Step.BRAINSTORM_CLOSED, Step.PRIORITIES})
+_CLOSING_SHARED = frozenset({Step.CLOSING_CLOSED, Step.DONE})
 
-async def load(tx: Tx, round_: Round) -> TeamMap:
-    """The current merged map of a round, with the principal's decisions, picks and links."""
+
+def priorities_shared(round_: Round) -> bool:
+    """True once step 2C closed: from then on the map may show who picked what."""
+    return Step(round_.step) not in _PICKS_HIDDEN
+
+
+def closing_shared(round_: Round) -> bool:
+    """True once step 4 closed: its answers, absences and metaphors were shared."""
+    return Step(round_.step) in _CLOSING_SHARED
+
+
+async def load(
+    tx: Tx, round_: Round, *, shared_only: bool = False, additions: set[str] | None = None
+) -> TeamMap:
+    """The current merged map of a round, with the principal's decisions, picks and links.
+
+    shared_only: the map as the team may see it now (no picks before step 2C closed).
+    additions: only the member-check additions with these labels (rebuilding a kept version).
+    """
     joined, apart = await tx.decisions(round_.id)
     members = await tx.members(round_.id)
+    picks = await tx.priorities(round_.id)
+    if shared_only and not priorities_shared(round_):
+        picks = []
     team_map = teammap.build(
         await tx.mentions(round_.id),
         joined=joined,
         apart=apart,
-        priorities=await tx.priorities(round_.id),
+        priorities=picks,
         links=await tx.links(round_.id),
         members=[m.role for m in members],
         overrides=await tx.overrides(round_.id),
     )
     for row in await tx.additions(round_.id):
+        if additions is not None and row.label not in additions:
+            continue
         teammap.add_partner(
             team_map,
             row.label,

@@ -19,6 +19,7 @@ from core.protocol import (
     PRIORITISING,
     EditorStage,
     Stage,
+    Step,
     SurveyStage,
 )
 
@@ -33,12 +34,20 @@ async def _on_role(ctx: Ctx, action: str, arg: str) -> Outcome | None:
     return await onboarding.on_role(ctx, arg) if action == "role" else None
 
 
+def _waiting_key(ctx: Ctx) -> str:
+    """Between steps: what is true for the step the round is at (not 'the brainstorm is
+    closed' during step 4)."""
+    if ctx.round.step == Step.BRAINSTORM_CLOSED.value:
+        return "member.waiting"
+    return "member.waiting_later"
+
+
 async def _waiting(ctx: Ctx) -> Screen:
-    return Screen(ctx.t("member.waiting"))
+    return Screen(ctx.t(_waiting_key(ctx)))
 
 
 async def _waiting_text(ctx: Ctx, text: str) -> Outcome:
-    return Outcome([Screen(ctx.t("member.waiting"))])
+    return Outcome([Screen(ctx.t(_waiting_key(ctx)))])
 
 
 _BRAINSTORM = StageDialog[Ctx](brainstorm.current_screen, brainstorm.on_text, brainstorm.on_button)
@@ -49,7 +58,7 @@ _QUESTION = StageDialog[Ctx](intro.current_screen, intro.on_text, on("inext", in
 
 STAGES: dict[Stage, StageDialog[Ctx]] = {
     Stage.PRIVACY: StageDialog[Ctx](
-        fixed(onboarding.privacy_screen), None, on("agree", onboarding.on_agree)
+        fixed(onboarding.privacy_screen), None, onboarding.on_privacy_button
     ),
     Stage.ROLE: StageDialog[Ctx](fixed(onboarding.role_screen), None, _on_role),
     Stage.FUNCTION: StageDialog[Ctx](

@@ -84,6 +84,7 @@ async def intro_screen(ctx: SurveyCtx) -> Screen:
         )
     )
     parts.append(ctx.t("survey.how"))
+    parts.append(ctx.t("survey.storage"))
     return Screen(Html("\n\n".join(parts)), rows(Button(ctx.plain("btn.survey_start"), "start")))
 
 

@@ -257,6 +257,8 @@ class GroupHandlers:
         """/kaart: the principal or a group admin sees the latest map (group or private chat)."""
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
+        if chat.type == "private" and await self._member_map(context, user.id, chat.id):
+            return
         team = await access.managed_team(self.s, update, context)
         if team is None:
             return
@@ -271,6 +273,44 @@ class GroupHandlers:
             await send_text(context.bot, chat.id, self.s.texts.t("map.no_map", team.language.value))
             return
         await self.s.flush()
+
+    async def _member_map(
+        self, context: ContextTypes.DEFAULT_TYPE, user_id: int, chat_id: int
+    ) -> bool:
+        """/kaart in private from a member who leads no team: the map as the group has it
+        (once the brainstorm closed and only while they are in the group). False when the
+        person is not a member (the principal's path answers then)."""
+        async with self.s.store.tx() as tx:
+            if await tx.teams_led_by(user_id):
+                return False
+            member = await tx.active_member(user_id)
+            found = await tx.member_in_context(member.id) if member is not None else None
+        if found is None:
+            return False
+        _, round_, team = found
+        lang = team.language.value
+        present = await access.in_group(context.bot, team.chat_id, user_id)
+        if not present:
+            key = "dm.check_failed" if present is None else "dm.not_member"
+            text = self.s.texts.t(key, lang, school=team.school_name or "")
+            await send_text(context.bot, chat_id, text)
+            return True
+        async with self.s.store.tx() as tx:
+            latest = await tx.latest_round_of(team.id)
+            if (
+                latest is not None
+                and latest.id == round_.id
+                and round_.step != Step.BRAINSTORM.value
+            ):
+                await maps.post(tx, self.s, team, round_, chat_id=chat_id)
+                shared = True
+            else:
+                shared = False
+        if not shared:
+            await send_text(context.bot, chat_id, self.s.texts.t("map.member_not_yet", lang))
+            return True
+        await self.s.flush()
+        return True
 
     async def show_comparison(
         self, context: ContextTypes.DEFAULT_TYPE, team: Team, chat_id: int
@@ -302,11 +342,18 @@ class GroupHandlers:
         lang = team.language.value
         async with self.s.store.tx() as tx:
             round_ = await tx.latest_round_of(team.id)
-            team_map = await mapview.load(tx, round_) if round_ else None
+            # Only what the protocol has shared so far, like every map the team sees.
+            team_map = await mapview.load(tx, round_, shared_only=True) if round_ else None
             answers = (
                 finish_dialog.answers_json(
                     await finish_dialog.report_data(
-                        tx, self.s.texts, team, round_, self.s.timezone(team), b""
+                        tx,
+                        self.s.texts,
+                        team,
+                        round_,
+                        self.s.timezone(team),
+                        b"",
+                        shared_only=True,
                     )
                 )
                 if round_ is not None

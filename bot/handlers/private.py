@@ -11,16 +11,14 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import access, callbacks
-from bot.actions import members, progress
+from bot.actions import members, privacy
 from bot.context import Services
-from bot.dialogs import editor, edits
+from bot.dialogs import editor, edits, owndata
 from bot.dialogs.base import Button, Outcome, Screen
-from bot.dialogs.brainstorm import details
 from bot.dialogs.editor import EditorCtx
 from bot.dialogs.router import EDITOR
 from core.model import Member
 from core.protocol import BRAINSTORMING, Stage, Step
-from prompts import Html
 from storage.store import Tx
 
 from ..replies import replace_screen, send_screens, send_text
@@ -380,39 +378,9 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         lang = await self._lang_of(user.id)
-        t, plain = self.s.texts.t, self.s.texts.plain
         async with self.s.store.tx() as tx:
             data = await tx.personal_data(user.id)
-        if not data.memberships:
-            await send_text(context.bot, chat.id, t("mydata.none", lang))
-            return
-        blocks: list[str] = [t("mydata.header", lang, user_id=user.id)]
-        for team, round_, member in data.memberships:
-            blocks.append(
-                t(
-                    "mydata.membership",
-                    lang,
-                    school=team.school_name or "",
-                    number=round_.number,
-                    first_name=member.first_name,
-                    role=plain(f"role.{member.role.value}", lang) if member.role else "–",
-                    function=member.function or "–",
-                    stage=member.stage,
-                    joined=member.joined_at.strftime("%d-%m-%Y"),
-                )
-            )
-            for answer in data.answers[member.id]:
-                question = plain(answer.question_id, lang)
-                blocks.append(t("mydata.answer", lang, question=question, text=answer.text))
-            postits = data.postits[member.id]
-            lines = [t("mydata.postits_header", lang, count=len(postits))]
-            lines += [
-                t("mydata.postit", lang, name=p.text, details=details(self.s.texts, lang, p))
-                for p in postits
-            ] or [t("mydata.no_postits", lang)]
-            blocks.append("\n".join(lines))
-        blocks.append(t("mydata.footer", lang))
-        await send_text(context.bot, chat.id, Html("\n\n".join(blocks)))
+        await send_text(context.bot, chat.id, owndata.my_data(self.s.texts, lang, data))
 
     async def forget_me(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Asks to confirm deleting everything stored about the person."""
@@ -465,16 +433,8 @@ class PrivateHandlers:
         if answer != "yes":
             await send_text(context.bot, chat_id, self.s.texts.t("forget.cancelled", lang))
             return
-        async with self.s.store.tx() as tx:
-            data = await tx.personal_data(user.id)
-            deleted = await tx.forget_person(user.id)
-            for _team, round_, _member in data.memberships:
-                if round_.closed_at is None:
-                    await progress.refresh(tx, self.s, round_.id)
-        if not deleted:
-            await send_text(context.bot, chat_id, self.s.texts.t("forget.nothing", lang))
-            return
-        await send_text(context.bot, chat_id, self.s.texts.t("forget.done", lang, count=deleted))
+        done = await privacy.forget(self.s, user.id, lang)
+        await send_text(context.bot, chat_id, owndata.forgotten(self.s.texts, lang, done))
         await self.s.flush()
 
     # -- help ------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -121,30 +121,34 @@ class SurveyHandlers:
         return True
 
     async def join(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A colleague opened the survey link: check they are in the group, then begin."""
+        """Someone opened the survey link (the group's button, a mail, the poster's QR code):
+        anyone with the link answers once, except the focus group unless the principal said so.
+        """
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         payload = context.args[0] if context.args else ""
         token = payload.removeprefix(membercheck.PAYLOAD_PREFIX)
         default = self.s.settings.language.value
+        refusal: str | None = None
         async with self.s.store.tx() as tx:
             check = await tx.member_check_by_token(token)
             team = await tx.team(check.team_id) if check else None
             version = await tx.map_version(check.version_id) if check else None
+            row = await tx.respondent_of(check.id, user.id) if check else None
+            if check is not None and version is not None and row is None:
+                took_part = await tx.member_of(version.round_id, user.id) is not None
+                if took_part and not check.include_participants:
+                    refusal = "survey.participant_left_out"
         if check is None or team is None or check.closed_at is not None:
             await send_text(context.bot, chat.id, self.s.texts.t("survey.link_invalid", default))
             return
         lang = team.language.value
-        present = await access.in_group(context.bot, team.chat_id, user.id)
-        if present is None:
-            await send_text(context.bot, chat.id, self.s.texts.t("dm.check_failed", lang))
-            return
-        if not present:
-            text = self.s.texts.t("dm.not_member", lang, school=team.school_name or "")
-            await send_text(context.bot, chat.id, text)
+        if row is not None and row.finished_at is not None:
+            refusal = "survey.already_answered"
+        if refusal is not None:
+            await send_text(context.bot, chat.id, self.s.texts.t(refusal, lang))
             return
         async with self.s.store.tx() as tx:
-            row = await tx.respondent_of(check.id, user.id)
             if row is None:
                 respondent_id = await tx.add_respondent(check.id, user.id)
             else:
@@ -160,6 +164,47 @@ class SurveyHandlers:
         await send_screens(
             context.bot, chat.id, [screen], respondent_id, seq, _encoder(respondent_id, seq)
         )
+
+    async def on_participants(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The principal lets the focus group answer the member check too (or not after all)."""
+        query = update.callback_query
+        assert query is not None
+        tap = callbacks.decode(query.data)
+        lang = self.s.settings.language.value
+        changed: tuple[Team, int, bool] | None = None
+        refused = False
+        if isinstance(tap, callbacks.ParticipantsTap):
+            async with self.s.store.tx() as tx:
+                check = await tx.member_check(tap.check_id)
+                team = await tx.team(check.team_id) if check else None
+                if check is not None and team is not None and check.closed_at is None:
+                    lang = team.language.value
+                    if team.principal_user_id != query.from_user.id:
+                        refused = True
+                    else:
+                        await tx.set_include_participants(check.id, tap.include)
+                        changed = (team, check.id, tap.include)
+        if refused:
+            await query.answer(self.s.texts.plain("map.only_principal", lang))
+            return
+        if changed is None:
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            return
+        team, check_id, include = changed
+        key = "survey.share_included" if include else "survey.share_excluded"
+        await query.answer()
+        button = membercheck.participants_button(self.s, team, check_id, include)
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(button.label, callback_data=button.data)]]
+        )
+        message = query.message
+        if message is not None and hasattr(message, "edit_reply_markup"):
+            try:
+                await message.edit_reply_markup(reply_markup=markup)
+            except TelegramError as exc:
+                log.debug("could not swap the focus-group button: %s", exc)
+        chat_id = message.chat.id if message else query.from_user.id
+        await send_text(context.bot, chat_id, self.s.texts.t(key, lang))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
         """A message from someone answering the survey; False when they are not."""

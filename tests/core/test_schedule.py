@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.schedule import Window, parse_deadline, reminder_times
+from core.schedule import ALWAYS, Window, fit_deadline, parse_deadline, reminder_times
 
 BXL = ZoneInfo("Europe/Brussels")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=BXL)
@@ -51,3 +51,41 @@ def test_at_most_two_reminders() -> None:
     assert week == [MONDAY_10 + timedelta(days=3.5), MONDAY_10 + timedelta(days=6)]
     assert reminder_times(MONDAY_10, MONDAY_10 + timedelta(hours=1)) == []
     assert len(reminder_times(MONDAY_10, MONDAY_10 + timedelta(days=1))) == 1
+
+
+BXL = ZoneInfo("Europe/Brussels")
+
+
+def _local(*args: int) -> datetime:
+    return datetime(*args, tzinfo=BXL)
+
+
+def test_a_deadline_in_the_evening_ends_with_the_window() -> None:
+    """Tuesday 22:45 is after the window: the term ends at 20:00 that Tuesday."""
+    start = _local(2026, 12, 1, 22, 45)
+    assert fit_deadline(start + timedelta(days=7), start, Window(), BXL) == _local(2026, 12, 8, 20)
+
+
+def test_a_deadline_on_a_weekend_ends_on_friday_evening() -> None:
+    start = _local(2026, 11, 28, 10)  # a Saturday
+    deadline = fit_deadline(start + timedelta(days=7), start, Window(), BXL)
+    assert deadline == _local(2026, 12, 4, 20)
+
+
+def test_a_short_term_is_not_cut_by_more_than_half() -> None:
+    """48 hours from Friday 21:00 end on Sunday: Friday 20:00 is before the start, so Monday."""
+    start = _local(2026, 12, 4, 21)
+    assert fit_deadline(start + timedelta(hours=48), start, Window(), BXL) == _local(2026, 12, 7, 8)
+
+
+@given(
+    st.integers(min_value=0, max_value=60 * 24 * 30),
+    st.integers(min_value=1, max_value=60 * 24 * 21),
+)
+def test_a_fitted_deadline_always_falls_in_the_window(offset: int, term: int) -> None:
+    start = _local(2026, 11, 30) + timedelta(minutes=offset)
+    deadline = start + timedelta(minutes=term)
+    fitted = fit_deadline(deadline, start, Window(), BXL)
+    assert Window().allows_due(fitted, BXL)
+    assert fitted > start
+    assert fit_deadline(deadline, start, ALWAYS, BXL) == deadline

@@ -13,6 +13,8 @@ from telegram.ext import AIORateLimiter, Application
 from bot.app import build_application, set_command_menus, start_up
 from bot.config import Settings
 from bot.testing.fakegram import FakeChat, FakeMessage, FakeTelegram, Person
+from core.merge import usual_kind_and_category
+from core.model import Category, Kind
 from prompts import Html, Texts
 from storage.store import Store
 
@@ -169,7 +171,6 @@ async def onboard(team: Team, person: Person, *, answer: str | None = "Samen ler
     """Join through the button and walk the introduction up to the brainstorm."""
     bot = team.bot
     await person.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await person.tap(bot.label("btn.agree"))
     await person.tap(bot.label("role.leraar"))
     await person.tap(bot.label("btn.skip"))
     if answer:
@@ -182,9 +183,17 @@ async def onboard(team: Team, person: Person, *, answer: str | None = "Samen ler
 async def add_partner(
     team: Team, person: Person, name: str, kind: str, category: str, distance: int
 ) -> None:
-    """Send one partner and answer its three questions with the buttons."""
+    """Send one partner and answer its three questions with the buttons (a well-known
+    partner's usual kind and category are confirmed with the distance, in one tap, when they
+    are the wanted ones)."""
     bot = team.bot
     await person.send(name)
+    if bot.label("btn.something_else") in person.last().button_labels:
+        usual = usual_kind_and_category(name)
+        if usual == (Kind(kind), Category(category)):
+            await person.tap(bot.label(f"distance.{distance}"))
+            return
+        await person.tap(bot.label("btn.something_else"))
     await person.tap(bot.label(f"kind.{kind}"))
     await person.tap(bot.label(f"category.{category}"))
     await person.tap(bot.label(f"distance.{distance}"))

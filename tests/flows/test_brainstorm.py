@@ -26,22 +26,22 @@ async def test_a_partner_gets_kind_category_and_distance(team: Team) -> None:
     anna = team.members[0]
     bot = team.bot
     await onboard(team, anna)
-    await anna.send("CLB")
-    assert anna.last().text == bot.t("brainstorm.ask_kind", name="CLB")
+    await anna.send("Sportclub Noord")
+    assert anna.last().text == bot.t("brainstorm.ask_kind", name="Sportclub Noord")
     await anna.tap(bot.label("kind.organisatie"))
-    assert anna.last().text == bot.t("brainstorm.ask_category", name="CLB")
+    assert anna.last().text == bot.t("brainstorm.ask_category", name="Sportclub Noord")
     assert len(anna.last().button_labels) == len(Category) + 1
     await anna.tap(bot.label("category.zorg"))
-    assert anna.last().text == bot.t("brainstorm.ask_distance", name="CLB")
+    assert anna.last().text == bot.t("brainstorm.ask_distance", name="Sportclub Noord")
     await anna.tap(bot.label("distance.1"))
     (postit,) = await _postits(team, anna)
     assert (postit.text, postit.kind, postit.category, postit.distance) == (
-        "CLB",
+        "Sportclub Noord",
         Kind.ORGANISATIE,
         Category.ZORG,
         Distance.DICHTBIJ,
     )
-    assert anna.last().plain_text.startswith("✓ CLB")
+    assert anna.last().plain_text.startswith("✓ Sportclub Noord")
 
 
 async def test_one_message_per_partner(team: Team) -> None:
@@ -51,17 +51,72 @@ async def test_one_message_per_partner(team: Team) -> None:
     anna = team.members[0]
     bot = team.bot
     await onboard(team, anna)
-    await anna.send("CLB")
+    await anna.send("Sportclub Noord")
     question, before = anna.last(), len(anna.inbox)
     answer = await anna.tap(bot.label("kind.team"))
     assert answer is not None and answer.get("text") == bot.label("kind.team")
-    assert question.text == bot.t("brainstorm.ask_category", name="CLB")
+    assert question.text == bot.t("brainstorm.ask_category", name="Sportclub Noord")
     await anna.tap(bot.label("category.zorg"))
-    assert question.text == bot.t("brainstorm.ask_distance", name="CLB")
+    assert question.text == bot.t("brainstorm.ask_distance", name="Sportclub Noord")
     await anna.tap(bot.label("distance.2"))
     assert len(anna.inbox) == before and anna.last() is question
-    assert question.plain_text.startswith("✓ CLB")
+    assert question.plain_text.startswith("✓ Sportclub Noord")
     assert bot.label("btn.done") in question.button_labels
+
+
+async def test_a_well_known_partner_takes_one_tap(team: Team) -> None:
+    """CLB's usual kind and category are offered, never filled in silently: one tap on the
+    distance confirms all three, in the same message."""
+    await open_round(team)
+    anna = team.members[0]
+    bot = team.bot
+    await onboard(team, anna)
+    await anna.send("clb")
+    question, before = anna.last(), len(anna.inbox)
+    assert question.text == (
+        bot.t(
+            "brainstorm.ask_known",
+            name="clb",
+            kind=bot.label("kind.organisatie"),
+            category=bot.label("category.zorg"),
+        )
+        + "\n"
+        + bot.t("brainstorm.scale_explained")
+    )
+    assert bot.label("btn.something_else") in question.button_labels
+    (waiting,) = await _postits(team, anna)
+    assert (waiting.kind, waiting.category, waiting.distance) == (None, None, None)
+    await anna.tap(bot.label("distance.1"))
+    (postit,) = await _postits(team, anna)
+    assert (postit.kind, postit.category, postit.distance) == (
+        Kind.ORGANISATIE,
+        Category.ZORG,
+        Distance.DICHTBIJ,
+    )
+    assert len(anna.inbox) == before and anna.last() is question
+    assert question.plain_text.startswith("✓ clb")
+    # The scale was explained with the first partner: the next well-known one is short.
+    await anna.send("OCMW")
+    assert bot.t("brainstorm.scale_explained") not in anna.last().text
+
+
+async def test_a_well_known_partner_can_be_something_else(team: Team) -> None:
+    """'Iets anders' asks the three questions as for any partner, in the same message."""
+    await open_round(team)
+    bert = team.members[1]
+    bot = team.bot
+    await onboard(team, bert)
+    await bert.send("Pedagogische begeleidingsdienst")
+    question = bert.last()
+    await bert.tap(bot.label("btn.something_else"))
+    assert bert.last() is question
+    assert question.text == bot.t("brainstorm.ask_kind", name="Pedagogische begeleidingsdienst")
+    await bert.tap(bot.label("kind.individu"))
+    await bert.tap(bot.label("category.stage"))
+    await bert.tap(bot.label("distance.3"))
+    (postit,) = await _postits(team, bert)
+    assert (postit.kind, postit.category) == (Kind.INDIVIDU, Category.STAGE)
+    assert question.plain_text.startswith("✓ Pedagogische begeleidingsdienst")
 
 
 async def test_the_distance_scale_is_explained_once_and_on_request(team: Team) -> None:
@@ -118,11 +173,17 @@ async def test_a_pasted_list_becomes_one_post_it_per_line(team: Team) -> None:
         "ouderraad",
         "pedagogische begeleidingsdienst",
     ]
-    for _ in range(3):
-        await carla.tap(bot.label("kind.organisatie"))
-        await carla.tap(bot.label("category.professionalisering"))
-        await carla.tap(bot.label("distance.2"))
+    await carla.tap(bot.label("distance.2"))  # CLB: its usual kind and category confirmed
+    await carla.tap(bot.label("kind.team"))
+    await carla.tap(bot.label("category.beleid"))
+    await carla.tap(bot.label("distance.2"))
+    await carla.tap(bot.label("distance.2"))  # the pedagogical guidance service, the same
     assert all(p.is_complete for p in await _postits(team, carla))
+    assert [p.category for p in await _postits(team, carla)] == [
+        Category.ZORG,
+        Category.BELEID,
+        Category.PROFESSIONALISERING,
+    ]
     assert await _stage(team, carla) is Stage.BRAINSTORM
 
 
@@ -132,15 +193,15 @@ async def test_typing_during_the_questions_queues_the_new_partner(team: Team) ->
     dirk = team.members[3]
     bot = team.bot
     await onboard(team, dirk)
-    await dirk.send("CLB")
-    await dirk.send("CGG")
-    assert dirk.last().plain_text.startswith("Genoteerd: CGG")
-    assert bot.t("brainstorm.ask_kind", name="CLB") in dirk.last().text
+    await dirk.send("Sportclub Noord")
+    await dirk.send("Bakkerij Peeters")
+    assert dirk.last().plain_text.startswith("Genoteerd: Bakkerij Peeters")
+    assert bot.t("brainstorm.ask_kind", name="Sportclub Noord") in dirk.last().text
     for _ in range(2):
         await dirk.tap(bot.label("kind.organisatie"))
         await dirk.tap(bot.label("category.zorg"))
         await dirk.tap(bot.label("distance.3"))
-    assert [p.text for p in await _postits(team, dirk)] == ["CLB", "CGG"]
+    assert [p.text for p in await _postits(team, dirk)] == ["Sportclub Noord", "Bakkerij Peeters"]
     assert all(p.is_complete for p in await _postits(team, dirk))
 
 

@@ -26,6 +26,9 @@ async def test_closing_questions_absences_and_metaphor_caption(team: Team) -> No
     assert bot.texts.plain("CLOSE.Q1", "nl") in q1.plain_text
     assert "parachute" in q1.plain_text
     await anna.send("Een spinnenweb: alles hangt samen.")
+    # A short "kept", never the question with its 43-word example again.
+    assert anna.last().text == bot.t("closing.saved")
+    assert anna.last().button_labels == [bot.label("btn.next_question")]
     for _ in range(3):
         await anna.tap(bot.label("btn.next_question") if _ == 0 else bot.label("btn.skip"))
     q4 = anna.last()

@@ -7,7 +7,7 @@ from bot.testing.fakegram import Person
 from core.model import Category, Kind, PostIt
 from core.validation import MAX_PARTNER_NAME
 
-from .conftest import Team, onboard, open_round
+from .conftest import Team, add_partner, onboard, open_round
 
 
 async def _postits(team: Team, person: Person) -> list[PostIt]:
@@ -64,7 +64,6 @@ async def test_an_edited_introduction_answer_is_replaced(team: Team) -> None:
     bert = team.members[1]
     bot = team.bot
     await bert.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await bert.tap(bot.label("btn.agree"))
     await bert.tap(bot.label("role.leraar"))
     await bert.tap(bot.label("btn.skip"))
     first = await bert.send("Samen leren van fouten.")
@@ -84,7 +83,6 @@ async def test_an_edit_after_the_step_closed_changes_nothing_and_says_so(team: T
     carla = team.members[2]
     bot = team.bot
     await carla.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await carla.tap(bot.label("btn.agree"))
     await carla.tap(bot.label("role.leraar"))
     await carla.tap(bot.label("btn.skip"))
     answer = await carla.send("Leren als team.")
@@ -138,9 +136,7 @@ async def test_an_edit_to_an_invalid_name_is_refused_and_nothing_is_lost(team: T
     bot = team.bot
     await onboard(team, els)
     sent = await els.send("CLB")
-    await els.tap(bot.label("kind.organisatie"))
-    await els.tap(bot.label("category.zorg"))
-    await els.tap(bot.label("distance.1"))
+    await els.tap(bot.label("distance.1"))  # its usual kind and category confirmed
     too_long = "C" * (MAX_PARTNER_NAME + 1)
     await els.edit(sent, too_long)
     reply = els.last().text or ""
@@ -181,9 +177,7 @@ async def test_closing_answers_and_absences_follow_their_edits_until_shared(team
     anna = team.members[0]
     bot = team.bot
     await onboard(team, anna)
-    await anna.send("CLB")
-    for label in ("kind.organisatie", "category.zorg", "distance.1"):
-        await anna.tap(bot.label(label))
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
     await team.principal.send("/sluit", chat=team.group)
     await team.principal.send("/afsluiter", chat=team.group)
     metaphor = await anna.send("Een spinneweb.")
@@ -209,9 +203,7 @@ async def test_a_member_check_answer_follows_its_edit(team: Team) -> None:
     anna, bert = team.members[:2]
     bot = team.bot
     await onboard(team, anna)
-    await anna.send("CLB")
-    for label in ("kind.organisatie", "category.zorg", "distance.1"):
-        await anna.tap(bot.label(label))
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
     await team.principal.send("/sluit", chat=team.group)
     await team.principal.send("/afronden", chat=team.group)
     await team.principal.send("/start")

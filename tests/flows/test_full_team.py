@@ -69,9 +69,9 @@ async def test_restart_between_a_tap_and_the_next_question(team: Team) -> None:
     anna = team.members[0]
     bot = team.bot
     await onboard(team, anna)
-    await anna.send("CLB")
+    await anna.send("Sportclub Noord")
     await anna.tap(bot.label("kind.organisatie"))
     await bot.restart()
     # The category buttons sent before the restart still work: the screen number is stored.
     await anna.tap(bot.label("category.zorg"))
-    assert anna.last().text == bot.t("brainstorm.ask_distance", name="CLB")
+    assert anna.last().text == bot.t("brainstorm.ask_distance", name="Sportclub Noord")

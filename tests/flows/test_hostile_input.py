@@ -58,12 +58,12 @@ async def test_stale_and_double_taps_change_nothing(team: Team) -> None:
     carla = team.members[2]
     bot = team.bot
     await onboard(team, carla)
-    await carla.send("CLB")
+    await carla.send("Sportclub Noord")
     kind_question = carla.last()
     await carla.tap(bot.label("kind.organisatie"))
     await carla.tap(bot.label("kind.individu"), message=kind_question)  # double tap
     assert carla.last_toast == bot.label("err.stale")
-    assert carla.last().text == bot.t("brainstorm.ask_category", name="CLB")
+    assert carla.last().text == bot.t("brainstorm.ask_category", name="Sportclub Noord")
     await carla.tap(bot.label("category.zorg"))
     await carla.tap(bot.label("distance.1"))
     async with bot.store.tx() as tx:
@@ -78,7 +78,7 @@ async def test_someone_elses_button_does_nothing(team: Team) -> None:
     anna, bert = team.members[:2]
     await onboard(team, anna)
     await onboard(team, bert)
-    await anna.send("CLB")
+    await anna.send("Sportclub Noord")
     annas_question = anna.last()
     await bert.tap(team.bot.label("kind.team"), message=annas_question)
     assert bert.last_toast == team.bot.label("err.stale")
@@ -103,10 +103,9 @@ async def test_text_where_a_button_is_expected(team: Team) -> None:
     els = team.members[4]
     bot = team.bot
     await els.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await els.tap(bot.label("btn.agree"))
     await els.send("ik ben leerkracht")
     assert els.messages()[-2].text == bot.t("err.use_buttons")
-    assert els.last().text == bot.t("role.ask")
+    assert els.last().text == bot.t("privacy.short", school="Basisschool De Linde")
 
 
 async def test_messages_from_strangers_in_private(team: Team) -> None:
@@ -125,7 +124,6 @@ async def test_a_very_long_answer_is_kept(team: Team) -> None:
     anna = team.members[0]
     bot = team.bot
     await anna.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await anna.tap(bot.label("btn.agree"))
     await anna.tap(bot.label("role.leraar"))
     await anna.tap(bot.label("btn.skip"))
     await anna.send("woord " * 833)
@@ -141,8 +139,8 @@ async def test_flood_control_is_retried(team: Team) -> None:
     anna = team.members[0]
     await onboard(team, anna)
     team.bot.fake.inject_error("sendMessage", status=429, retry_after=1, times=1)
-    await anna.send("CLB")
-    assert anna.last().text == team.bot.t("brainstorm.ask_kind", name="CLB")
+    await anna.send("Sportclub Noord")
+    assert anna.last().text == team.bot.t("brainstorm.ask_kind", name="Sportclub Noord")
 
 
 async def test_members_who_blocked_the_bot_are_counted_not_retried(team: Team) -> None:

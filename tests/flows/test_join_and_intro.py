@@ -7,21 +7,53 @@ from core.protocol import Stage
 
 from .conftest import Team, onboard, open_round
 
+ROLES_IN_ORDER = (Role.LERAAR, Role.DIRECTIE, Role.ZORG, Role.BELEIDSONDERSTEUNER, Role.ANDERE)
+
 
 async def _member(team: Team, person):  # type: ignore[no-untyped-def]
     async with team.bot.store.tx() as tx:
         return await tx.active_member(person.user.id)
 
 
+def _roles(team: Team) -> list[str]:
+    return [team.bot.label(f"role.{role.value}") for role in ROLES_IN_ORDER]
+
+
 async def test_join_button_opens_privacy_notice(team: Team) -> None:
-    """Tapping 'Doe mee' opens the DM with the privacy notice and an agree button."""
+    """Tapping 'Doe mee' opens the DM with a short privacy notice and the role buttons;
+    'Meer weten' shows the full notice in the same message."""
     await open_round(team)
     anna = team.members[0]
-    await anna.tap(team.bot.label("btn.join"), message=team.announcement(), chat=team.group)
+    bot = team.bot
+    await anna.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
     notice = anna.last()
-    assert notice.text == team.bot.t("privacy.notice", school="Basisschool De Linde")
-    assert notice.button_labels == [team.bot.label("btn.agree")]
+    assert notice.text == bot.t("privacy.short", school="Basisschool De Linde")
+    assert notice.button_labels == [*_roles(team), bot.label("btn.privacy_more")]
     assert "leerlingen" in notice.plain_text
+    await anna.tap(bot.label("btn.privacy_more"))
+    assert anna.last() is notice
+    assert notice.text == bot.t("privacy.notice", school="Basisschool De Linde")
+    assert notice.button_labels == _roles(team)
+    assert "/vergeetmij" in notice.plain_text
+
+
+async def test_at_most_two_messages_before_the_first_answer(team: Team) -> None:
+    """Notice and role in one message (edited into the function question), then the aims
+    with question 1: the protocol's order, in two messages."""
+    await open_round(team)
+    bert = team.members[1]
+    bot = team.bot
+    await bert.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
+    await bert.tap(bot.label("role.leraar"))
+    await bert.tap(bot.label("btn.skip"))
+    received = bert.messages()
+    assert len(received) == 2
+    assert received[0].text == bot.t("function.role_only", role=bot.label("role.leraar"))
+    assert received[0].button_labels == []
+    assert received[1].text.startswith(bot.t("intro.goals"))
+    assert bot.texts.plain("INTRO.Q1", "nl") in received[1].plain_text
+    member = await _member(team, bert)
+    assert member.role is Role.LERAAR and Stage(member.stage) is Stage.INTRO_Q1
 
 
 async def test_outsider_cannot_join(team: Team) -> None:
@@ -48,19 +80,15 @@ async def test_role_and_function_are_remembered(team: Team) -> None:
     bert = team.members[1]
     bot = team.bot
     await bert.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await bert.tap(bot.label("btn.agree"))
-    assert bert.last().button_labels == [
-        bot.label(f"role.{role.value}")
-        for role in (
-            Role.LERAAR,
-            Role.DIRECTIE,
-            Role.ZORG,
-            Role.BELEIDSONDERSTEUNER,
-            Role.ANDERE,
-        )
-    ]
     await bert.tap(bot.label("role.zorg_leerlingenbegeleiding"))
+    assert bert.last().text == bot.t(
+        "function.ask", role=bot.label("role.zorg_leerlingenbegeleiding")
+    )
     await bert.send("zorgcoördinator lagere school")
+    assert bert.last().text.startswith(
+        bot.t("function.saved", function="zorgcoördinator lagere school")
+    )
+    assert bot.texts.plain("INTRO.Q1", "nl") in bert.last().plain_text
     member = await _member(team, bert)
     assert member.role is Role.ZORG
     assert member.function == "zorgcoördinator lagere school"
@@ -73,7 +101,6 @@ async def test_intro_questions_are_verbatim_and_answers_stored(team: Team) -> No
     carla = team.members[2]
     bot = team.bot
     await carla.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await carla.tap(bot.label("btn.agree"))
     await carla.tap(bot.label("role.directie"))
     await carla.tap(bot.label("btn.skip"))
     q1 = carla.last()
@@ -115,10 +142,10 @@ async def test_rejoining_resumes_instead_of_duplicating(team: Team) -> None:
     anna = team.members[0]
     bot = team.bot
     await anna.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
-    await anna.tap(bot.label("btn.agree"))
+    await anna.tap(bot.label("role.andere"))
     await anna.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
     assert anna.messages()[-2].text == bot.t("dm.welcome_back")
-    assert anna.last().text == bot.t("role.ask")
+    assert anna.last().text == bot.t("function.ask", role=bot.label("role.andere"))
     async with bot.store.tx() as tx:
         rows = await tx._all("SELECT COUNT(*) AS n FROM members")
     assert rows[0]["n"] == 1

@@ -62,12 +62,33 @@ async def test_kaart_is_for_the_principal_and_admins(team: Team) -> None:
 
 
 async def test_kaart_in_the_principals_private_chat(team: Team) -> None:
-    """The principal can ask for the map in private too; others cannot."""
+    """The principal can ask for the map in private too; someone who never joined cannot."""
     await _brainstorm(team)
     await team.principal.send("/kaart")
     assert team.principal.last().photo is not None
-    await team.members[0].send("/kaart")
-    assert team.members[0].last().text == team.bot.t("map.not_principal")
+    await team.members[4].send("/kaart")
+    assert team.members[4].last().text == team.bot.t("map.not_principal")
+
+
+async def test_a_member_sees_the_shared_map_in_private(team: Team) -> None:
+    """/kaart in a member's private chat: not before the brainstorm closed, then the map the
+    group got; the member's /help says so; no merge question reaches the member."""
+    anna = team.members[0]
+    bot = team.bot
+    await open_round(team)
+    await onboard(team, anna)
+    await anna.send("/kaart")
+    assert anna.last().text == bot.t("map.member_not_yet")
+    await add_partner(team, anna, "Sportclub Noord", "organisatie", "aanbod", 2)
+    await anna.tap(bot.label("btn.done"))
+    await team.principal.send("/sluit", chat=team.group)
+    before = len(anna.messages())
+    await anna.send("/kaart")
+    (photo,) = anna.messages()[before:]
+    group_map = [m for m in team.group.bot_messages if m.photo is not None][-1]
+    assert photo.photo == group_map.photo and photo.caption == group_map.caption
+    await anna.send("/help")
+    assert bot.texts.plain("help.member_map", "nl") in anna.last().plain_text
 
 
 async def test_export_sends_the_principal_files_without_member_names(team: Team) -> None:

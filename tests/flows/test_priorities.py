@@ -64,7 +64,8 @@ async def test_the_group_sees_counts_until_closing_then_the_map(team: Team) -> N
     assert anna.last().text == bot.t("member.priorities_closed")
     assert team.members[2].last().text == bot.t("member.priorities_closed_none")
     await anna.send("/start")
-    assert anna.last().text == bot.t("member.waiting")
+    # True for the step the round is at: not "the brainstorm is closed".
+    assert anna.last().text == bot.t("member.waiting_later")
 
 
 async def test_priorities_need_the_merged_map_first(team: Team) -> None:

@@ -27,7 +27,7 @@ async def test_reminders_then_the_deadline_closes_the_brainstorm(team: Team) -> 
     """Two reminders for who is not done, then the step closes by itself; nothing twice."""
     bot = team.bot
     await _round_with_deadline(team)
-    assert "30-11-2026 10:00" in team.group.last().plain_text
+    assert "maandag 30 november om 10:00" in team.group.last().plain_text
     anna, bert = team.members[:2]
     await onboard(team, anna)
     await onboard(team, bert)
@@ -227,7 +227,7 @@ async def test_the_principal_chooses_when_messages_may_go_out(team: Team) -> Non
     assert await bot.tick() == 1
     assert _count(bert, reminder) == 2
     # The reminder states the deadline in the team's own time zone (Lisbon is an hour behind).
-    assert "30-11 09:00" in bert.last().plain_text
+    assert "maandag 30 november om 09:00" in bert.last().plain_text
 
 
 async def test_a_term_can_be_chosen_with_a_button(team: Team) -> None:
@@ -243,7 +243,9 @@ async def test_a_term_can_be_chosen_with_a_button(team: Team) -> None:
     assert team.members[0].last_toast == bot.label("map.only_principal")
     await team.principal.tap(bot.label("btn.term_7d"), message=offer, chat=team.group)
     step = bot.label("step.brainstorm")
-    assert team.group.last().text == bot.t("group.deadline_set", step=step, when="30-11-2026 10:00")
+    assert team.group.last().text == bot.t(
+        "group.deadline_set", step=step, when="maandag 30 november om 10:00"
+    )
     assert offer.button_labels == []
     # A second tap from a phone that still shows the buttons changes nothing.
     before = len(team.group.messages)
@@ -261,3 +263,18 @@ async def test_a_term_can_be_chosen_with_a_button(team: Team) -> None:
     await team.principal.send("/sluit", chat=team.group)
     await team.principal.tap(bot.label("btn.term_3d"), message=offer, chat=team.group)
     assert team.principal.last_toast == bot.label("err.stale")
+
+
+async def test_a_deadline_late_in_the_evening_ends_with_the_sending_hours(team: Team) -> None:
+    """'/ronde 7d' typed on Monday at 22:45 ends next Monday at 20:00 (said with the weekday),
+    and the step closes then, not the morning after."""
+    bot = team.bot
+    bot.clock.set(datetime(2026, 11, 23, 22, 45, tzinfo=BXL))
+    await register(team)
+    await team.principal.send("/ronde 7d", chat=team.group)
+    assert "maandag 30 november om 20:00" in team.group.last().plain_text
+    bot.clock.set(datetime(2026, 11, 30, 20, 1, tzinfo=BXL))
+    await bot.tick()
+    async with bot.store.tx() as tx:
+        round_ = await tx.open_round_of((await tx.team_by_chat(team.group.id)).id)
+    assert round_ is not None and round_.step == Step.BRAINSTORM_CLOSED.value

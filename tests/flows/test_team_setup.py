@@ -126,7 +126,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
     """/help shows what this person can do right now: principal, colleague, stranger."""
     anna = team.members[0]
     await team.principal.send("/help", chat=team.group)
-    assert team.group.last().text == _help(team, "title_admin", "register", "help")
+    assert team.group.last().text == _help(team, "title_admin", "register", "guide", "help")
     await register(team)
     await team.principal.send("/help", chat=team.group)
     assert team.group.last().text == _help(
@@ -138,6 +138,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
         "colourblind",
         "names",
         "sendhours",
+        "guide",
         "help",
     )
     await anna.send("/help", chat=team.group)
@@ -154,6 +155,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
         "colourblind",
         "names",
         "sendhours",
+        "guide",
         "help",
     )
     await anna.send("/help", chat=team.group)

@@ -107,6 +107,8 @@ async def test_member_check_and_yearly_update_survive_restarts(
     await team.principal.send("/afronden", chat=team.group)
     bot.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=BXL))
     await team.principal.send("/membercheck 7d", chat=team.group)
+    # Bert was in the focus group: the principal lets the focus group answer too.
+    await team.principal.tap(bot.label("btn.share_include"))
     await _answer(
         team, carla, "leraar", ["Klopt.", "Meer zorg.", "Ja.", "Een web."], ["Kinderopvang"]
     )

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.testing.fakegram import FakeChat, FakeMessage, FakeTelegram, Person
+from core.merge import usual_kind_and_category
+from core.model import Category, Kind
 from prompts import Texts
 
 MEMBERS = "members"
@@ -155,7 +157,6 @@ def round_actions(cast: Cast) -> list[Action]:
         join = label("btn.join")
         add(MEMBERS, person, f"{name} joins",
             lambda p=person, j=join: p.tap(j, message=cast.newest_with(j), chat=group))  # type: ignore[misc]  # fmt: skip
-        tap(person, "btn.agree")
         tap(person, "role.directie" if person is principal else "role.leraar")
         tap(person, "btn.skip")
         send(person, f"Samen leren, zegt {name}.")
@@ -164,8 +165,12 @@ def round_actions(cast: Cast) -> list[Action]:
         tap(person, "btn.to_brainstorm")
         for partner, kind, category, distance in PARTNERS[name]:
             send(person, partner)
-            tap(person, f"kind.{kind}")
-            tap(person, f"category.{category}")
+            usual = usual_kind_and_category(partner)
+            if usual != (Kind(kind), Category(category)):
+                if usual is not None:
+                    tap(person, "btn.something_else")
+                tap(person, f"kind.{kind}")
+                tap(person, f"category.{category}")
             tap(person, f"distance.{distance}")
         tap(person, "btn.done")
     command("sluit-brainstorm", "/sluit")
