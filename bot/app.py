@@ -46,6 +46,7 @@ from .config import Settings
 from .context import Services
 from .delivery import Deliverer
 from .dialogs import help as help_dialog
+from .dialogs.base import StaleButton
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
 from .handlers.survey import SurveyHandlers
@@ -347,7 +348,15 @@ async def guide_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Logs the failure and tells the person briefly, in Dutch, that nothing was lost."""
+    """Logs the failure and tells the person briefly, in Dutch, that nothing was lost.
+
+    A button whose data does not fit (StaleButton, raised where a dialog reads its argument)
+    is no failure: its transaction rolled back, and the person gets the calm "old button"
+    answer, as for any other stale button.
+    """
+    if isinstance(context.error, StaleButton):
+        await _answer_stale(update, context)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -360,6 +369,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_text(context.bot, update.effective_chat.id, text)
     except TelegramError:
         log.warning("could not tell the chat about the error")
+
+
+async def _answer_stale(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.debug("stale button: %s", context.error)
+    if not isinstance(update, Update) or update.callback_query is None:
+        return
+    services: Services = context.application.bot_data["services"]
+    lang = services.settings.language.value
+    with contextlib.suppress(TelegramError):
+        await update.callback_query.answer(services.texts.plain("err.stale", lang))
 
 
 async def set_command_menus(app: Application) -> None:  # type: ignore[type-arg]

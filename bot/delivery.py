@@ -32,6 +32,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from core.effects import Buttons, Document, Effect, Notice, Photo, Tap, Text
+from core.textsplit import CAPTION_LIMIT, split_html, utf16_len
 from prompts import Texts
 from storage.queries.outbox import OutboxRow
 from storage.store import Store, Tx
@@ -63,35 +64,10 @@ def markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
     )
 
 
-def _cut(line: str, limit: int) -> tuple[str, str]:
-    """Cut a too-long line at the limit without splitting an HTML entity like &amp;."""
-    head = line[:limit]
-    amp = head.rfind("&")
-    if amp != -1 and ";" not in head[amp:]:
-        head = head[:amp]
-    return head, line[len(head) :]
-
-
 def chunks(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split a long HTML text at line breaks into messages Telegram accepts."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        pieces = []
-        while len(line) > limit:
-            head, line = _cut(line, limit)
-            pieces.append(head)
-        pieces.append(line)
-        for piece in pieces:
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) > limit and current:
-                parts.append(current)
-                current = piece
-            else:
-                current = candidate
-    if current.strip():
-        parts.append(current)
-    return parts
+    """Split a long HTML text into messages Telegram accepts (UTF-16 units, never inside a tag
+    or an entity; an open tag is closed and opened again)."""
+    return split_html(text, limit)
 
 
 class _Wait(Exception):
@@ -261,9 +237,15 @@ class Deliverer:
                 if not isinstance(drawn, Photo):
                     return await self._send(drawn, row_id)
                 effect = drawn
-            return await bot.send_photo(
-                effect.chat_id, effect.data or b"", caption=effect.caption or None
-            )
+            caption = effect.caption or None
+            if caption is not None and utf16_len(caption) > CAPTION_LIMIT:
+                # Too long for a caption (Telegram would refuse the picture): the picture
+                # goes alone, the text right after it.
+                photo = await bot.send_photo(effect.chat_id, effect.data or b"")
+                for part in chunks(caption):
+                    await bot.send_message(effect.chat_id, part)
+                return photo
+            return await bot.send_photo(effect.chat_id, effect.data or b"", caption=caption)
         if isinstance(effect, Document):
             return await bot.send_document(effect.chat_id, effect.data, filename=effect.filename)
         return await self._notice(bot, effect, row_id)

@@ -16,6 +16,7 @@ from core.effects import Document, Link, Notice, Tap, Text
 from core.leaflets import Poster, poster_pdf, qr_png
 from core.model import Team
 from core.schedule import fit_deadline, parse_deadline, parse_start, window_for
+from core.textsplit import utf16_len
 from prompts import Html
 from storage.store import Tx
 
@@ -225,8 +226,12 @@ async def close_in(tx: Tx, services: Services, team: Team, check_id: int) -> Non
     principal = team.principal_user_id
     batch = f"mc_report:{check_id}"
     shown = f"<pre>{html.escape(report)}</pre>"
-    if len(shown) <= MAX_TEXT:
+    if utf16_len(shown) <= MAX_TEXT:
         await tx.enqueue(Text(principal, shown, batch=batch), team.id)
+    else:
+        # Too long for one message: a short word, and the whole report as a file.
+        note = services.texts.t("survey.report_in_file", lang)
+        await tx.enqueue(Text(principal, note, batch=batch), team.id)
     await tx.enqueue(Document(principal, report.encode("utf-8"), "membercheck.md", batch), team.id)
     offer = await optimise.offer(tx, services.texts, team, check_id)
     if offer is not None:

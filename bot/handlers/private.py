@@ -25,6 +25,9 @@ from ..replies import replace_screen, send_screens, send_text
 
 log = logging.getLogger(__name__)
 
+# A /vergeetmij confirmation is answered within ten minutes, or asked again.
+FORGET_CONFIRM_SECONDS = 10 * 60
+
 
 def _editor_encoder(seq: int) -> Callable[[Button], str]:
     """Editor buttons carry the editor's screen number, not a member's."""
@@ -129,6 +132,10 @@ class PrivateHandlers:
         if action == "list" and Stage(member.stage) not in BRAINSTORMING:
             action = "resume"
         result = await members.act(self.s, member.id, action, text=text, arg=arg)
+        if result is None and action == "list":
+            # A partner's question is open: /lijst answers with that question, and why.
+            await self._resume(context, chat.id, member, lead_key="brainstorm.list_after_question")
+            return
         if result is not None:
             await self._deliver(context, chat.id, *result)
 
@@ -446,16 +453,18 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         lang = await self._lang_of(user.id)
+        # The confirmation carries when it was asked: it expires like any other old question.
+        asked = int(self.s.clock().timestamp())
         markup = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
                         self.s.texts.plain("btn.forget_yes", lang),
-                        callback_data=callbacks.person("forget", "yes"),
+                        callback_data=callbacks.person("forget", f"yes:{asked}"),
                     ),
                     InlineKeyboardButton(
                         self.s.texts.plain("btn.forget_no", lang),
-                        callback_data=callbacks.person("forget", "no"),
+                        callback_data=callbacks.person("forget", f"no:{asked}"),
                     ),
                 ]
             ]
@@ -476,10 +485,18 @@ class PrivateHandlers:
         if tap.action != "forget":
             await query.answer(self.s.texts.plain("err.stale", lang))
             return
+        answer, _, asked = tap.arg.partition(":")
+        age = self.s.clock().timestamp() - int(asked) if callbacks.is_id(asked) else None
+        if age is None or not 0 <= age <= FORGET_CONFIRM_SECONDS:
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            await self._mark_tapped(query)
+            chat_id = query.message.chat.id if query.message else user.id
+            await send_text(context.bot, chat_id, self.s.texts.t("forget.expired", lang))
+            return
         await query.answer()
         await self._mark_tapped(query)
         chat_id = query.message.chat.id if query.message else user.id
-        if tap.arg != "yes":
+        if answer != "yes":
             await send_text(context.bot, chat_id, self.s.texts.t("forget.cancelled", lang))
             return
         done = await privacy.forget(self.s, user.id, lang)

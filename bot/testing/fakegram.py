@@ -1039,6 +1039,30 @@ class Person:
         answers = [a for a in given if a["callback_query_id"] == query_id]
         return answers[-1] if answers else None
 
+    async def tap_data(
+        self, data: str, *, message: FakeMessage | None = None, chat: FakeChat | None = None
+    ) -> dict[str, Any] | None:
+        """Send a button tap carrying any callback_data (a forged or garbled button, as a
+        modified client can), on this message or the newest bot message in the chat."""
+        chat = chat or self.chat
+        if message is None:
+            message = next((m for m in reversed(chat.messages) if m.from_bot), None)
+        query_id = self.fake.new_query_id(self.user.id)
+        answered_before = len(self.fake.callback_answers)
+        self.fake.toasts.pop(self.user.id, None)
+        query: dict[str, Any] = {
+            "id": query_id,
+            "from": self.user.to_api(),
+            "chat_instance": str(chat.id),
+            "data": data,
+        }
+        if message is not None:
+            query["message"] = message.to_api(chat)
+        await self.fake.deliver({"callback_query": query})
+        given = self.fake.callback_answers[answered_before:]
+        answers = [a for a in given if a["callback_query_id"] == query_id]
+        return answers[-1] if answers else None
+
     def _find_button(
         self, label: str, message: FakeMessage | None, chat: FakeChat
     ) -> tuple[FakeButton, FakeMessage]:
