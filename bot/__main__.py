@@ -16,6 +16,7 @@ from storage.store import Store
 
 from .app import build_application
 from .config import ConfigError, Settings
+from .logsafe import install as install_redaction
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,8 +68,9 @@ def run() -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # httpx logs every request URL, which contains the token.
+    # httpx logs every request URL, which contains the token: quiet, and redacted anyway.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_redaction(settings.token)
     texts = Texts.load()
     store = asyncio.run(Store.open(settings.db_path))
     app = build_application(settings, store, texts, start_scheduler=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from typing import TypeVar
 
-from telegram import Bot, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
+from bot.actions import presence
 from bot.context import Services
 from core.model import Team
 from prompts import Html
@@ -35,6 +36,7 @@ TapT = TypeVar(
     callbacks.DeepTap,
     callbacks.NewRoundTap,
     callbacks.TermTap,
+    callbacks.TakeoverTap,
 )
 
 
@@ -52,7 +54,9 @@ async def in_group(bot: Bot, chat_id: int, user_id: int) -> bool | None:
     """True when the person is in the group; None when Telegram could not tell now."""
     try:
         status = (await bot.get_chat_member(chat_id, user_id)).status
-    except BadRequest:
+    except BadRequest as exc:
+        if "chat not found" in exc.message.lower():
+            return None  # about the group, not the person
         return False
     except TelegramError as exc:
         log.warning("membership check failed: %s", exc)
@@ -87,6 +91,80 @@ async def guide_tap(services: Services, update: Update) -> tuple[Team, callbacks
     return team, tap
 
 
+async def still_in_group(services: Services, bot: Bot, team: Team, user_id: int) -> bool | None:
+    """Whether the person is still in the team's group (Telegram's answer, trusted for a
+    minute); what Telegram says is stored at once, so counts follow. None when Telegram could
+    not tell (e.g. the bot itself is not in the group now)."""
+    return await _ask(services, bot, team.id, team.chat_id, user_id, None)
+
+
+async def _ask(
+    services: Services, bot: Bot, team_id: int, chat_id: int, user_id: int, known: bool | None
+) -> bool | None:
+    """The cached answer, else Telegram's; stored when it differs from what was `known`."""
+    now = services.clock()
+    cached = services.presence.get(chat_id, user_id, now)
+    if cached is not None:
+        return cached
+    present = await in_group(bot, chat_id, user_id)
+    if present is not None:
+        services.presence.put(chat_id, user_id, present, now)
+        if present is not known:
+            await presence.record(services, team_id, user_id, present)
+    return present
+
+
+async def member_present(
+    services: Services, bot: Bot, member_id: int, user_id: int, round_id: int
+) -> tuple[bool, int]:
+    """Whether a member may still act in their team, and the team's id; when Telegram cannot
+    tell, what was last known counts. A fresh answer costs no transaction."""
+    group = services.presence.groups.get(round_id)
+    if group is None:
+        async with services.store.tx() as tx:
+            team = await tx.team((await tx.round(round_id)).team_id)
+        group = services.presence.groups[round_id] = (team.id, team.chat_id)
+    team_id, chat_id = group
+    cached = services.presence.get(chat_id, user_id, services.clock())
+    if cached is not None:
+        return cached, team_id
+    async with services.store.tx() as tx:
+        member = await tx.member(member_id)
+    known = member is not None and member.left_at is None
+    present = await _ask(services, bot, team_id, chat_id, user_id, known)
+    return (known if present is None else present), team_id
+
+
+async def principal_present(services: Services, bot: Bot, team: Team) -> bool:
+    """The recorded principal is still in the group (when Telegram cannot tell: yes)."""
+    return await still_in_group(services, bot, team, team.principal_user_id) is not False
+
+
+def takeover_key(team: Team) -> str:
+    """The living key of the newest offer to take over the role of conversation leader."""
+    return f"takeover:{team.id}"
+
+
+async def offer_takeover(services: Services, bot: Bot, team: Team, *, again: bool = False) -> None:
+    """When the recorded principal left the group, offer the group's admins a button to take
+    the role over (once, unless `again`: /start shows it again)."""
+    if await principal_present(services, bot, team):
+        return
+    async with services.store.tx() as tx:
+        known = await tx.living_message(team.chat_id, takeover_key(team))
+    if known is not None and not again:
+        return
+    lang = team.language.value
+    button = InlineKeyboardButton(
+        services.texts.plain("btn.takeover", lang), callback_data=callbacks.takeover(team.id)
+    )
+    text = services.texts.t("group.takeover_offer", lang)
+    message = await send_text(bot, team.chat_id, text, InlineKeyboardMarkup([[button]]))
+    if message is not None:
+        async with services.store.tx() as tx:
+            await tx.set_living_message(team.chat_id, takeover_key(team), message.message_id)
+
+
 async def team_of_chat(services: Services, chat_id: int) -> Team | None:
     """The team registered for this group chat."""
     async with services.store.tx() as tx:
@@ -106,6 +184,8 @@ async def may_manage(
     if user is not None and team is not None and await is_facilitator(services, team, user.id):
         return True
     if user is not None and await is_admin(context.bot, chat.id, user.id):
+        if team is not None and team.is_ready:
+            await offer_takeover(services, context.bot, team)
         return True
     text = services.texts.t("group.only_admin", lang, name=user.first_name if user else "")
     await send_text(context.bot, chat.id, text)
@@ -149,13 +229,33 @@ async def managed_team(
     assert chat is not None and user is not None
     if chat.type != "private":
         return await managed_group_team(services, update, context)
-    async with services.store.tx() as tx:
-        led = await tx.teams_led_by(user.id)
-    if not led:
+    team, present = await led_team(services, context.bot, user.id)
+    if team is None:
         lang = services.settings.language.value
         await send_text(context.bot, chat.id, services.texts.t("map.not_principal", lang))
         return None
-    return led[0]
+    if not present:
+        await tell_principal_left(services, context.bot, chat.id, team)
+        return None
+    return team
+
+
+async def led_team(services: Services, bot: Bot, user_id: int) -> tuple[Team | None, bool]:
+    """The team this person leads (one whose group they are still in, first) and whether they
+    are still in its group: a principal who left keeps no rights."""
+    async with services.store.tx() as tx:
+        led = await tx.teams_led_by(user_id)
+    for team in led:
+        if await principal_present(services, bot, team):
+            return team, True
+    return (led[0], False) if led else (None, False)
+
+
+async def tell_principal_left(services: Services, bot: Bot, chat_id: int, team: Team) -> None:
+    """A principal who left the group: the map, the export and the report are no longer theirs."""
+    text = services.texts.t("map.principal_left", team.language.value,
+                            school=team.school_name or "")  # fmt: skip
+    await send_text(bot, chat_id, text)
 
 
 async def principal_tap(

@@ -46,6 +46,7 @@ from .config import Settings
 from .context import Services
 from .delivery import Deliverer
 from .dialogs import help as help_dialog
+from .dialogs.base import StaleButton
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
 from .handlers.survey import SurveyHandlers
@@ -186,6 +187,8 @@ def add_handlers(
     in_private = filters.ChatType.PRIVATE
     # Before any handler: a person active in their private chat is reachable again.
     app.add_handler(TypeHandler(Update, private.note_reachable), group=-1)
+    # ... and an update from a group means the bot is in it: what waited for it goes now.
+    app.add_handler(TypeHandler(Update, group.seen_group), group=-2)
 
     # Edited messages never count as new input (nor run a command again): in private they
     # change what the original created, in groups they are ignored.
@@ -221,6 +224,16 @@ def add_handlers(
     app.add_handler(MessageHandler(in_group & filters.REPLY & filters.TEXT, group.on_reply))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group.migrate))
     app.add_handler(ChatMemberHandler(group.added, ChatMemberHandler.MY_CHAT_MEMBER))
+    # Someone left, was removed or is back: chat_member (where the bot is admin) or the
+    # group's service message.
+    app.add_handler(ChatMemberHandler(group.member_changed, ChatMemberHandler.CHAT_MEMBER))
+    app.add_handler(
+        MessageHandler(
+            in_group
+            & (filters.StatusUpdate.LEFT_CHAT_MEMBER | filters.StatusUpdate.NEW_CHAT_MEMBERS),
+            group.member_changed,
+        )
+    )
 
     # Private chats: joining, the member's dialog and their own data.
     survey_link = filters.Regex(rf"^/start(@\w+)? {PAYLOAD_PREFIX}")
@@ -271,6 +284,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(group.on_new_round_button, pattern=r"^y:"))
     app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(private.on_guide, pattern=r"^f:"))
+    app.add_handler(CallbackQueryHandler(group.on_takeover, pattern=r"^g:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)
@@ -337,7 +351,15 @@ async def guide_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Logs the failure and tells the person briefly, in Dutch, that nothing was lost."""
+    """Logs the failure and tells the person briefly, in Dutch, that nothing was lost.
+
+    A button whose data does not fit (StaleButton, raised where a dialog reads its argument)
+    is no failure: its transaction rolled back, and the person gets the calm "old button"
+    answer, as for any other stale button.
+    """
+    if isinstance(context.error, StaleButton):
+        await _answer_stale(update, context)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -350,6 +372,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_text(context.bot, update.effective_chat.id, text)
     except TelegramError:
         log.warning("could not tell the chat about the error")
+
+
+async def _answer_stale(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.debug("stale button: %s", context.error)
+    if not isinstance(update, Update) or update.callback_query is None:
+        return
+    services: Services = context.application.bot_data["services"]
+    lang = services.settings.language.value
+    with contextlib.suppress(TelegramError):
+        await update.callback_query.answer(services.texts.plain("err.stale", lang))
 
 
 async def set_command_menus(app: Application) -> None:  # type: ignore[type-arg]

@@ -9,6 +9,7 @@ Step 3 choice:   v:<session_id>:<tog|go>:<node key hash>    (the principal, in t
 Member check:    c:<respondent_id>:<screen_seq>:<action>:<arg>
 New round:       y:<team_id>                                (the yearly reminder's button)
 Step term:       k:<round_id>:<step>:<term>                 (a deadline for the step just opened)
+Take over:       g:<team_id>                                (an admin becomes the team's leader)
 Focus group:     s:<check_id>:<1|0>                         (may they answer the member check?)
 Add to the map:  a:<addition_id>                            (a partner missed in the member check)
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
@@ -20,6 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_BYTES = 64
+# Ids are SQLite integers: signed 64-bit.
+MAX_ID = 2**63 - 1
+
+
+def is_id(raw: str) -> bool:
+    """True for a number we could have put on a button: ASCII digits only (not '²' or '٣',
+    which pass str.isdigit()), at most a signed 64-bit integer."""
+    return 0 < len(raw) <= 19 and raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID
 
 
 @dataclass(frozen=True)
@@ -181,6 +190,18 @@ def term(round_id: int, step: str, value: str) -> str:
 
 
 @dataclass(frozen=True)
+class TakeoverTap:
+    """A group admin takes over the role of a leader who is no longer in the group."""
+
+    team_id: int
+
+
+def takeover(team_id: int) -> str:
+    """Encode the take-over button."""
+    return _check(f"g:{team_id}")
+
+
+@dataclass(frozen=True)
 class ParticipantsTap:
     """The principal lets the focus-group participants answer the member check too, or not."""
 
@@ -195,62 +216,65 @@ def participants(check_id: int, include: bool) -> str:
 
 Tap = (
     DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
-    | AdditionTap | TermTap | ParticipantsTap
+    | AdditionTap | TermTap | TakeoverTap | ParticipantsTap
 )  # fmt: skip
 
 
 def decode(data: str | None) -> Tap | None:
     """Decode callback_data; None for anything we did not make (old versions, garbage)."""
-    if not data:
+    if not data or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         return None
     if data.startswith("d:"):
         parts = data.split(":", 4)
-        if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
+        if len(parts) != 5 or not is_id(parts[1]) or not is_id(parts[2]):
             return None
         return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
     if data.startswith("y:"):
         rest = data[2:]
-        return NewRoundTap(int(rest)) if rest.isdigit() else None
+        return NewRoundTap(int(rest)) if is_id(rest) else None
+    if data.startswith("g:"):
+        rest = data[2:]
+        return TakeoverTap(int(rest)) if is_id(rest) else None
     if data.startswith("s:"):
         parts = data.split(":")
-        if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in {"0", "1"}:
+        if len(parts) != 3 or not is_id(parts[1]) or parts[2] not in {"0", "1"}:
             return None
         return ParticipantsTap(int(parts[1]), parts[2] == "1")
     if data.startswith("k:"):
         parts = data.split(":")
-        if len(parts) != 4 or not parts[1].isdigit():
+        if len(parts) != 4 or not is_id(parts[1]):
             return None
         return TermTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("a:"):
         parts = data.split(":")
-        if len(parts) not in (2, 4) or not parts[1].isdigit():
+        if len(parts) not in (2, 4) or not is_id(parts[1]):
             return None
         if len(parts) == 4 and parts[2] not in {"c", "d"}:
             return None
         return AdditionTap(int(parts[1]), *parts[2:4])
     if data.startswith("c:"):
         parts = data.split(":", 4)
-        if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
+        if len(parts) != 5 or not is_id(parts[1]) or not is_id(parts[2]):
             return None
         return SurveyTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
     if data.startswith("v:"):
         parts = data.split(":")
-        if len(parts) != 4 or not parts[1].isdigit() or parts[2] not in {"tog", "go"}:
+        if len(parts) != 4 or not is_id(parts[1]) or parts[2] not in {"tog", "go"}:
             return None
         return DeepTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("e:"):
         parts = data.split(":", 3)
-        if len(parts) != 4 or not parts[1].isdigit():
+        if len(parts) != 4 or not is_id(parts[1]):
             return None
         return EditorTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("t:"):
         parts = data.split(":")
-        if len(parts) != 4 or not parts[1].isdigit():
+        if len(parts) != 4 or not is_id(parts[1]):
             return None
         return TieTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("m:"):
         parts = data.split(":")
-        if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in {"merge", "apart"}:
+        if len(parts) != 3 or not is_id(parts[1]) or parts[2] not in {"merge", "apart"}:
             return None
         return SuggestionTap(int(parts[1]), parts[2])
     if data.startswith("p:"):

@@ -22,6 +22,34 @@ async def _no_delivery() -> int:
     return 0
 
 
+# How long what Telegram said about someone's membership of a group is trusted.
+PRESENCE_SECONDS = 60
+
+
+class Presence:
+    """Who is in which group, as Telegram last said: a short cache in front of getChatMember
+    (the database keeps who left; this only saves asking on every tap)."""
+
+    def __init__(self, seconds: float = PRESENCE_SECONDS) -> None:
+        self.seconds = seconds
+        self._seen: dict[tuple[int, int], tuple[datetime, bool]] = {}
+        # A round's (team id, group chat id): which group a member's action is checked against.
+        self.groups: dict[int, tuple[int, int]] = {}
+        # A member's (user id, round id), so a tap on their buttons is checked without a query.
+        self.members: dict[int, tuple[int, int]] = {}
+
+    def get(self, chat_id: int, user_id: int, now: datetime) -> bool | None:
+        """The cached answer while it is fresh, else None."""
+        seen = self._seen.get((chat_id, user_id))
+        if seen is None or (now - seen[0]).total_seconds() > self.seconds:
+            return None
+        return seen[1]
+
+    def put(self, chat_id: int, user_id: int, present: bool, now: datetime) -> None:
+        """Remember what Telegram said (a chat_member update or a getChatMember answer)."""
+        self._seen[(chat_id, user_id)] = (now, present)
+
+
 @dataclass
 class Services:
     """What every handler, action and job needs, built once at start."""
@@ -36,6 +64,8 @@ class Services:
     flush: Callable[[], Awaitable[int]] = _no_delivery
     # The bot's @username, for deep links (known once the bot has started).
     bot_username: str = ""
+    # Who is in which group, cached for PRESENCE_SECONDS.
+    presence: Presence = field(default_factory=Presence)
 
     def timezone(self, team: Team) -> str:
         """The team's time zone name: its own setting, else the bot's default."""

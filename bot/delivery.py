@@ -10,7 +10,9 @@ never lose one.
 - 403: the person blocked the bot or never opened it; recorded once, never retried. For the
   team's principal (term offers, merge questions, the report), the rows are held instead and
   the group gets ONE short line with a button that opens the private chat; the held rows go
-  out once the principal writes to the bot.
+  out once the principal writes to the bot. A group that refuses (the bot was removed) is
+  parked instead: its rows stay pending, in order, and go out when the bot is back
+  (my_chat_member, or any update from that group).
 - 400: Telegram refuses the message itself; recorded once as failed and reported to the
   team's principal, never retried.
 - Timeouts, network and server errors: retried with a growing pause, at most MAX_ATTEMPTS
@@ -30,6 +32,7 @@ from telegram.constants import MessageLimit
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from core.effects import Buttons, Document, Effect, Notice, Photo, Tap, Text
+from core.textsplit import CAPTION_LIMIT, split_html, utf16_len
 from prompts import Texts
 from storage.queries.outbox import OutboxRow
 from storage.store import Store, Tx
@@ -61,35 +64,10 @@ def markup(buttons: Buttons) -> InlineKeyboardMarkup | None:
     )
 
 
-def _cut(line: str, limit: int) -> tuple[str, str]:
-    """Cut a too-long line at the limit without splitting an HTML entity like &amp;."""
-    head = line[:limit]
-    amp = head.rfind("&")
-    if amp != -1 and ";" not in head[amp:]:
-        head = head[:amp]
-    return head, line[len(head) :]
-
-
 def chunks(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Split a long HTML text at line breaks into messages Telegram accepts."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        pieces = []
-        while len(line) > limit:
-            head, line = _cut(line, limit)
-            pieces.append(head)
-        pieces.append(line)
-        for piece in pieces:
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) > limit and current:
-                parts.append(current)
-                current = piece
-            else:
-                current = candidate
-    if current.strip():
-        parts.append(current)
-    return parts
+    """Split a long HTML text into messages Telegram accepts (UTF-16 units, never inside a tag
+    or an entity; an open tag is closed and opened again)."""
+    return split_html(text, limit)
 
 
 class _Wait(Exception):
@@ -140,7 +118,7 @@ class Deliverer:
                     async with self.store.tx() as tx:
                         now = self.clock()
                         rows = await tx.pending_outbox(now)
-                        waiting = await tx.waiting_chats(now)
+                        waiting = await tx.waiting_chats(now) | await tx.parked_chats()
                     done = 0
                     for row in rows:
                         if row.effect.chat_id in waiting:
@@ -167,6 +145,12 @@ class Deliverer:
             else:
                 message_id = sent.message_id
         except Forbidden as exc:
+            if effect.chat_id < 0:
+                # The bot is not in this group (removed): nothing is lost, it waits.
+                async with self.store.tx() as tx:
+                    await tx.park_chat(effect.chat_id, str(exc))
+                log.info("group %s refuses the bot; its messages wait: %s", effect.chat_id, exc)
+                return False
             status, error = "unreachable", str(exc)
             if effect.chat_id > 0:
                 self._gone.add(effect.chat_id)
@@ -209,9 +193,11 @@ class Deliverer:
             if row.effect.chat_id != team.principal_user_id:
                 return False
             first = not await tx.holds_for(team.principal_user_id)
+            # A batch with its own notice already tells the group how to get it.
+            told = row.effect.batch is not None and await tx.batch_has_notice(row.effect.batch)
             await tx.hold_for_chat(row.id)
         log.info("outbox row %s held until the principal opens the private chat", row.id)
-        if first and self.on_hold is not None:
+        if first and not told and self.on_hold is not None:
             await self.on_hold(team.id)
         return True
 
@@ -251,9 +237,15 @@ class Deliverer:
                 if not isinstance(drawn, Photo):
                     return await self._send(drawn, row_id)
                 effect = drawn
-            return await bot.send_photo(
-                effect.chat_id, effect.data or b"", caption=effect.caption or None
-            )
+            caption = effect.caption or None
+            if caption is not None and utf16_len(caption) > CAPTION_LIMIT:
+                # Too long for a caption (Telegram would refuse the picture): the picture
+                # goes alone, the text right after it.
+                photo = await bot.send_photo(effect.chat_id, effect.data or b"")
+                for part in chunks(caption):
+                    await bot.send_message(effect.chat_id, part)
+                return photo
+            return await bot.send_photo(effect.chat_id, effect.data or b"", caption=caption)
         if isinstance(effect, Document):
             return await bot.send_document(effect.chat_id, effect.data, filename=effect.filename)
         return await self._notice(bot, effect, row_id)

@@ -136,6 +136,8 @@ class Member:
     deep_card: str | None = None
     closing_question: str | None = None
     absence_id: int | None = None
+    # No longer in the team's group: can do nothing more there, is not counted nor reminded.
+    left_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -102,12 +102,19 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
             year += 2000
         if year > local_now.year + MAX_YEARS_AHEAD:
             return None
-        try:
-            target = date(year, month, day_)
-        except ValueError:
+        # Without a year: the next time that day comes (29-02 only exists in leap years).
+        years = [year] if match.group(3) else range(year, year + MAX_YEARS_AHEAD + 1)
+        target: date | None = None
+        for candidate_year in years:
+            try:
+                candidate = date(candidate_year, month, day_)
+            except ValueError:
+                continue
+            if match.group(3) or candidate >= local_now.date():
+                target = candidate
+                break
+        if target is None:
             return None
-        if not match.group(3) and target < local_now.date():
-            target = date(year + 1, month, day_)
         end_of_day = datetime.combine(target, time(20, 0), tzinfo=tz)
         return end_of_day if end_of_day > now else None
     return None

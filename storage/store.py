@@ -399,7 +399,7 @@ class Tx(OutboxQueries, FacilitatorQueries):
         """How many members joined and finished: counts only."""
         row = await self._one(
             "SELECT COUNT(*) AS joined, COUNT(finished_at) AS finished"
-            " FROM members WHERE round_id = ?",
+            " FROM members WHERE round_id = ? AND left_at IS NULL",
             (round_id,),
         )
         assert row is not None
@@ -425,6 +425,7 @@ class Tx(OutboxQueries, FacilitatorQueries):
             deep_card=row["deep_card"],
             closing_question=row["closing_question"],
             absence_id=row["absence_id"],
+            left_at=_dt(row["left_at"]),
         )
 
     async def member(self, member_id: int) -> Member | None:
@@ -468,6 +469,49 @@ class Tx(OutboxQueries, FacilitatorQueries):
         """All members of a round in the order they joined."""
         rows = await self._all("SELECT * FROM members WHERE round_id = ? ORDER BY id", (round_id,))
         return [self._member(row) for row in rows]
+
+    async def present_members(self, round_id: int) -> list[Member]:
+        """The members of a round still in the team's group, in the order they joined (who is
+        counted, asked and reminded; contributions of the others stay, see `members`)."""
+        rows = await self._all(
+            "SELECT * FROM members WHERE round_id = ? AND left_at IS NULL ORDER BY id", (round_id,)
+        )
+        return [self._member(row) for row in rows]
+
+    async def mark_left(self, team_id: int, user_id: int) -> list[int]:
+        """This person is no longer in the team's group; the rounds where that changed."""
+        rows = await self._all(
+            "UPDATE members SET left_at = ? WHERE user_id = ? AND left_at IS NULL"
+            " AND round_id IN (SELECT id FROM rounds WHERE team_id = ?) RETURNING round_id",
+            (_ts(self.now), user_id, team_id),
+        )
+        return [int(row["round_id"]) for row in rows]
+
+    async def mark_back(self, team_id: int, user_id: int) -> list[int]:
+        """This person is in the team's group again; the rounds where that changed."""
+        rows = await self._all(
+            "UPDATE members SET left_at = NULL, left_told_at = NULL WHERE user_id = ?"
+            " AND left_at IS NOT NULL AND round_id IN (SELECT id FROM rounds WHERE team_id = ?)"
+            " RETURNING round_id",
+            (user_id, team_id),
+        )
+        return [int(row["round_id"]) for row in rows]
+
+    async def tell_left_once(self, team_id: int, user_id: int) -> bool:
+        """True the first time a person who left the team's group is to be told so."""
+        return (
+            await self._run(
+                "UPDATE members SET left_told_at = ? WHERE user_id = ? AND left_at IS NOT NULL"
+                " AND left_told_at IS NULL AND round_id IN (SELECT id FROM rounds"
+                " WHERE team_id = ?)",
+                (_ts(self.now), user_id, team_id),
+            )
+            > 0
+        )
+
+    async def set_principal(self, team_id: int, user_id: int) -> None:
+        """Another person of the group takes over the role of conversation leader."""
+        await self._run("UPDATE teams SET principal_user_id = ? WHERE id = ?", (user_id, team_id))
 
     async def add_member(self, round_id: int, user_id: int, first_name: str, stage: str) -> Member:
         """Add a person to a round and make it their active membership for direct messages."""

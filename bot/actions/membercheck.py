@@ -16,6 +16,7 @@ from core.effects import Document, Link, Notice, Tap, Text
 from core.leaflets import Poster, poster_pdf, qr_png
 from core.model import Team
 from core.schedule import fit_deadline, parse_deadline, parse_start, window_for
+from core.textsplit import utf16_len
 from prompts import Html
 from storage.store import Tx
 
@@ -228,8 +229,12 @@ async def close_in(tx: Tx, services: Services, team: Team, check_id: int) -> Non
     shown = f"<pre>{html.escape(report)}</pre>"
     # The report goes to every facilitator; adding missed partners stays the principal's.
     for user_id in await control.facilitators(tx, team):
-        if len(shown) <= MAX_TEXT:
+        if utf16_len(shown) <= MAX_TEXT:
             await tx.enqueue(Text(user_id, shown, batch=batch), team.id)
+        else:
+            # Too long for one message: a short word, and the whole report as a file.
+            note = services.texts.t("survey.report_in_file", lang)
+            await tx.enqueue(Text(user_id, note, batch=batch), team.id)
         await tx.enqueue(Document(user_id, report.encode("utf-8"), "membercheck.md", batch),
                          team.id)  # fmt: skip
     principal = team.principal_user_id

@@ -95,7 +95,7 @@ async def _nudge(tx: Tx, services: Services, team: Team, round_: Round) -> None:
     """Remind who is still working on the step, and tell the group how many are."""
     step = Step(round_.step)
     lang = team.language.value
-    members = await tx.members(round_.id)
+    members = await tx.present_members(round_.id)
     picked = {m.id for m in members if await tx.priority(m.id) is not None}
     deadline_rows = [
         r

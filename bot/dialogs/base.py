@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import TypeVar
 
+from bot.callbacks import is_id as is_id
 from core.model import Member, Round, Team
 from core.protocol import Stage, can_enter
 from prompts import Html, Texts
 from storage.store import Tx
+
+E = TypeVar("E", bound=Enum)
+
+
+class StaleButton(Exception):
+    """A button whose action or argument does not fit (forged, garbled, from an older version
+    of the bot). Raised where a dialog reads its argument; the transaction rolls back and the
+    person gets the calm "old button" answer, nothing is logged as an error."""
+
+
+def parse_enum(kind: type[E], raw: str) -> E:
+    """The enum member a button's argument names; StaleButton for anything else."""
+    try:
+        return kind(int(raw) if issubclass(kind, int) and is_id(raw) else raw)
+    except ValueError:
+        raise StaleButton(f"{kind.__name__}: {raw!r}") from None
+
+
+def parse_id(raw: str) -> int:
+    """An id (or page number) a button carries; StaleButton for anything that is not one."""
+    if not is_id(raw):
+        raise StaleButton(f"not an id: {raw!r}")
+    return int(raw)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from core.validation import (
 )
 from prompts import Html, Texts
 
-from .base import Button, Ctx, Outcome, Screen, rows, short_label
+from .base import Button, Ctx, Outcome, Screen, is_id, parse_enum, rows, short_label
 
 PAGE_SIZE = 8
 # Two names joined by an em or en dash with spaces; a hyphen ("Sint-Jan") is part of a name.
@@ -78,10 +78,10 @@ def _choices(field: str) -> list[str]:
 
 def _parse(field: str, raw: str) -> Kind | Category | Distance:
     if field == "kind":
-        return Kind(raw)
+        return parse_enum(Kind, raw)
     if field == "category":
-        return Category(raw)
-    return Distance(int(raw))
+        return parse_enum(Category, raw)
+    return parse_enum(Distance, raw)
 
 
 # -- screens --------------------------------------------------------------------------------
@@ -415,10 +415,9 @@ async def _current_postit(ctx: Ctx) -> PostIt | None:
 
 async def _own_postit(ctx: Ctx, raw_id: str) -> PostIt | None:
     """The member's own post-it with this id; None for anything else (never someone else's)."""
-    try:
-        postit = await ctx.tx.postit(int(raw_id))
-    except ValueError:
+    if not is_id(raw_id):
         return None
+    postit = await ctx.tx.postit(int(raw_id))
     return postit if postit and postit.member_id == ctx.member.id else None
 
 
@@ -544,7 +543,7 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
         return Outcome([await prompt_screen(ctx)])
     if action == "list":
         await ctx.move(Stage.BRAINSTORM, current_postit_id=None)
-        return Outcome([await list_screen(ctx, int(arg) if arg.isdigit() else 0)])
+        return Outcome([await list_screen(ctx, int(arg) if is_id(arg) else 0)])
     postit = await _own_postit(ctx, arg)
     if postit is None:
         return None

@@ -17,7 +17,7 @@ from core.validation import Problem, clean_partner_name
 from prompts import Html
 
 from . import mapview
-from .base import Button, Outcome, Screen, TeamCtx, rows, short_label
+from .base import Button, Outcome, Screen, TeamCtx, is_id, parse_enum, rows, short_label
 from .priority import key_hash
 
 PAGE_SIZE = 8
@@ -137,7 +137,7 @@ async def on_button(ctx: EditorCtx, action: str, arg: str) -> Outcome | None:
     team_map = await ctx.map()
     if action == "list":
         ctx.goto(EditorStage.BROWSE, None)
-        return Outcome([await list_screen(ctx, int(arg) if arg.isdecimal() else 0)])
+        return Outcome([await list_screen(ctx, int(arg) if is_id(arg) else 0)])
     node_hash, _, rest = arg.partition(":")
     node = _find(team_map, node_hash)
     if node is None:
@@ -153,16 +153,16 @@ async def on_button(ctx: EditorCtx, action: str, arg: str) -> Outcome | None:
         return Outcome([_choices(ctx, node, "category" if action == "cat" else "distance")])
     if action in ("setc", "setd"):
         field = "category" if action == "setc" else "distance"
-        try:
-            value = Category(rest).value if field == "category" else str(int(Distance(int(rest))))
-        except ValueError:
-            return None
+        if field == "category":
+            value = parse_enum(Category, rest).value
+        else:
+            value = str(int(parse_enum(Distance, rest)))
         await ctx.tx.set_override(ctx.round.id, node.key, field, value)
         updated = _find(await ctx.map(), node_hash) or node
         ctx.goto(EditorStage.BROWSE, node.key)
         return Outcome([card_screen(ctx, updated, lead=ctx.t("editor.saved"))])
     if action in ("mw", "mwp"):
-        page = int(rest) if action == "mwp" and rest.isdecimal() else 0
+        page = int(rest) if action == "mwp" and is_id(rest) else 0
         ctx.goto(EditorStage.BROWSE, node.key)
         return Outcome([await _merge_targets(ctx, node, page)])
     if action == "mto":

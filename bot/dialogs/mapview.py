@@ -9,6 +9,7 @@ from core.model import Category, Distance, Role, Round, Team
 from core.protocol import Step
 from core.render import MapData, MapNode, MapTexts
 from core.teammap import TeamMap
+from core.textsplit import utf16_len
 from prompts import Html, Texts
 from storage.store import Tx
 
@@ -133,11 +134,11 @@ def caption(
     if disputed:
         names = ", ".join(disputed)
         extra = texts.t("map.caption_disputed", lang, names=names)
-        if len(text) + len(extra) < 1000:
+        if utf16_len(text) + utf16_len(extra) < 1000:
             text = Html(f"{text}\n{extra}")
     for metaphor in metaphors or []:
         line = texts.t("map.caption_metaphor", lang, text=" ".join(metaphor.split()))
-        if len(text) + len(line) >= 1000:
+        if utf16_len(text) + utf16_len(line) >= 1000:
             break
         text = Html(f"{text}\n{line}")
     return text

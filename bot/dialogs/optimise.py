@@ -17,7 +17,7 @@ from prompts import Html, Texts
 from storage.store import Tx
 
 from . import mapview
-from .base import Button, Screen, rows, short_label
+from .base import Button, Screen, is_id, rows, short_label
 
 # Buttons carry (action, arg): action "add", arg "<addition_id>" or "<addition_id>:<c|d>:<value>".
 ACTION = "add"
@@ -113,7 +113,7 @@ async def on_tap(
     if field == "c" and value in {c.value for c in Category}:
         await tx.set_addition(addition_id, category=value)
         return Tapped(screen=_distance_screen(texts, lang, addition_id, name))
-    if field == "d" and value.isdigit() and int(value) in {int(d) for d in Distance}:
+    if field == "d" and is_id(value) and int(value) in {int(d) for d in Distance}:
         if addition.category is None or not await tx.confirm_addition(addition_id, int(value)):
             return stale
         return Tapped(added=name, round=round_, addition_id=addition_id, check_id=check_id)

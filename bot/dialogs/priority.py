@@ -19,7 +19,7 @@ from core.validation import Problem, clean_answer
 from prompts import Html
 
 from . import mapview
-from .base import Button, Ctx, Outcome, Screen, rows, short_label
+from .base import Button, Ctx, Outcome, Screen, is_id, rows, short_label
 
 PAGE_SIZE = 8
 MAX_REASON = 300
@@ -144,7 +144,7 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
     """Picking a partner, paging, skipping the reason or changing the pick."""
     stage = Stage(ctx.member.stage)
     if action == "plist" and stage is Stage.PRIORITY:
-        page = int(arg) if arg.isdigit() else 0
+        page = int(arg) if is_id(arg) else 0
         return Outcome([await pick_screen(ctx, page)], replace=True)
     if action == "pick" and stage is Stage.PRIORITY:
         node = next((n for n in await _nodes(ctx) if key_hash(n.key) == arg), None)

@@ -16,7 +16,7 @@ from prompts import Html
 from storage.store import Tx
 
 from . import brainstorm
-from .base import Button, Ctx, Outcome, Screen
+from .base import Button, Ctx, Outcome, Screen, is_id
 
 DECISIONS = ("keep", "closer", "further", "drop")
 
@@ -139,7 +139,7 @@ async def _carry_over(ctx: Ctx, old: PostIt, decision: str) -> tuple[int | None,
 async def on_decision(ctx: Ctx, arg: str) -> Outcome | None:
     """Keep, move or drop one of last round's partners; None for a stale or foreign button."""
     decision, _, raw_id = arg.partition(":")
-    if decision not in DECISIONS or not raw_id.isdigit():
+    if decision not in DECISIONS or not is_id(raw_id):
         return None
     remaining = await ctx.tx.previous_postits(ctx.member)
     old = next((p for p in remaining if p.id == int(raw_id)), None)

@@ -22,9 +22,10 @@ MIN_PARTICIPANTS = 4
 def participant(texts: Texts, team: Team, number: int, member: Member) -> str:
     """'Deelnemer 3 (leraar)' or 'Anna (leraar)', by team setting."""
     lang = team.language.value
+    # Someone who left the group stays, anonymously, with what they contributed.
     name = (
         member.first_name
-        if team.show_names and member.first_name
+        if team.show_names and member.first_name and member.left_at is None
         else texts.plain("share.participant", lang, n=number)
     )
     if member.role is None:
@@ -34,7 +35,7 @@ def participant(texts: Texts, team: Team, number: int, member: Member) -> str:
 
 async def everyone_past_intro(tx: Tx, round_: Round) -> bool:
     """True when enough members joined and every one of them answered or skipped both."""
-    members = await tx.members(round_.id)
+    members = await tx.present_members(round_.id)
     return len(members) >= MIN_PARTICIPANTS and all(
         Stage(m.stage) not in ONBOARDING[:5] for m in members
     )

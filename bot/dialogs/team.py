@@ -148,10 +148,10 @@ async def open_closing(tx: Tx, texts: Texts, team: Team) -> OpenResult:
         return OpenResult(texts.t("group.closing_not_now", lang))
     await tx.set_round_step(round_.id, Step.CLOSING.value)
     asked: list[Member] = []
-    for member in await tx.members(round_.id):
+    for member in await tx.present_members(round_.id):
         if Stage(member.stage) is Stage.WAITING:
             asked.append(await tx.update_member(member.id, stage=Stage.CLOSING))
-    text = texts.t("group.closing_opened", lang, joined=len(await tx.members(round_.id)))
+    text = texts.t("group.closing_opened", lang, joined=len(await tx.present_members(round_.id)))
     return OpenResult(text, await tx.round(round_.id), asked)
 
 
@@ -160,7 +160,7 @@ async def close_closing(tx: Tx, texts: Texts, team: Team, round_: Round) -> Clos
     lang = team.language.value
     await tx.set_round_step(round_.id, Step.CLOSING_CLOSED.value)
     direct: list[tuple[int, Html]] = []
-    for member in await tx.members(round_.id):
+    for member in await tx.present_members(round_.id):
         if Stage(member.stage) in CLOSING_STAGES:
             await tx.update_member(member.id, stage=Stage.WAITING, absence_id=None)
             await tx.bump_screen(member.id)
@@ -178,7 +178,7 @@ async def close_deep(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseRe
     if session is not None:
         await tx.set_deep_status(int(session.id), "closed")
     direct: list[tuple[int, Html]] = []
-    for member in await tx.members(round_.id):
+    for member in await tx.present_members(round_.id):
         stage = Stage(member.stage)
         if stage in DEEPENING:
             await tx.update_member(member.id, stage=Stage.WAITING, deep_card=None)
@@ -206,7 +206,7 @@ async def open_deep(tx: Tx, texts: Texts, team: Team, session_id: int) -> OpenRe
     await tx.set_round_step(round_.id, Step.DEEP.value)
     asked: list[Member] = []
     only = partners[0][0] if len(partners) == 1 else None
-    for member in await tx.members(round_.id):
+    for member in await tx.present_members(round_.id):
         if Stage(member.stage) is Stage.WAITING:
             asked.append(
                 await tx.update_member(
@@ -215,7 +215,7 @@ async def open_deep(tx: Tx, texts: Texts, team: Team, session_id: int) -> OpenRe
             )
     names = ", ".join(label for _, label in partners)
     text = texts.t(
-        "group.deep_opened", lang, partners=names, joined=len(await tx.members(round_.id))
+        "group.deep_opened", lang, partners=names, joined=len(await tx.present_members(round_.id))
     )
     return OpenResult(text, await tx.round(round_.id), asked)
 
@@ -225,7 +225,7 @@ async def close_priorities(tx: Tx, texts: Texts, team: Team, round_: Round) -> C
     lang = team.language.value
     await tx.set_round_step(round_.id, Step.PRIORITIES_CLOSED.value)
     direct: list[tuple[int, Html]] = []
-    for member in await tx.members(round_.id):
+    for member in await tx.present_members(round_.id):
         stage = Stage(member.stage)
         following = stage_after_step_closed(stage)
         picked = await tx.priority(member.id) is not None
@@ -241,7 +241,7 @@ async def close_priorities(tx: Tx, texts: Texts, team: Team, round_: Round) -> C
 
 async def priority_progress(tx: Tx, round_id: int) -> tuple[int, int]:
     """(members who picked, members): counts only."""
-    members = await tx.members(round_id)
+    members = await tx.present_members(round_id)
     picked = len(await tx.priorities(round_id))
     return picked, len(members)
 
@@ -270,11 +270,11 @@ async def open_priorities(tx: Tx, texts: Texts, team: Team) -> OpenResult:
         return OpenResult(texts.t(key, lang))
     await tx.set_round_step(round_.id, Step.PRIORITIES.value)
     asked: list[Member] = []
-    for member in await tx.members(round_.id):
+    for member in await tx.present_members(round_.id):
         if Stage(member.stage) is Stage.WAITING:
             asked.append(await tx.update_member(member.id, stage=Stage.PRIORITY))
     round_ = await tx.round(round_.id)
-    text = texts.t("group.priorities_opened", lang, joined=len(await tx.members(round_.id)))
+    text = texts.t("group.priorities_opened", lang, joined=len(await tx.present_members(round_.id)))
     return OpenResult(text, round_, asked)
 
 
@@ -283,7 +283,7 @@ async def close_brainstorm(tx: Tx, texts: Texts, team: Team, round_: Round) -> C
     lang = team.language.value
     await tx.set_round_step(round_.id, Step.BRAINSTORM_CLOSED.value)
     direct: list[tuple[int, Html]] = []
-    for member in await tx.members(round_.id):
+    for member in await tx.present_members(round_.id):
         stage = Stage(member.stage)
         if stage is Stage.REVIEW:
             await review.keep_unreviewed(tx, member)

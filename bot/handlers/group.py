@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot import access, callbacks, delivery
 from bot.actions import finish as finish_action
-from bot.actions import maps, rounds, steps
+from bot.actions import maps, presence, rounds, steps
 from bot.context import Services
 from bot.dialogs import compare as compare_dialog
 from bot.dialogs import mapview
@@ -99,6 +99,8 @@ class GroupHandlers:
             await access.ask_name(self.s, context.bot, result.team, result.text)
         else:
             await send_text(context.bot, chat.id, result.text)
+            if result.team.principal_user_id != update.effective_user.id:
+                await access.offer_takeover(self.s, context.bot, result.team, again=True)
 
     async def on_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stores the school name when someone answers the bot's name question."""
@@ -287,9 +289,9 @@ class GroupHandlers:
             return False
         _, round_, team = found
         lang = team.language.value
-        present = await access.in_group(context.bot, team.chat_id, user_id)
+        present = await access.still_in_group(self.s, context.bot, team, user_id)
         if not present:
-            key = "dm.check_failed" if present is None else "dm.not_member"
+            key = "dm.check_failed" if present is None else "member.left_group_short"
             text = self.s.texts.t(key, lang, school=team.school_name or "")
             await send_text(context.bot, chat_id, text)
             return True
@@ -409,12 +411,102 @@ class GroupHandlers:
             return
         was_in = change.old_chat_member.status in {"member", "administrator", "creator"}
         is_in = change.new_chat_member.status in {"member", "administrator"}
+        if was_in and not is_in:
+            # Removed from the group: what falls due for it meanwhile waits until we are back.
+            async with self.s.store.tx() as tx:
+                parked = await tx.park_chat(
+                    change.chat.id, f"removed: {change.new_chat_member.status}"
+                )
+                team = await tx.team_by_chat(change.chat.id)
+                if parked and team is not None and team.is_ready:
+                    # The principal hears why the group goes quiet and how to undo it.
+                    text = self.s.texts.t("group.bot_removed", team.language.value,
+                                          school=team.school_name or "")  # fmt: skip
+                    await tx.enqueue(Text(team.principal_user_id, text), team.id)
+            await self.s.flush()
+            return
         if was_in or not is_in:
             return
         team = await access.team_of_chat(self.s, change.chat.id)
         lang = team.language.value if team else self.s.settings.language.value
         key = "group.added_again" if team and team.is_ready else "group.added"
         await send_text(context.bot, change.chat.id, self.s.texts.t(key, lang))
+        # Back in the group: what fell due meanwhile (a summary, a map) is posted now, in order.
+        async with self.s.store.tx() as tx:
+            await tx.unpark_chat(change.chat.id)
+        await self.s.flush()
+
+    async def member_changed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Someone left, was removed or came back (chat_member where the bot is admin, or the
+        group's service message): from now on they are (not) counted, asked or reminded."""
+        chat = update.effective_chat
+        if chat is None or chat.type not in {"group", "supergroup"}:
+            return
+        team = await access.team_of_chat(self.s, chat.id)
+        if team is None:
+            return
+        changes: list[tuple[int, bool]] = []
+        if update.chat_member is not None:
+            status = update.chat_member.new_chat_member.status
+            changes.append((update.chat_member.new_chat_member.user.id,
+                            status in access.MEMBER_STATUSES))  # fmt: skip
+        message = update.effective_message
+        if update.chat_member is None and message is not None:
+            if message.left_chat_member is not None:
+                changes.append((message.left_chat_member.id, False))
+            changes += [(user.id, True) for user in message.new_chat_members or ()]
+        now = self.s.clock()
+        for user_id, present in changes:
+            if user_id == context.bot.id:
+                continue
+            self.s.presence.put(chat.id, user_id, present, now)
+            await presence.record(self.s, team.id, user_id, present)
+
+    async def seen_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Runs before every handler: an update from a group means the bot is in it, so what
+        waited for the group since it was removed can go now."""
+        chat = update.effective_chat
+        if chat is None or chat.type not in {"group", "supergroup"} or update.my_chat_member:
+            return
+        async with self.s.store.tx() as tx:
+            back = await tx.unpark_chat(chat.id)
+        if back:
+            await self.s.flush()
+
+    async def on_takeover(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group admin takes over the role of a conversation leader who left the group."""
+        query = update.callback_query
+        chat = update.effective_chat
+        assert query is not None
+        tap = callbacks.decode(query.data)
+        team = await access.team_of_chat(self.s, chat.id) if chat else None
+        if not isinstance(tap, callbacks.TakeoverTap) or team is None or team.id != tap.team_id:
+            await query.answer(self.s.texts.plain("err.stale", self.s.settings.language.value))
+            return
+        lang = team.language.value
+        user = query.from_user
+        if not await access.is_admin(context.bot, team.chat_id, user.id):
+            await query.answer(self.s.texts.plain("group.takeover_only_admin", lang))
+            return
+        if await access.principal_present(self.s, context.bot, team):
+            await query.answer(self.s.texts.plain("group.takeover_not_needed", lang))
+            return
+        message_id = query.message.message_id if query.message else 0
+        async with self.s.store.tx() as tx:
+            taken = await tx.take_living_message(team.chat_id, access.takeover_key(team),
+                                                 message_id)  # fmt: skip
+            if taken:
+                await tx.set_principal(team.id, user.id)
+        if not taken:
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            return
+        await query.answer()
+        text = self.s.texts.t("group.takeover_done", lang, name=user.full_name)
+        if isinstance(query.message, Message):
+            try:
+                await query.message.edit_text(text, reply_markup=None)
+            except TelegramError as exc:
+                log.debug("could not update the take-over offer: %s", exc)
 
     # -- step 3 ----------------------------------------------------------------------------
 

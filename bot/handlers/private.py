@@ -27,6 +27,9 @@ from ..replies import replace_screen, send_screens, send_text
 
 log = logging.getLogger(__name__)
 
+# A /vergeetmij confirmation is answered within ten minutes, or asked again.
+FORGET_CONFIRM_SECONDS = 10 * 60
+
 
 def _editor_encoder(seq: int) -> Callable[[Button], str]:
     """Editor buttons carry the editor's screen number, not a member's."""
@@ -52,6 +55,38 @@ class PrivateHandlers:
                 return self.s.settings.language.value
             team = await tx.team((await tx.round(member.round_id)).team_id)
         return team.language.value
+
+    async def _left(
+        self,
+        context: ContextTypes.DEFAULT_TYPE,
+        chat_id: int,
+        member: Member | tuple[int, int, int],
+        query: CallbackQuery | None = None,
+    ) -> bool:
+        """True when the member is no longer in their team's group: they are told so kindly
+        (in full once, then briefly) and nothing they do is stored."""
+        if isinstance(member, Member):
+            member_id, user_id, round_id = member.id, member.user_id, member.round_id
+            self.s.presence.members[member_id] = (user_id, round_id)
+        else:
+            member_id, user_id, round_id = member
+        present, team_id = await access.member_present(
+            self.s, context.bot, member_id, user_id, round_id
+        )
+        if present:
+            return False
+        async with self.s.store.tx() as tx:
+            team = await tx.team(team_id)
+            first = await tx.tell_left_once(team.id, user_id)
+        lang = team.language.value
+        if query is not None:
+            await query.answer(self.s.texts.plain("member.left_group_short", lang))
+        if first:
+            text = self.s.texts.t("member.left_group", lang, school=team.school_name or "")
+            await send_text(context.bot, chat_id, text)
+        elif query is None:
+            await send_text(context.bot, chat_id, self.s.texts.t("member.left_group_short", lang))
+        return True
 
     async def _deliver(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, member: Member, outcome: Outcome
@@ -98,9 +133,15 @@ class PrivateHandlers:
             lang = self.s.settings.language.value
             await send_text(context.bot, chat.id, self.s.texts.t("member.no_membership", lang))
             return
+        if await self._left(context, chat.id, member):
+            return
         if action == "list" and Stage(member.stage) not in BRAINSTORMING:
             action = "resume"
         result = await members.act(self.s, member.id, action, text=text, arg=arg)
+        if result is None and action == "list":
+            # A partner's question is open: /lijst answers with that question, and why.
+            await self._resume(context, chat.id, member, lead_key="brainstorm.list_after_question")
+            return
         if result is not None:
             await self._deliver(context, chat.id, *result)
 
@@ -139,6 +180,8 @@ class PrivateHandlers:
             # What waited for the principal's private chat (questions, the report) comes now.
             await self.s.flush()
             return
+        if await self._left(context, chat.id, member):
+            return
         await self._resume(context, chat.id, member, lead_key="dm.welcome_back")
 
     async def _resume(
@@ -167,7 +210,8 @@ class PrivateHandlers:
         if round_.closed_at is not None:
             await send_text(context.bot, chat.id, self.s.texts.t("dm.round_closed", lang))
             return
-        present = await access.in_group(context.bot, team.chat_id, user.id)
+        self.s.presence.groups[round_.id] = (team.id, team.chat_id)
+        present = await access.still_in_group(self.s, context.bot, team, user.id)
         if present is None:
             await send_text(context.bot, chat.id, self.s.texts.t("dm.check_failed", lang))
             return
@@ -206,6 +250,10 @@ class PrivateHandlers:
             return
         if message.text.startswith("/"):
             return
+        async with self.s.store.tx() as tx:
+            member = await tx.active_member(chat.id)
+        if member is not None and await self._left(context, chat.id, member):
+            return
         lang = await self._lang_of(chat.id)
         async with self.s.store.tx() as tx:
             answer = await edits.on_edit(
@@ -239,6 +287,16 @@ class PrivateHandlers:
             return
         result = None
         if isinstance(tap, callbacks.DialogTap):
+            seen = self.s.presence.members.get(tap.member_id)
+            if seen is None:
+                async with self.s.store.tx() as tx:
+                    tapped = await tx.member(tap.member_id)
+                if tapped is not None:
+                    seen = self.s.presence.members[tapped.id] = (tapped.user_id, tapped.round_id)
+            if seen is not None and seen[0] == query.from_user.id:
+                chat_id = query.message.chat.id if query.message else query.from_user.id
+                if await self._left(context, chat_id, (tap.member_id, *seen), query):
+                    return
             result = await members.act(
                 self.s, tap.member_id, tap.action, arg=tap.arg, seq=tap.seq,
                 user_id=query.from_user.id,
@@ -293,8 +351,12 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         locked = False
+        team, present = await access.led_team(self.s, context.bot, user.id)
+        if team is not None and not present:
+            await access.tell_principal_left(self.s, context.bot, chat.id, team)
+            return
         async with self.s.store.tx() as tx:
-            led = await tx.teams_led_by(user.id)
+            led = [team] if team is not None else []
             round_ = await tx.latest_round_of(led[0].id) if led else None
             if round_ is not None and round_.closed_at is not None:
                 locked = True
@@ -336,6 +398,10 @@ class PrivateHandlers:
     ) -> None:
         user = query.from_user
         outcome = None
+        team, present = await access.led_team(self.s, context.bot, user.id)
+        if team is not None and not present:
+            await query.answer(self.s.texts.plain("err.stale", team.language.value))
+            return
         async with self.s.store.tx() as tx:
             found = await self._editor_ctx(tx, user.id)
             if found is not None and found[1] == tap.seq:
@@ -358,6 +424,9 @@ class PrivateHandlers:
         """A typed message the principal's editor takes (a new name); False otherwise."""
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
+        team, present = await access.led_team(self.s, context.bot, user.id)
+        if team is not None and not present:
+            return False
         async with self.s.store.tx() as tx:
             found = await self._editor_ctx(tx, user.id)
             if found is None:
@@ -395,16 +464,18 @@ class PrivateHandlers:
         user, chat = update.effective_user, update.effective_chat
         assert user is not None and chat is not None
         lang = await self._lang_of(user.id)
+        # The confirmation carries when it was asked: it expires like any other old question.
+        asked = int(self.s.clock().timestamp())
         markup = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
                         self.s.texts.plain("btn.forget_yes", lang),
-                        callback_data=callbacks.person("forget", "yes"),
+                        callback_data=callbacks.person("forget", f"yes:{asked}"),
                     ),
                     InlineKeyboardButton(
                         self.s.texts.plain("btn.forget_no", lang),
-                        callback_data=callbacks.person("forget", "no"),
+                        callback_data=callbacks.person("forget", f"no:{asked}"),
                     ),
                 ]
             ]
@@ -425,10 +496,18 @@ class PrivateHandlers:
         if tap.action != "forget":
             await query.answer(self.s.texts.plain("err.stale", lang))
             return
+        answer, _, asked = tap.arg.partition(":")
+        age = self.s.clock().timestamp() - int(asked) if callbacks.is_id(asked) else None
+        if age is None or not 0 <= age <= FORGET_CONFIRM_SECONDS:
+            await query.answer(self.s.texts.plain("err.stale", lang))
+            await self._mark_tapped(query)
+            chat_id = query.message.chat.id if query.message else user.id
+            await send_text(context.bot, chat_id, self.s.texts.t("forget.expired", lang))
+            return
         await query.answer()
         await self._mark_tapped(query)
         chat_id = query.message.chat.id if query.message else user.id
-        if tap.arg != "yes":
+        if answer != "yes":
             await send_text(context.bot, chat_id, self.s.texts.t("forget.cancelled", lang))
             return
         done = await privacy.forget(self.s, user.id, lang)

@@ -513,8 +513,13 @@ class FakeTelegram(BaseRequest):
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if not chat.started:
                 raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
-        elif chat.members.get(self.bot_user.id) not in {"member", "administrator"}:
-            raise ApiError(403, "Forbidden: bot is not a member of the group chat")
+        else:
+            status = chat.members.get(self.bot_user.id, "left")
+            kind = "supergroup" if chat.type == "supergroup" else "group"
+            if status == "kicked":
+                raise ApiError(403, f"Forbidden: bot was kicked from the {kind} chat")
+            if status not in {"member", "administrator"}:
+                raise ApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
         return chat
 
     @staticmethod
@@ -740,9 +745,8 @@ class FakeTelegram(BaseRequest):
         return data
 
     def _api_getChatMember(self, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
-        chat = self.chats.get(int(params["chat_id"]))
-        if chat is None:
-            raise ApiError(400, "Bad Request: chat not found")
+        # A group the bot is no longer in answers nothing about its members (403, as sends).
+        chat = self._chat_for_bot(params["chat_id"])
         return self._member_api(chat, int(params["user_id"]))
 
     def _api_getChatAdministrators(
@@ -794,10 +798,59 @@ class FakeTelegram(BaseRequest):
             for c, d in self.commands.get(self._scope_key(params), [])
         ]
 
+    # -- membership changes ----------------------------------------------------------------
+
+    async def change_member(
+        self,
+        chat: FakeChat,
+        user: FakeUser,
+        status: str,
+        *,
+        by: FakeUser | None = None,
+        service_message: bool = True,
+    ) -> None:
+        """Someone's status in a group changes (leaves: 'left', removed: 'kicked', added back:
+        'member'). Like Telegram: a bot that is admin gets a chat_member update; a bot that is
+        in the group sees the service message (unless the group hides join/leave messages);
+        the bot's own status change comes as my_chat_member."""
+        old = chat.members.get(user.id, "left")
+        if status == "left":
+            chat.members.pop(user.id, None)
+        else:
+            chat.members[user.id] = status
+        actor = by or user
+        bot_in = chat.members.get(self.bot_user.id) in {"member", "administrator"}
+        change: dict[str, Any] = {
+            "chat": chat.to_api(),
+            "from": actor.to_api(),
+            "date": self.now(),
+            "old_chat_member": {"status": old, "user": user.to_api()},
+            "new_chat_member": {"status": status, "user": user.to_api()},
+        }
+        for side in ("old_chat_member", "new_chat_member"):
+            if change[side]["status"] == "kicked":
+                change[side]["until_date"] = 0
+        if user.id == self.bot_user.id:
+            await self.deliver({"my_chat_member": change})
+            return
+        if bot_in and chat.bot_is_admin:
+            await self.deliver({"chat_member": change})
+        if bot_in and service_message:
+            field_name = "left_chat_member" if status in {"left", "kicked"} else "new_chat_members"
+            value: Any = user.to_api() if field_name == "left_chat_member" else [user.to_api()]
+            message = FakeMessage(chat.next_id(), chat.id, actor, self.now())
+            chat.messages.append(message)
+            await self.deliver({"message": {**message.to_api(chat), field_name: value}})
+
     # -- delivering what people do ---------------------------------------------------------
 
     def _bot_sees(self, chat: FakeChat, message: FakeMessage) -> bool:
         """Privacy mode: in groups the bot gets commands and replies to itself, nothing else."""
+        if chat.type != "private" and chat.members.get(self.bot_user.id) not in {
+            "member",
+            "administrator",
+        }:
+            return False  # a bot that was removed sees nothing of the group
         if chat.type == "private" or not self.privacy_mode or chat.bot_is_admin:
             return True
         if message.reply_to is not None and message.reply_to.from_bot:
@@ -914,7 +967,8 @@ class Person:
     async def add_bot(self, chat: FakeChat) -> None:
         """Add the bot to a group, as a group admin does from the group's member list."""
         old = chat.members.get(self.fake.bot_user.id, "left")
-        chat.members[self.fake.bot_user.id] = "member"
+        new = "administrator" if chat.bot_is_admin else "member"
+        chat.members[self.fake.bot_user.id] = new
         bot = self.fake.bot_user.to_api()
         await self.fake.deliver(
             {
@@ -922,11 +976,36 @@ class Person:
                     "chat": chat.to_api(),
                     "from": self.user.to_api(),
                     "date": self.fake.now(),
-                    "old_chat_member": {"status": old, "user": bot},
-                    "new_chat_member": {"status": "member", "user": bot},
+                    "old_chat_member": {"status": old, "user": bot}
+                    | ({"until_date": 0} if old == "kicked" else {}),
+                    "new_chat_member": {"status": new, "user": bot},
                 }
             }
         )
+
+    async def leave(self, chat: FakeChat, *, service_message: bool = True) -> None:
+        """Leave a group (status 'left')."""
+        await self.fake.change_member(chat, self.user, "left", service_message=service_message)
+
+    async def remove(self, chat: FakeChat, person: Person, *, service_message: bool = True) -> None:
+        """As a group admin, remove someone from the group (Telegram bans: 'kicked')."""
+        if chat.members.get(self.user.id) not in {"creator", "administrator"}:
+            raise ApiError(400, "Bad Request: not enough rights to restrict/unrestrict chat member")
+        await self.fake.change_member(
+            chat, person.user, "kicked", by=self.user, service_message=service_message
+        )
+
+    async def add_back(self, chat: FakeChat, person: Person) -> None:
+        """As a group admin, add someone (back) to the group."""
+        if chat.members.get(self.user.id) not in {"creator", "administrator"}:
+            raise ApiError(400, "Bad Request: not enough rights to invite users")
+        await self.fake.change_member(chat, person.user, "member", by=self.user)
+
+    async def remove_bot(self, chat: FakeChat) -> None:
+        """As a group admin, remove the bot from the group: from now on it gets 403 there."""
+        if chat.members.get(self.user.id) not in {"creator", "administrator"}:
+            raise ApiError(400, "Bad Request: not enough rights to restrict/unrestrict chat member")
+        await self.fake.change_member(chat, self.fake.bot_user, "kicked", by=self.user)
 
     async def tap(
         self, label: str, *, message: FakeMessage | None = None, chat: FakeChat | None = None
@@ -956,6 +1035,30 @@ class Person:
             }
         )
         # Only answers given while this tap was handled can be for it (query ids are new).
+        given = self.fake.callback_answers[answered_before:]
+        answers = [a for a in given if a["callback_query_id"] == query_id]
+        return answers[-1] if answers else None
+
+    async def tap_data(
+        self, data: str, *, message: FakeMessage | None = None, chat: FakeChat | None = None
+    ) -> dict[str, Any] | None:
+        """Send a button tap carrying any callback_data (a forged or garbled button, as a
+        modified client can), on this message or the newest bot message in the chat."""
+        chat = chat or self.chat
+        if message is None:
+            message = next((m for m in reversed(chat.messages) if m.from_bot), None)
+        query_id = self.fake.new_query_id(self.user.id)
+        answered_before = len(self.fake.callback_answers)
+        self.fake.toasts.pop(self.user.id, None)
+        query: dict[str, Any] = {
+            "id": query_id,
+            "from": self.user.to_api(),
+            "chat_instance": str(chat.id),
+            "data": data,
+        }
+        if message is not None:
+            query["message"] = message.to_api(chat)
+        await self.fake.deliver({"callback_query": query})
         given = self.fake.callback_answers[answered_before:]
         answers = [a for a in given if a["callback_query_id"] == query_id]
         return answers[-1] if answers else None

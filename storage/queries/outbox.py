@@ -116,10 +116,12 @@ class OutboxQueries(TxBase):
     async def batch_counts(self, batch: str, before: int) -> tuple[int, int]:
         """(rows of the batch before this row still pending, those that could not be reached)."""
         row = await self._one(
-            "SELECT SUM(status = 'pending' AND COALESCE(error, '') != ?) AS pending,"
-            " SUM(status = 'unreachable' OR COALESCE(error, '') = ?) AS unreachable"
-            " FROM outbox WHERE batch = ? AND kind != 'notice' AND id < ?",
-            (HELD, HELD, batch, before),
+            "WITH held AS (SELECT DISTINCT chat_id FROM outbox WHERE status = 'pending'"
+            " AND error = ?)"
+            " SELECT SUM(status = 'pending' AND chat_id NOT IN held) AS pending,"
+            " SUM(status = 'unreachable' OR (status = 'pending' AND chat_id IN held))"
+            " AS unreachable FROM outbox WHERE batch = ? AND kind != 'notice' AND id < ?",
+            (HELD, batch, before),
         )
         if row is None:
             return 0, 0
@@ -175,6 +177,13 @@ class OutboxQueries(TxBase):
             (chat_id, HELD),
         )
 
+    async def batch_has_notice(self, batch: str) -> bool:
+        """True when the batch ends with a notice (it tells the chat about who was missed)."""
+        row = await self._one(
+            "SELECT 1 FROM outbox WHERE batch = ? AND kind = 'notice' LIMIT 1", (batch,)
+        )
+        return row is not None
+
     async def holds_for(self, chat_id: int) -> bool:
         """True while rows wait for this person to start the private chat."""
         row = await self._one(
@@ -207,6 +216,25 @@ class OutboxQueries(TxBase):
         await self._run(
             "UPDATE living_messages SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
         )
+
+    async def park_chat(self, chat_id: int, error: str | None) -> bool:
+        """The bot is not in this group (removed): its rows wait; True when newly parked."""
+        if await self._one("SELECT 1 FROM parked_chats WHERE chat_id = ?", (chat_id,)):
+            return False
+        await self._run(
+            "INSERT INTO parked_chats (chat_id, since, error) VALUES (?, ?, ?)",
+            (chat_id, ts_precise(self.now), error),
+        )
+        return True
+
+    async def unpark_chat(self, chat_id: int) -> bool:
+        """The bot is back in this group; True when it was parked."""
+        return await self._run("DELETE FROM parked_chats WHERE chat_id = ?", (chat_id,)) > 0
+
+    async def parked_chats(self) -> set[int]:
+        """Groups whose rows wait until the bot is back."""
+        rows = await self._all("SELECT chat_id FROM parked_chats")
+        return {int(row["chat_id"]) for row in rows}
 
     async def outbox_failures(self, team_id: int) -> int:
         """How many of the team's messages could not be delivered for good."""
