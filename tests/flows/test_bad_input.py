@@ -91,7 +91,6 @@ async def test_forged_buttons_get_the_old_button_answer(
     assert said == ([team.bot.t("forget.expired")] if data == "p:forget:yes" else [])
 
 
-@pytest.mark.skip(reason="hangs after the third forged tap in the fake: under investigation")
 async def test_a_members_own_button_with_an_unknown_value_changes_nothing(
     team: Team, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -114,8 +113,9 @@ async def test_a_members_own_button_with_an_unknown_value_changes_nothing(
     answer = await anna.tap_data(":".join([*head[:3], "nosuchaction", *head[4:]]))
     assert answer is not None and answer["text"] == bot.label("err.stale")
     assert _errors(caplog) == []
+    member_id = await _member_id(team, anna)  # its own transaction: never nest two
     async with bot.store.tx() as tx:
-        (postit,) = await tx.postits(await _member_id(team, anna))
+        (postit,) = await tx.postits(member_id)
     assert postit.kind is None
     await anna.tap(bot.label("kind.team"), message=question)
     assert anna.last().text == bot.t("brainstorm.ask_category", name="Sportclub Noord")
