@@ -20,5 +20,6 @@ ENV PATH=/opt/venv/bin:$PATH \
 VOLUME ["/data"]
 USER netwerkkaart
 WORKDIR /home/netwerkkaart
-# The token comes from the environment: docker run -e TELEGRAM_BOT_TOKEN=... -v netwerkkaart:/data
+# Run (README, Docker): docker run -d --name netwerkkaart --restart unless-stopped
+#   --env-file netwerkkaart.env -v netwerkkaart-data:/data netwerkkaart
 CMD ["python", "-m", "bot", "run"]

@@ -7,9 +7,12 @@ import asyncio
 import logging
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 
 from prompts import Texts
 from storage.store import Store
@@ -29,17 +32,36 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--out", type=Path, required=True, help="folder for map.png, export.json, ...")
     demo = sub.add_parser("demo", help="simulate the bundled demo school")
     demo.add_argument("--out", type=Path, default=Path("out") / "demo")
+    save = sub.add_parser("backup", help="a consistent copy of the database, also while it runs")
+    save.add_argument("target", type=Path, help="file to write, e.g. /data/backup.db")
     args = parser.parse_args(argv)
     if args.command in (None, "run"):
         return run()
     if args.command in ("simulate", "demo"):
         scenario = args.scenario if args.command == "simulate" else DEMO_SCENARIO
         return run_simulation(scenario, args.out)
+    if args.command == "backup":
+        return run_backup(args.target)
     parser.error(f"unknown command {args.command}")
     return 2
 
 
 DEMO_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "demo.json"
+
+
+def run_backup(target: Path) -> int:
+    """Copy NETWERKKAART_DB to target; the bot may keep running meanwhile."""
+    from storage.db import backup
+
+    from .config import DEFAULT_DB_PATH
+
+    source = Path(os.environ.get("NETWERKKAART_DB", str(DEFAULT_DB_PATH)))
+    if not source.exists():
+        print(f"netwerkkaart backup: no database at {source}", file=sys.stderr)
+        return 2
+    backup(source, target)
+    print(f"Backup: {target}")
+    return 0
 
 
 def run_simulation(scenario: Path, out: Path) -> int:
@@ -56,6 +78,46 @@ def run_simulation(scenario: Path, out: Path) -> int:
     print(f"Export: {folder / 'export.json'}")
     print(f"Transcript: {folder / 'transcript.txt'}")
     return 0
+
+
+# Start-up without a connection: try again after 2, 4, 8 ... seconds, at most a minute apart.
+MAX_BACKOFF = 60.0
+
+
+def connect(
+    bot: Bot, *, sleep: Callable[[float], None] = time.sleep, attempts: int | None = None
+) -> bool:
+    """Reach Telegram before polling: one plain line per failed attempt (never the token),
+    waiting longer each time; False (after one line) when Telegram refuses the token."""
+    log = logging.getLogger("netwerkkaart")
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            asyncio.run(_probe(bot))
+            return True
+        except InvalidToken:
+            log.error("Telegram refused the token: check TELEGRAM_BOT_TOKEN (from @BotFather)")
+            return False
+        except NetworkError as exc:
+            if attempts is not None and attempt >= attempts:
+                raise
+            delay = min(MAX_BACKOFF, 2.0**attempt)
+            log.warning(
+                "no connection to Telegram (%s, attempt %d); trying again in %.0f s",
+                type(exc).__name__,
+                attempt,
+                delay,
+            )
+            sleep(delay)
+
+
+async def _probe(bot: Bot) -> None:
+    await bot.initialize()
+    try:
+        await bot.get_me()
+    finally:
+        await bot.shutdown()
 
 
 def run() -> int:
@@ -80,6 +142,9 @@ def run() -> int:
 
     app.post_shutdown = close_store
     logging.getLogger(__name__).info("database: %s", settings.db_path.resolve())
+    if not connect(app.bot):
+        asyncio.run(store.close())
+        return 2
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 

@@ -128,3 +128,19 @@ def _statements(sql: str) -> list[str]:
     if rest:
         statements.append(rest)
     return [statement for statement in statements if statement]
+
+
+def backup(source: str | Path, target: str | Path) -> None:
+    """A consistent copy of the database while the bot runs (SQLite's online backup: pages
+    are copied under a read lock, WAL included); the target is replaced."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with sqlite3.connect(f"file:{Path(source)}?mode=ro", uri=True) as src:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    partial.replace(target)

@@ -312,3 +312,31 @@ async def test_the_wal_is_checkpointed_off_the_event_loop(tmp_path: Path) -> Non
         assert b"CHECKPOINT-MARKER-4711" in path.read_bytes()
     finally:
         await store.close()
+
+
+async def test_a_backup_while_the_bot_writes_is_a_consistent_database(tmp_path: Path) -> None:
+    """`python -m bot backup` copies a database that is open (WAL not yet checkpointed)."""
+    import os
+    import subprocess
+
+    db = tmp_path / "live.db"
+    store = await Store.open(db)
+    try:
+        async with store.tx() as tx:
+            await tx.create_team(-100123, 42, Language.NL)
+        target = tmp_path / "copies" / "backup.db"
+        env = {**os.environ, "NETWERKKAART_DB": str(db)}
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "bot", "backup", str(target)],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    finally:
+        await store.close()
+    copy = await Store.open(target)
+    try:
+        async with copy.tx() as tx:
+            assert (await tx.team_by_chat(-100123)) is not None
+    finally:
+        await copy.close()
