@@ -41,7 +41,8 @@ async def test_cards_per_phase_then_shared_per_partner_and_card(team: Team) -> N
     assert "✓ CLB ⭐" in choice.button_labels  # the most-picked partner is suggested
     await team.principal.tap(bot.label("btn.deep_start"), chat=team.group)
     intro = anna.messages()[-2]
-    assert bot.texts.plain("DEEP.I1", "nl") in intro.plain_text
+    assert intro.text.startswith(bot.t("deep.intro", partners="CLB").split("\n")[0])
+    assert "zie bijlage" not in intro.plain_text  # the cards are right here, not an appendix
     menu = anna.last()
     assert len([label for label in menu.button_labels if " · " in label]) == 13
     await _answer(team, anna, "F1.ACT", "Een structurele partner.")
