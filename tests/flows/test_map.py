@@ -89,7 +89,7 @@ async def test_moving_on_applies_the_default_first(team: Team) -> None:
     await _brainstorm(team)
     await team.principal.send("/prioriteit", chat=team.group)
     photo = next(i for i, m in enumerate(team.group.bot_messages) if m.photo is not None)
-    assert team.group.bot_messages[-1].text.startswith("<b>Stap 2C")
+    assert team.group.bot_messages[-1].text == team.bot.t("group.priorities_opened", joined=3)
     assert photo < len(team.group.bot_messages) - 1
 
 
