@@ -150,6 +150,10 @@ async def test_a_whole_round_stays_within_ten_group_posts(tmp_path: Path, name: 
     assert all(effort["group_posts_per_step"].get(step, 0) <= 3 for step in steps)
     for figure in ("member_messages", "member_words", "messages_before_first_typed_answer"):
         assert 0 < effort[figure]["median"] <= effort[figure]["max"]
+    # A teacher's time: the median member's messages, words and wait before a first answer.
+    assert effort["member_messages"]["median"] <= 60, effort["member_messages"]
+    assert effort["member_words"]["median"] <= 2500, effort["member_words"]
+    assert effort["messages_before_first_typed_answer"]["median"] <= 3
 
 
 async def test_the_team_of_ten_sees_the_map_only_after_the_principal_was_asked(
