@@ -23,7 +23,7 @@ _TAG = re.compile(r"<[^<>]*>")
 
 def utf16_len(text: str) -> int:
     """The length Telegram counts: UTF-16 code units (an emoji outside the BMP counts two)."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def shown(text: str) -> str:
@@ -56,10 +56,22 @@ def _closers(stack: tuple[str, ...]) -> str:
     return "".join(_closer(tag) for tag in reversed(stack))
 
 
+def _balanced(text: str) -> bool:
+    """True when every tag the text opens is closed again."""
+    stack: tuple[str, ...] = ()
+    for tag in _TAG.findall(text):
+        stack = _apply(stack, tag)
+    return not stack
+
+
 def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Cut an HTML text into parts of at most `limit` UTF-16 units: at a line break where one
     is in the part, else at a space, else between characters; never inside a tag or entity.
     Parts that would show nothing (only white space) are left out."""
+    if utf16_len(text) <= limit and _balanced(text):
+        # The common case: nothing to cut and no tag left open (only the tags are looked at,
+        # not every character).
+        return [text] if shown(text).strip() else []
     tokens = _TOKEN.findall(text)
     parts: list[str] = []
     start = 0
