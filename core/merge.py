@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from statistics import median_low
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
@@ -133,11 +133,17 @@ def _stem(word: str) -> str:
 
 
 @cache
+def _abbreviation_file() -> dict[str, dict[str, Any]]:
+    """core/data/abbreviations.toml, read and parsed once."""
+    raw = resources.files("core").joinpath("data/abbreviations.toml").read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+@cache
 def abbreviations() -> dict[str, str]:
     """Folded abbreviation or full form -> the abbreviation as usually written (data file)."""
-    raw = resources.files("core").joinpath("data/abbreviations.toml").read_text(encoding="utf-8")
     table: dict[str, str] = {}
-    for abbreviation, entry in tomllib.loads(raw).items():
+    for abbreviation, entry in _abbreviation_file().items():
         for form in [abbreviation, *entry.get("full", [])]:
             table[_key_words(form)] = abbreviation
     return table
@@ -146,10 +152,9 @@ def abbreviations() -> dict[str, str]:
 @cache
 def _usual_classes() -> dict[str, tuple[Kind, Category]]:
     """Abbreviation (folded) -> the kind and category the data file gives it, if both."""
-    raw = resources.files("core").joinpath("data/abbreviations.toml").read_text(encoding="utf-8")
     return {
         abbreviation.casefold(): (Kind(entry["kind"]), Category(entry["category"]))
-        for abbreviation, entry in tomllib.loads(raw).items()
+        for abbreviation, entry in _abbreviation_file().items()
         if "kind" in entry and "category" in entry
     }
 

@@ -296,18 +296,17 @@ class GroupHandlers:
             await send_text(context.bot, chat_id, text)
             return True
         async with self.s.store.tx() as tx:
+            # The round as it is now (the membership check above may have waited on Telegram).
             latest = await tx.latest_round_of(team.id)
-            if (
+            shared = (
                 latest is not None
                 and latest.id == round_.id
-                and round_.step != Step.BRAINSTORM.value
+                and latest.step != Step.BRAINSTORM.value
                 # Not before the group got it (the principal may still settle similar names).
                 and await maps.released(tx, team, latest)
-            ):
-                await maps.post(tx, self.s, team, round_, chat_id=chat_id)
-                shared = True
-            else:
-                shared = False
+            )
+            if shared and latest is not None:
+                await maps.post(tx, self.s, team, latest, chat_id=chat_id)
         if not shared:
             await send_text(context.bot, chat_id, self.s.texts.t("map.member_not_yet", lang))
             return True
