@@ -72,6 +72,7 @@ class Texts:
     def __init__(self, ui: dict[str, dict[str, str]], protocol: dict[str, dict[str, str]]):
         self.ui = ui
         self.protocol = protocol
+        self._cache: dict[tuple[str, str], tuple[str, str, bool]] = {}
         for lang in LANGUAGES:
             clash = set(ui[lang]) & set(protocol[lang])
             if clash:
@@ -100,19 +101,38 @@ class Texts:
         """True when a prompt with this key exists."""
         return key in self.ui[DEFAULT_LANGUAGE] or key in self.protocol[DEFAULT_LANGUAGE]
 
-    def t(self, key: str, lang: str, /, **fields: object) -> Html:
-        """Render a prompt as Telegram HTML; fields are escaped unless they are Html."""
+    def _resolved(self, key: str, lang: str) -> tuple[str, str, bool]:
+        """The HTML and the plain template of a prompt with its protocol references filled
+        in, and whether it is a protocol text (taken verbatim, no fields); worked out once
+        per key and language (the texts never change while the bot runs)."""
+        cached = self._cache.get((key, lang))
+        if cached is not None:
+            return cached
         template = self._template(key, lang)
         if key in self.protocol[DEFAULT_LANGUAGE]:
-            return Html(html.escape(template, quote=False))
-        template = _REFERENCE.sub(
-            lambda m: (
-                html.escape(self._template(m.group(1), lang), quote=False)
-                .replace("{", "{{")
-                .replace("}", "}}")
-            ),
-            template,
-        )
+            cached = (html.escape(template, quote=False), template, True)
+        else:
+            as_html = _REFERENCE.sub(
+                lambda m: (
+                    html.escape(self._template(m.group(1), lang), quote=False)
+                    .replace("{", "{{")
+                    .replace("}", "}}")
+                ),
+                template,
+            )
+            as_plain = _REFERENCE.sub(
+                lambda m: self._template(m.group(1), lang).replace("{", "{{").replace("}", "}}"),
+                template,
+            )
+            cached = (as_html, as_plain, False)
+        self._cache[(key, lang)] = cached
+        return cached
+
+    def t(self, key: str, lang: str, /, **fields: object) -> Html:
+        """Render a prompt as Telegram HTML; fields are escaped unless they are Html."""
+        template, _, verbatim = self._resolved(key, lang)
+        if verbatim:
+            return Html(template)
         safe = {
             name: _Field(value if isinstance(value, Html) else html.escape(str(value), quote=False))
             for name, value in fields.items()
@@ -121,10 +141,7 @@ class Texts:
 
     def plain(self, key: str, lang: str, /, **fields: object) -> str:
         """Render a prompt as plain text (button labels, toasts, command descriptions)."""
-        template = _REFERENCE.sub(
-            lambda m: self._template(m.group(1), lang).replace("{", "{{").replace("}", "}}"),
-            self._template(key, lang),
-        )
-        if key in self.protocol[DEFAULT_LANGUAGE]:
+        _, template, verbatim = self._resolved(key, lang)
+        if verbatim:
             return template
         return template.format_map({name: _Field(value) for name, value in fields.items()})
