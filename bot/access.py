@@ -7,6 +7,7 @@ asks here; a person who may not gets a polite answer, never a traceback.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,7 +17,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.actions import presence
 from bot.context import Services
-from core.model import Team
+from core.model import Member, Team
 from prompts import Html
 
 from .replies import send_text
@@ -169,6 +170,32 @@ async def team_of_chat(services: Services, chat_id: int) -> Team | None:
     """The team registered for this group chat."""
     async with services.store.tx() as tx:
         return await tx.team_by_chat(chat_id)
+
+
+@dataclass(frozen=True)
+class ChatTeam:
+    """Whose chat this is: the team it belongs to (its language is the chat's), and in a
+    private chat the person's active membership and the teams they lead."""
+
+    team: Team | None
+    member: Member | None
+    led: list[Team]
+
+    def lang(self, default: str) -> str:
+        """The language to answer in: the team's, else the bot's default."""
+        return self.team.language.value if self.team else default
+
+
+async def chat_team(services: Services, chat_type: str, chat_id: int, user_id: int) -> ChatTeam:
+    """The team a command in this chat is about: the group's team; in private, the team of the
+    person's active membership, else the first team they lead."""
+    async with services.store.tx() as tx:
+        if chat_type != "private":
+            return ChatTeam(await tx.team_by_chat(chat_id), None, [])
+        member = await tx.active_member(user_id)
+        team = await tx.team((await tx.round(member.round_id)).team_id) if member else None
+        led = await tx.teams_led_by(user_id)
+    return ChatTeam(team or (led[0] if led else None), member, led)
 
 
 async def may_manage(

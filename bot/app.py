@@ -39,6 +39,7 @@ from core.protocol import EditorStage
 from prompts import LANGUAGES, Html, Texts
 from storage.store import Store, from_message
 
+from . import access
 from .access import ADMIN_STATUSES
 from .actions import maps, progress
 from .actions.membercheck import PAYLOAD_PREFIX
@@ -300,20 +301,15 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    async with services.store.tx() as tx:
-        has_version = False
-        if chat.type == "private":
-            member = await tx.active_member(user.id)
-            team = await tx.team((await tx.round(member.round_id)).team_id) if member else None
-            round_ = None
-            led = await tx.teams_led_by(user.id)
-            team = team or (led[0] if led else None)
-        else:
-            member = None
-            team = await tx.team_by_chat(chat.id)
-            round_ = await tx.open_round_of(team.id) if team else None
-            has_version = bool(team and await tx.latest_map_version(team.id))
-    lang = team.language.value if team else services.settings.language.value
+    found = await access.chat_team(services, chat.type, chat.id, user.id)
+    team, member, led = found.team, found.member, found.led
+    round_ = None
+    has_version = False
+    if chat.type != "private" and team is not None:
+        async with services.store.tx() as tx:
+            round_ = await tx.open_round_of(team.id)
+            has_version = bool(await tx.latest_map_version(team.id))
+    lang = found.lang(services.settings.language.value)
     if chat.type == "private":
         keys = help_dialog.private_help(member, facilitator=bool(led))
     else:
@@ -335,13 +331,8 @@ async def guide_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    async with services.store.tx() as tx:
-        if chat.type == "private":
-            led = await tx.teams_led_by(user.id)
-            team = led[0] if led else None
-        else:
-            team = await tx.team_by_chat(chat.id)
-    lang = team.language.value if team else services.settings.language.value
+    found = await access.chat_team(services, chat.type, chat.id, user.id)
+    lang = found.lang(services.settings.language.value)
     await send_text(context.bot, chat.id, help_dialog.guide_message(services.texts, lang))
     pdf, filename = await asyncio.to_thread(help_dialog.guide_document, services.texts, lang)
     try:

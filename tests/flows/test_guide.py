@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import Team, register
+from .conftest import Team, onboard, open_round, register
 
 
 def _pages(pdf: bytes) -> int:
@@ -47,3 +47,21 @@ async def test_the_guide_follows_the_teams_language(team: Team) -> None:
     assert document.document_name == bot.texts.plain("guide.file", "en")
     await team.principal.send("/gids")
     assert team.principal.messages()[-2].text == bot.texts.t("guide.message", "en")
+
+
+async def test_a_members_guide_and_help_follow_the_teams_language(team: Team) -> None:
+    """A colleague of an English-speaking team gets /gids and /help in English in private
+    (the language of the team of their round, as in the group)."""
+    bot = team.bot
+    await register(team)
+    await open_round(team)
+    bert = team.members[1]
+    await onboard(team, bert)
+    await team.principal.send("/taal en", chat=team.group)
+    await bert.send("/gids")
+    text, document = bert.messages()[-2:]
+    assert text.text == bot.texts.t("guide.message", "en")
+    assert document.document_name == bot.texts.plain("guide.file", "en")
+    await bert.send("/help")
+    assert bert.last().text.startswith(bot.texts.t("help.title_private", "en"))
+    assert bot.texts.t("help.answer", "en") in bert.last().text
