@@ -130,8 +130,9 @@ _WEEKDAY_PREFIX = re.compile(
 
 def parse_date(text: str, today: date) -> date | None:
     """A date as people type it in Flanders: 15-01, 15/1/2027, 15.01.27, 15 januari,
-    15 jan 2027, vrijdag 15 januari. Without a year: the next time that day comes.
-    None when unclear, not after today, or more than two years ahead."""
+    15 jan 2027, vrijdag 15 januari. Without a year: the next time that day comes (today's
+    date is refused, not moved a year on). None when unclear, not after today, or more than
+    two years ahead."""
     cleaned = " ".join(text.strip().casefold().split())
     cleaned = _WEEKDAY_PREFIX.sub("", cleaned)
     day_: int
@@ -155,6 +156,8 @@ def parse_date(text: str, today: date) -> date | None:
             candidate = date(candidate_year, month, day_)
         except ValueError:
             continue
+        if candidate == today:
+            return None  # today is no date to check in on (and not meant as next year)
         if candidate > today and candidate.year <= today.year + MAX_YEARS_AHEAD:
             return candidate
         if year_text is not None:

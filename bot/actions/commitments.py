@@ -328,17 +328,23 @@ async def _facilitator_for(tx: Tx, team: Team, c: Commitment) -> int:
 async def _checkin_target(
     tx: Tx, services: Services, team: Team, c: Commitment
 ) -> tuple[int, str | None]:
-    """(chat, None) for the owner who agreed and is still in the team; else the facilitator
-    with the owner as they read it (a function, or 'a colleague who left')."""
+    """(chat, None) for the owner who agreed and is still in the team; else the facilitator,
+    with the owner as the facilitator reads it (a function, the person still asked, 'a
+    colleague who left'), or None when it was the facilitator's own."""
     w = _words(services, team, tx)
+    facilitator = await _facilitator_for(tx, team, c)
     if c.owner_status == "agreed" and c.owner_user_id is not None:
         member = await tx.member_of(c.round_id, c.owner_user_id)
         leading = await control.facilitators(tx, team)
         present = member is not None and member.left_at is None
         if (present or c.owner_user_id in leading) and not await tx.blocked([c.owner_user_id]):
             return c.owner_user_id, None
-        return await _facilitator_for(tx, team, c), w.plain("commit.owner_gone")
-    return await _facilitator_for(tx, team, c), w.owner(c)
+        return facilitator, w.plain("commit.owner_gone")
+    if c.owner_status == "asked":
+        return facilitator, w.owner(c, await _owner_name(tx, c))
+    if c.owner_role:
+        return facilitator, w.owner(c)
+    return facilitator, None
 
 
 async def checkin(tx: Tx, services: Services, team: Team, row: Planned) -> None:

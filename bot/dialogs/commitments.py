@@ -14,6 +14,7 @@ from datetime import date
 
 from core.commitments import Commitment, Status
 from core.model import Role, Round, Team
+from core.validation import normalise_key
 from prompts import Html, Texts
 from storage.store import Tx
 
@@ -253,3 +254,46 @@ async def report_lines(tx: Tx, texts: Texts, team: Team, round_: Round) -> list[
             )
         )
     return lines
+
+
+async def review_line(tx: Tx, texts: Texts, team: Team, partner: str) -> Html:
+    """In the yearly review, on the card of a partner the team made a commitment for last
+    time: what was agreed, how it went, and "Is het CLB dichterbij gekomen?"; else empty."""
+    round_id = await tx.latest_kept_round(team.id)
+    if round_id is None:
+        return Html("")
+    key = normalise_key(partner)
+    w = Words(texts, team.language.value, tx.now.date())
+    found = [
+        c
+        for c in await tx.commitments_of(team.id, round_id)
+        if c.partner and normalise_key(c.partner) == key
+    ]
+    if not found:
+        return Html("")
+    lines = [str(w.t("commit.review_line", what=c.what, status=status_text(w, c))) for c in found]
+    lines.append(str(w.t("commit.yearly_question", partner=partner)))
+    return Html("\n".join(lines))
+
+
+async def my_commitments(tx: Tx, texts: Texts, lang: str, user_id: int) -> Html:
+    """/mijngegevens: the commitments this person took on; empty when none."""
+    owned = await tx.owned_commitments(user_id)
+    if not owned:
+        return Html("")
+    w = Words(texts, lang, tx.now.date())
+    lines = [str(w.t("commit.mydata_header", count=len(owned)))]
+    for c in owned:
+        due = c.due
+        lines.append(
+            str(
+                w.t(
+                    "commit.mydata_line",
+                    what=c.what,
+                    partner=w.partner(c),
+                    date=w.day(due) if due else "–",
+                    status=status_text(w, c),
+                )
+            )
+        )
+    return Html("\n".join(lines))

@@ -200,6 +200,11 @@ async def test_the_report_lists_commitments_by_function_and_the_yearly_update_st
     piet = team.principal
     await _step_four_closed(team)
     await _make_anna_kinderopvang(team)
+    await piet.tap(bot.label("commit.btn_more"))
+    await piet.send("Het CLB uitnodigen op het zorgoverleg")
+    await piet.tap("CLB")
+    await piet.tap(bot.label("map.role.zorg_leerlingenbegeleiding"))
+    await piet.tap("maandag 7 december")
     await piet.tap(bot.label("commit.btn_finish"))
     await piet.tap(bot.label("btn.guide_finish"))
     async with bot.store.tx() as tx:
@@ -227,7 +232,15 @@ async def test_the_report_lists_commitments_by_function_and_the_yearly_update_st
     assert bot.label("btn.new_round") in reminder.button_labels
     assert _plain(team, "commit.yearly_question", partner="Kinderopvang") in reminder.plain_text
     assert "Uitnodigen op het oudercafé (voor Kinderopvang) – gebeurd" in reminder.plain_text
+    assert "Het CLB uitnodigen op het zorgoverleg (voor CLB) – loopt" in reminder.plain_text
     assert "Anna" not in reminder.plain_text
+    # In the new round, Anna's card of last year's CLB starts from what was agreed about it.
+    await piet.tap(bot.label("btn.new_round"), message=reminder, chat=team.group)
+    await onboard(team, team.members[0])
+    card = team.members[0].last()
+    assert "CLB" in card.plain_text and "(1 van 1)" in card.plain_text
+    assert _plain(team, "commit.yearly_question", partner="CLB") in card.plain_text
+    assert "Het CLB uitnodigen op het zorgoverleg – loopt" in card.plain_text
 
 
 async def test_an_owner_who_left_is_not_asked_the_facilitator_is(team: Team) -> None:
@@ -257,6 +270,9 @@ async def test_forget_me_removes_the_ownership_and_the_facilitator_follows_up(
     await _make_anna_kinderopvang(team)
     async with bot.store.tx() as tx:
         assert [c.id for c in await tx.owned_commitments(anna.user.id)] == [1]
+    await anna.send("/mijngegevens")
+    assert _plain(team, "commit.mydata_header", count=1) in anna.last().plain_text
+    assert "Uitnodigen op het oudercafé (voor Kinderopvang)" in anna.last().plain_text
     await anna.send("/vergeetmij")
     await anna.tap(bot.label("btn.forget_yes"))
     async with bot.store.tx() as tx:
@@ -264,6 +280,8 @@ async def test_forget_me_removes_the_ownership_and_the_facilitator_follows_up(
         (stored,) = await tx.commitments_of(1)
     assert stored.owner_user_id is None and stored.owner_role is None
     assert stored.status is Status.OPEN and stored.what == "Uitnodigen op het oudercafé"
+    await anna.send("/mijngegevens")
+    assert _plain(team, "commit.mydata_header", count=1) not in anna.last().plain_text
     bot.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=BXL))
     await bot.tick()
     assert _checkins(anna, team) == []
