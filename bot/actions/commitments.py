@@ -32,7 +32,7 @@ from core.effects import Text
 from core.model import Role, Round, Team
 from core.protocol import Step
 from core.records import Planned
-from core.schedule import window_for
+from core.schedule import MAX_YEARS_AHEAD, window_for
 from core.validation import Problem, clean_answer, clean_partner_name
 from prompts import Html, Texts
 from storage.store import Tx
@@ -233,15 +233,24 @@ async def _making(
     if tap.action == "owner" and field == "owner":
         return await _set_owner(tx, services, team, c, user_id, tap.arg)
     if tap.action == "due" and field == "due" and c.status is Status.DRAFT:
-        try:
-            due = date.fromisoformat(tap.arg)
-        except ValueError:
-            return "err.stale"
-        if due <= w.today:
+        due = _button_date(tap.arg, w.today)
+        if due is None:
             return "err.stale"
         await _save(tx, services, team, c, user_id, due)
         return None
     return "err.stale"
+
+
+def _button_date(arg: str, today: date) -> date | None:
+    """The date a date button carries, if it is one we could have offered (after today,
+    within two years); None for an old or forged button."""
+    try:
+        day = date.fromisoformat(arg)
+    except ValueError:
+        return None
+    if day <= today or day.year > today.year + MAX_YEARS_AHEAD:
+        return None
+    return day
 
 
 async def _set_owner(
@@ -442,9 +451,8 @@ async def _tap(tx: Tx, services: Services, user_id: int, tapped: CommitmentTap) 
     if tapped.action == "newdate":
         if not mine or expected is None or expected[1] != "newdate":
             return "commit.already"
-        try:
-            due = date.fromisoformat(tapped.arg)
-        except ValueError:
+        due = _button_date(tapped.arg, _words(services, team, tx).today)
+        if due is None:
             return "err.stale"
         await _new_date(tx, services, team, c, user_id, due)
         return None

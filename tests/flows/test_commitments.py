@@ -352,3 +352,61 @@ async def _step_four_closed_again(team: Team) -> None:
     await team.principal.send("/afsluiter", chat=team.group)
     await team.principal.send("/sluit", chat=team.group)
     assert bot.label("commit.btn_start") in team.principal.last().button_labels
+
+
+async def test_a_checkin_due_on_a_saturday_waits_for_monday_morning(team: Team) -> None:
+    """No check-in outside the sending hours: a date typed on a Saturday is asked on Monday
+    at 08:00, once."""
+    bot = team.bot
+    piet = team.principal
+    await _step_four_closed(team)
+    await piet.tap(bot.label("commit.btn_start"))
+    await piet.send("Ouderraad uitnodigen")
+    await piet.tap(bot.label("commit.btn_no_partner"))
+    await piet.tap(bot.label("map.role.directie"))
+    await piet.send("za 12 december")
+    assert "zaterdag 12 december" in piet.last().plain_text
+    for moment in (datetime(2026, 12, 12, 9, 0, tzinfo=BXL),
+                   datetime(2026, 12, 13, 12, 0, tzinfo=BXL),
+                   datetime(2026, 12, 14, 7, 59, tzinfo=BXL)):  # fmt: skip
+        bot.clock.set(moment)
+        await bot.tick()
+        assert _checkins(piet, team) == [], moment
+    bot.clock.set(datetime(2026, 12, 14, 8, 0, tzinfo=BXL))
+    await bot.tick()
+    await bot.restart()
+    bot.clock.advance(timedelta(hours=3))
+    await bot.tick()
+    assert len(_checkins(piet, team)) == 1
+    assert bot.label("map.role.directie") in _checkins(piet, team)[0].plain_text
+
+
+async def test_old_forged_and_foreign_commitment_buttons_change_nothing(team: Team) -> None:
+    """Someone else's check-in, a made-up date, garbage data: the calm 'old button' answer,
+    nothing stored."""
+    bot = team.bot
+    piet, anna, bert = team.principal, *team.members[:2]
+    await _step_four_closed(team)
+    await _make_anna_kinderopvang(team)
+    bot.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=BXL))
+    await bot.tick()
+    (check,) = _checkins(anna, team)
+    done = next(b.callback_data for row in check.buttons for b in row
+                if b.label == bot.label("commit.btn_notyet"))  # fmt: skip
+    assert done is not None
+    await bert.tap_data(done)
+    assert bert.last_toast == bot.label("err.stale")
+    for forged in ("o:1:newdate:2020-01-01", "o:1:due:2027-02-01", "o:99:done:1", "o:x:y:z",
+                   "o:1:owner:u-424242"):  # fmt: skip
+        await piet.tap_data(forged)
+        assert piet.last_toast in (bot.label("err.stale"), bot.label("commit.already")), forged
+    async with bot.store.tx() as tx:
+        (stored,) = await tx.commitments_of(1)
+        (checkin,) = await tx.checkins(stored.id)
+    assert stored.status is Status.OPEN and stored.due_date == "2027-01-04"
+    assert checkin.answer is None
+    await anna.tap(bot.label("commit.btn_notyet"))
+    await anna.tap_data("o:1:newdate:2020-01-01")
+    assert anna.last_toast == bot.label("err.stale")
+    await anna.send("1 februari")
+    assert anna.last().text == bot.t("commit.newdate_saved", date="maandag 1 februari")
