@@ -52,6 +52,7 @@ class Commitment:
     status: Status
     postponed: int
     note: str | None
+    note_by: int | None
     created_by: int | None
     created_at: datetime
     closed_at: datetime | None

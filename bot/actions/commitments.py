@@ -516,7 +516,7 @@ async def _text(tx: Tx, services: Services, user_id: int, typed: str) -> bool:
         if isinstance(note, Problem):
             await _say(tx, team, user_id, w.t(note.key, **note.fields))
             return True
-        await tx.update_commitment(c.id, note=note)
+        await tx.update_commitment(c.id, note=note, note_by=user_id)
         await tx.clear_input(user_id)
         await _say(tx, team, user_id, w.t("commit.note_saved"))
     return True

@@ -3,7 +3,8 @@
 --   commitments: what, for which partner, who (a role, or a person of the round who agrees),
 --   by when. status: draft (being made), open (running), done, dropped (no longer needed).
 --   owner_user_id is a person only once they said yes ("Neem je dit op?"); until then
---   owner_status is 'asked'. /vergeetmij clears the person (the commitment stays, unowned).
+--   owner_status is 'asked'. /vergeetmij clears the person (the commitment stays, unowned)
+--   and the line they wrote after the check-in (note, note_by).
 -- * commitment_checkins: ONE row per commitment and date, written in the transaction that
 --   owes the check-in message: the database itself refuses a second check-in for a date.
 -- * commitment_input: what a person is typing for a commitment right now (its text, the
@@ -26,6 +27,7 @@ CREATE TABLE commitments (
                    CHECK (status IN ('draft', 'open', 'done', 'dropped')),
     postponed      INTEGER NOT NULL DEFAULT 0,
     note           TEXT,
+    note_by        INTEGER,
     created_by     INTEGER,
     created_at     TEXT    NOT NULL,
     closed_at      TEXT

@@ -12,7 +12,7 @@ from .base import TxBase, ts, ts_precise
 # The columns a caller may change with update_commitment.
 _FIELDS = frozenset(
     {"what", "partner", "owner_role", "owner_user_id", "owner_status", "due_date", "status",
-     "postponed", "note", "closed_at"}
+     "postponed", "note", "note_by", "closed_at"}
 )  # fmt: skip
 
 
@@ -201,8 +201,11 @@ class CommitmentQueries(TxBase):
         await self._run("DELETE FROM commitment_input WHERE user_id = ?", (user_id,))
         await self._run("UPDATE commitments SET created_by = NULL WHERE created_by = ?", (user_id,))
         await self._run("UPDATE commitment_checkins SET chat_id = 0 WHERE chat_id = ?", (user_id,))
+        await self._run(
+            "UPDATE commitments SET note = NULL, note_by = NULL WHERE note_by = ?", (user_id,)
+        )
         return await self._run(
             "UPDATE commitments SET owner_user_id = NULL, owner_status = 'none',"
-            " owner_role = NULL, note = NULL WHERE owner_user_id = ?",
+            " owner_role = NULL WHERE owner_user_id = ?",
             (user_id,),
         )

@@ -72,7 +72,7 @@ def _commitment(postponed: int) -> Commitment:
     return Commitment(
         id=1, team_id=1, round_id=1, what="x", partner=None, owner_role=None,
         owner_user_id=None, owner_status="none", due_date="2026-12-07", status=Status.OPEN,
-        postponed=postponed, note=None, created_by=1,
+        postponed=postponed, note=None, note_by=None, created_by=1,
         created_at=datetime(2026, 11, 23, tzinfo=BXL), closed_at=None,
     )  # fmt: skip
 

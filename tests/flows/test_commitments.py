@@ -288,6 +288,31 @@ async def test_forget_me_removes_the_ownership_and_the_facilitator_follows_up(
     assert len(_checkins(piet, team)) == 1
 
 
+async def test_forget_me_removes_the_line_written_after_a_checkin(team: Team) -> None:
+    """Anna answered her check-in with a line: /vergeetmij takes the line away, the
+    commitment's outcome stays."""
+    bot = team.bot
+    anna = team.members[0]
+    await _step_four_closed(team)
+    await _make_anna_kinderopvang(team)
+    bot.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=BXL))
+    await bot.tick()
+    await anna.tap(bot.label("commit.btn_done"))
+    await anna.send("Drie ouders van de opvang kwamen naar het oudercafé.")
+    async with bot.store.tx() as tx:
+        (stored,) = await tx.commitments_of(1)
+    assert stored.note == "Drie ouders van de opvang kwamen naar het oudercafé."
+    await anna.send("/vergeetmij")
+    await anna.tap(bot.label("btn.forget_yes"))
+    async with bot.store.tx() as tx:
+        (stored,) = await tx.commitments_of(1)
+        (checkin,) = await tx.checkins(stored.id)
+    assert stored.note is None and stored.note_by is None and stored.status is Status.DONE
+    assert checkin.chat_id == 0 and checkin.answer == "done"
+    raw = bot.db_path.read_bytes()
+    assert b"Drie ouders van de opvang" not in raw
+
+
 async def test_a_person_who_says_no_lets_the_facilitator_choose_someone_else(team: Team) -> None:
     """Bert declines: the facilitator is told with a button to choose someone else; the
     check-in then goes to whoever takes it."""
