@@ -48,6 +48,7 @@ from .context import Services
 from .delivery import Deliverer
 from .dialogs import help as help_dialog
 from .dialogs.base import StaleButton
+from .handlers.commitments import CommitmentHandlers
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
 from .handlers.survey import SurveyHandlers
@@ -184,6 +185,7 @@ def add_handlers(
     group = GroupHandlers(services)
     private = PrivateHandlers(services)
     survey = SurveyHandlers(services)
+    commitments = CommitmentHandlers(services)
     in_group = filters.ChatType.GROUPS
     in_private = filters.ChatType.PRIVATE
     # Before any handler: a person active in their private chat is reachable again.
@@ -261,8 +263,12 @@ def add_handlers(
             editor = await tx.editor(user.id)
             answering = await tx.active_respondent(user.id) is not None
             member = await tx.active_member(user.id)
+            committing = await tx.commitment_input(user.id) is not None
         renaming = editor is not None and editor.stage == EditorStage.RENAME
         if renaming and await private.editor_text(update, context):
+            return
+        # A part of an agreed next step (its text, a date, a line after the check-in).
+        if committing and await commitments.on_text(update, context):
             return
         # What the message creates is noted with its id, so an edit of it can change that.
         with from_message(message.chat.id, message.message_id):
@@ -285,6 +291,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(group.on_new_round_button, pattern=r"^y:"))
     app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(private.on_guide, pattern=r"^f:"))
+    app.add_handler(CallbackQueryHandler(commitments.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(group.on_takeover, pattern=r"^g:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 

@@ -14,6 +14,7 @@ Focus group:     s:<check_id>:<1|0>                         (may they answer the
 Add to the map:  a:<addition_id>                            (a partner missed in the member check)
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
 Control message: f:<team_id>:<action>:<arg>                 (a facilitator, in private)
+Commitment:      o:<commitment_id>:<action>:<arg>           (making one, agreeing, its check-in)
 """
 
 from __future__ import annotations
@@ -309,3 +310,33 @@ def decode_guide(data: str | None) -> GuideTap | None:
     if len(parts) != 4 or not parts[1].isdigit():
         return None
     return GuideTap(int(parts[1]), parts[2], parts[3])
+
+
+@dataclass(frozen=True)
+class CommitmentTap:
+    """A button about one commitment: making it, agreeing to it, answering its check-in."""
+
+    commitment_id: int
+    action: str
+    arg: str
+
+
+def commitment(commitment_id: int, action: str, arg: str = "") -> str:
+    """Encode a commitment button: o:<commitment_id>:<action>:<arg>."""
+    if ":" in action:
+        raise ValueError("action may not contain ':'")
+    return _check(f"o:{commitment_id}:{action}:{arg}")
+
+
+def decode_commitment(data: str | None) -> CommitmentTap | None:
+    """Decode a commitment button; None for anything else."""
+    if (
+        not data
+        or not data.startswith("o:")
+        or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES
+    ):
+        return None
+    parts = data.split(":", 3)
+    if len(parts) != 4 or not is_id(parts[1]):
+        return None
+    return CommitmentTap(int(parts[1]), parts[2], parts[3])

@@ -143,6 +143,8 @@ class Planned:
     done_at: datetime | None
     claimed_at: datetime | None
     attempts: int
+    # The commitment a check-in row is for (kind 'commitment_checkin').
+    commitment_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ class ReportData:
     closing: dict[str, list[Entry]] = field(default_factory=dict)
     absences: list[tuple[str, str, str]] = field(default_factory=list)
     metaphors: list[str] = field(default_factory=list)
+    # Agreed next steps, one line each (what, partner, function, date, status): no names.
+    commitments: list[str] = field(default_factory=list)
 
 
 class Words:
@@ -190,10 +192,23 @@ def blocks(data: ReportData, words: Words) -> list[Block]:
             add(Block("p", words("report.metaphor_intro")))
         _entries(out, data.closing.get(qid, []), words)
 
+    out.extend(commitment_blocks(data.commitments, words))
+
     add(Block("h1", words("report.next")))
     for key in ("report.next_1", "report.next_2", "report.next_3", "report.next_4"):
         add(Block("item", words(key)))
     return out
+
+
+def commitment_blocks(lines: list[str], words: Words) -> list[Block]:
+    """The agreed next steps, when the team made any: a heading and one item per commitment."""
+    if not lines:
+        return []
+    return [
+        Block("h1", words("report.agreed.title")),
+        Block("p", words("report.agreed.intro")),
+        *(Block("item", line) for line in lines),
+    ]
 
 
 def _entries(out: list[Block], entries: list[Entry], words: Words) -> None:

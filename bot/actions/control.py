@@ -28,6 +28,8 @@ ORDER = [
 ]  # fmt: skip
 RUNS = {"round": Step.BRAINSTORM, "priorities": Step.PRIORITIES, "deep": Step.DEEP,
         "closing": Step.CLOSING}  # fmt: skip
+# Once step 4 closed (and after the round was kept), next steps become commitments.
+COMMITTING = frozenset({Step.CLOSING_CLOSED, Step.DONE})
 # What a button opens next after each settled step.
 NEXT = {
     Step.BRAINSTORM_CLOSED: "priorities",
@@ -124,6 +126,10 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
     if action is not None and action != "close":
         lines.append("")
         lines.append(t(f"control.next_{action}", lang))
+    running = await tx.running_commitments(team.id)
+    if running:
+        lines.append("")
+        lines.append(t("commit.running_line", lang, count=running))
     names = [f.first_name for f in await tx.co_facilitators(team.id)]
     if names:
         lines.append("")
@@ -187,6 +193,8 @@ def buttons(
         rows.append((tap(f"btn.guide_{action}", action),))
     if step is Step.DEEP_CLOSED:
         rows.append((tap("btn.guide_deep_again", "deep"),))
+    if step in COMMITTING:
+        rows.append((tap("commit.btn_start", "commit"),))
     if step is not None and step in FINISHABLE and action != "finish":
         rows.append((tap("btn.guide_finish", "finish"),))
     if check_open:
@@ -229,9 +237,17 @@ async def nudge(tx: Tx, services: Services, team: Team) -> None:
     label = "btn.guide_mc" if action == "mc" else f"btn.guide_{action}"
     button = Tap(services.texts.plain(label, lang), callbacks.guide(team.id, action))
     text = services.texts.t(f"control.next_{action}", lang)
+    rows: Buttons = ((button,),)
+    if step is Step.CLOSING_CLOSED:
+        # The team's next steps become a few commitments before the round is kept.
+        commit = Tap(
+            services.texts.plain("commit.btn_start", lang), callbacks.guide(team.id, "commit")
+        )
+        text = services.texts.t("commit.next_commitments", lang)
+        rows = ((commit,), (button,))
     for user_id in await facilitators(tx, team):
         if await tx.owes(user_id, key(team)):
-            await tx.enqueue(Text(user_id, text, ((button,),)), team.id)
+            await tx.enqueue(Text(user_id, text, rows), team.id)
 
 
 def may_open(step: Step | None, action: str) -> bool:

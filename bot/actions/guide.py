@@ -11,7 +11,7 @@ from core.effects import Tap, Text
 from core.model import Team
 from core.protocol import Step
 
-from . import control, finish, maps, membercheck, rounds, steps
+from . import commitments, control, finish, maps, membercheck, rounds, steps
 from .plans import RUNNING_STEPS
 
 
@@ -100,6 +100,8 @@ async def act(services: Services, team: Team, user_id: int, action: str, arg: st
             await finish.report(tx, services, team, user_id, notify=None)
         await services.flush()
         return Answer()
+    if action == "commit":
+        return Answer(await commitments.start(services, team, user_id))
     if action == "export":
         if not await maps.export_to(services, team, user_id):
             return Answer("map.no_map")

@@ -70,6 +70,10 @@ async def _shown_view(
     map_texts = mapview.texts_for(services.texts, team, round_, services.timezone(team))
     data = mapview.data_for(team_map, map_texts, colour_blind=team.colour_blind)
     caption = mapview.caption(services.texts, team, round_, team_map, metaphors)
+    running = await tx.running_commitments(team.id)
+    if running:
+        line = services.texts.t("commit.running_line", team.language.value, count=running)
+        caption = Html(f"{caption}\n{line}")
     return data, team_map, caption
 
 

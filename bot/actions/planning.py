@@ -17,9 +17,10 @@ from core.effects import Notice, Tap, Text
 from core.model import Round, Team
 from core.protocol import Stage, Step
 from core.schedule import window_for
+from prompts import Html
 from storage.store import Tx
 
-from . import maps, membercheck, steps
+from . import commitments, maps, membercheck, steps
 from .common import join_buttons, moment_text
 from .plans import still_working, to_people
 
@@ -74,6 +75,8 @@ async def _carry_out(tx: Tx, services: Services, planned_id: int, now: datetime)
     round_ = await tx.round(row.round_id) if row.round_id else None
     if kind == "yearly":
         await _yearly(tx, services, team)
+    elif kind == "commitment_checkin":
+        await commitments.checkin(tx, services, team, row)
     elif kind in ("mc_open", "mc_nudge", "mc_deadline") and row.check_id is not None:
         await membercheck.planned(tx, services, team, row.check_id, kind)
     elif round_ is not None and round_.step == row.step and round_.closed_at is None:
@@ -143,6 +146,10 @@ async def _yearly(tx: Tx, services: Services, team: Team) -> None:
         moment = version.created_at
         date = moment.astimezone(services.zone(team)).strftime("%d-%m-%Y")
     text = services.texts.t("group.yearly", lang, date=date)
+    # The update starts from what the team agreed last time ("Is het CLB dichterbij gekomen?").
+    agreed = await commitments.yearly_text(tx, services, team)
+    if agreed:
+        text = Html(f"{text}\n\n{agreed}")
     button = Tap(services.texts.plain("btn.new_round", lang), callbacks.new_round(team.id))
     await tx.enqueue(Text(team.chat_id, text, ((button,),)), team.id)
     await tx.enqueue(Text(team.principal_user_id, text), team.id)

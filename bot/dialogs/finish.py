@@ -19,6 +19,7 @@ from prompts import Html, Texts
 from storage.store import Tx
 
 from . import mapview, sharing
+from .commitments import report_lines as commitment_lines
 
 
 def words_for(texts: Texts, team: Team) -> Words:
@@ -93,6 +94,7 @@ async def report_data(
         (row.description, row.why or "", row.steps or "") for row in await tx.absences(round_.id)
     ]
     data.metaphors = await sharing.metaphors(tx, round_)
+    data.commitments = await commitment_lines(tx, texts, team, round_)
     return data
 
 

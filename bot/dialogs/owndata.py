@@ -21,8 +21,9 @@ FORGOTTEN_KINDS = (
 )
 
 
-def my_data(texts: Texts, lang: str, data: PersonalData) -> Html:
-    """Everything stored about the person, per round and per member check."""
+def my_data(texts: Texts, lang: str, data: PersonalData, extra: tuple[str, ...] = ()) -> Html:
+    """Everything stored about the person, per round and per member check (and `extra`
+    blocks, e.g. the commitments they took on)."""
     t, plain = texts.t, texts.plain
     if not data.memberships and not data.checks:
         return t("mydata.none", lang)
@@ -101,6 +102,7 @@ def my_data(texts: Texts, lang: str, data: PersonalData) -> Html:
         if response.missing:
             blocks.append(t("mydata.check_missing", lang, names=", ".join(response.missing)))
         blocks.append(t("mydata.check_notice", lang))
+    blocks.extend(extra)
     blocks.append(t("mydata.footer", lang))
     return Html("\n\n".join(blocks))
 

@@ -15,7 +15,7 @@ from core.validation import MAX_PARTNERS_PER_MEMBER, normalise_key
 from prompts import Html
 from storage.store import Tx
 
-from . import brainstorm
+from . import brainstorm, commitments
 from .base import Button, Ctx, Outcome, Screen, is_id
 
 DECISIONS = ("keep", "closer", "further", "drop")
@@ -62,6 +62,10 @@ async def card_screen(ctx: Ctx, *, lead: Html | None = None) -> Screen | None:
         n=done + 1,
         total=done + len(remaining),
     )
+    # The update starts from what the team agreed about this partner last time.
+    agreed = await commitments.review_line(ctx.tx, ctx.texts, ctx.team, old.text)
+    if agreed:
+        text = Html(f"{text}\n\n{agreed}")
     if lead:
         text = Html(f"{lead}\n\n{text}")
     pid = str(old.id)

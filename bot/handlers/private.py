@@ -14,7 +14,7 @@ from bot import access, callbacks
 from bot.actions import control, guide, members, privacy
 from bot.context import Services
 from bot.delivery import markup
-from bot.dialogs import editor, edits, owndata
+from bot.dialogs import commitments, editor, edits, owndata
 from bot.dialogs.base import Button, Outcome, Screen
 from bot.dialogs.editor import EditorCtx
 from bot.dialogs.router import EDITOR
@@ -457,7 +457,9 @@ class PrivateHandlers:
         lang = await self._lang_of(user.id)
         async with self.s.store.tx() as tx:
             data = await tx.personal_data(user.id)
-        await send_text(context.bot, chat.id, owndata.my_data(self.s.texts, lang, data))
+            owned = await commitments.my_commitments(tx, self.s.texts, lang, user.id)
+        extra = (owned,) if owned else ()
+        await send_text(context.bot, chat.id, owndata.my_data(self.s.texts, lang, data, extra))
 
     async def forget_me(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Asks to confirm deleting everything stored about the person."""

@@ -101,7 +101,10 @@ async def test_a_principal_runs_every_step_and_the_member_check_by_taps_only(tea
     await piet.tap(bot.label("btn.guide_closing"))
     await piet.tap(bot.label("btn.guide_close_closing"), message=_panel(piet, team))
     await piet.tap(bot.label("btn.guide_close_yes"))
-    assert piet.last().text == bot.t("control.next_finish")
+    # After step 4 the next steps become commitments first (tests/flows/test_commitments.py).
+    assert piet.last().text == bot.t("commit.next_commitments")
+    assert piet.last().button_labels == [bot.label("commit.btn_start"),
+                                         bot.label("btn.guide_finish")]  # fmt: skip
 
     await piet.tap(bot.label("btn.guide_finish"))
     assert any(m.document_name and m.document_name.endswith("verslag.pdf")
