@@ -251,8 +251,8 @@ def add_handlers(
     app.add_handler(MessageHandler(in_private & filters.COMMAND, private.unknown_command))
 
     async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A typed message: the principal's map editor, else the member check, else the
-        member's own dialog (the conversation the person is in)."""
+        """A typed message: the principal's map editor, else a team note being written, else
+        the member check, else the member's own dialog (the conversation the person is in)."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
         # One look at which conversation this person is in; each checks again in its own.
@@ -260,8 +260,12 @@ def add_handlers(
             editor = await tx.editor(user.id)
             answering = await tx.active_respondent(user.id) is not None
             member = await tx.active_member(user.id)
+            note = await tx.writing(user.id)
         renaming = editor is not None and editor.stage == EditorStage.RENAME
         if renaming and await private.editor_text(update, context):
+            return
+        # A facilitator or note taker who tapped a note's button: this message is its text.
+        if note is not None and await private.note_text(update, context):
             return
         # What the message creates is noted with its id, so an edit of it can change that.
         with from_message(message.chat.id, message.message_id):
@@ -284,6 +288,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(group.on_new_round_button, pattern=r"^y:"))
     app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(private.on_guide, pattern=r"^f:"))
+    app.add_handler(CallbackQueryHandler(private.on_note, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(group.on_takeover, pattern=r"^g:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 

@@ -14,6 +14,7 @@ Focus group:     s:<check_id>:<1|0>                         (may they answer the
 Add to the map:  a:<addition_id>                            (a partner missed in the member check)
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
 Control message: f:<team_id>:<action>:<arg>                 (a facilitator, in private)
+Team notes:      n:<team_id>:<action>:<arg>                 (a facilitator or the note taker)
 """
 
 from __future__ import annotations
@@ -309,3 +310,29 @@ def decode_guide(data: str | None) -> GuideTap | None:
     if len(parts) != 4 or not parts[1].isdigit():
         return None
     return GuideTap(int(parts[1]), parts[2], parts[3])
+
+
+@dataclass(frozen=True)
+class NoteTap:
+    """A button about the team's notes (what it takes from a step), in a private chat."""
+
+    team_id: int
+    action: str
+    arg: str
+
+
+def note(team_id: int, action: str, arg: str = "") -> str:
+    """Encode a team-notes button: n:<team_id>:<action>:<arg>."""
+    if ":" in action:
+        raise ValueError("action may not contain ':'")
+    return _check(f"n:{team_id}:{action}:{arg}")
+
+
+def decode_note(data: str | None) -> NoteTap | None:
+    """Decode a team-notes button; None for anything else."""
+    if not data or not data.startswith("n:"):
+        return None
+    parts = data.split(":", 3)
+    if len(parts) != 4 or not is_id(parts[1]):
+        return None
+    return NoteTap(int(parts[1]), parts[2], parts[3])

@@ -33,6 +33,7 @@ async def forget(services: Services, user_id: int, lang: str) -> Forgotten:
             if await tx.round_versions(round_.id):
                 kept[round_.id] = team
         done = await tx.forget_person(user_id, kept)
+        await tx.forget_note_person(user_id)
         for round_id, team in kept.items():
             await _rewrite_versions(tx, services, team, round_id)
         for team, check, _response in data.checks:
