@@ -63,10 +63,13 @@ async def panel(
 ) -> tuple[list[Html], tuple[tuple[Tap, ...], ...]]:
     """The control message's lines about the notes and its buttons: the newest note still to
     write first (INTRO.I1 itself while the aim is open during the brainstorm), then all."""
-    if round_ is None or (round_.closed_at is not None and round_.step != Step.DONE.value):
-        return [], ()
     lang = team.language.value
     t = services.texts.t
+    if round_ is None:
+        # Step 0 (PRE.I1, PRE.I2): before the team's first round.
+        return [t("notes.panel_before", lang)], ()
+    if round_.closed_at is not None and round_.step != Step.DONE.value:
+        return [], ()
     now = await shared(tx, team, round_)
     items = available(now)
     written = await tx.team_notes(round_.id)
