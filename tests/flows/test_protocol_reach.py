@@ -30,7 +30,8 @@ FACILITATOR, MEMBERS = "facilitator", "members"
 PRIVATE: dict[str, tuple[str, tuple[str, ...]]] = {
     "PRE.I1": (FACILITATOR, ()),
     "PRE.I2": (FACILITATOR, ()),
-    "INTRO.I1": (FACILITATOR, ()),
+    # On the control message its second sentence; with the goals above it once tapped.
+    "INTRO.I1": (FACILITATOR, ("notes.panel_aim",)),
     # The second variant of 002: reflect first, then compare with the definitions.
     "INTRO.I2": (MEMBERS, ("intro.goals", "intro.definitions")),
     "DEF.EXT": (MEMBERS, ()),
