@@ -65,7 +65,8 @@ async def tap(services: Services, team: Team, user_id: int, action: str, arg: st
             return Reply(view)
         if action == "write":
             items = available(await noteview.shared(tx, team, round_))
-            item = next((i for i in items if i.value == arg), None)
+            # A button of an earlier round (or a note not shared yet) changes nothing.
+            item = next((i for i in items if noteview.write_arg(i, round_) == arg), None)
             if item is None:
                 return Reply(toast_key="err.stale")
             await tx.start_writing(user_id, round_.id, item.value)
@@ -149,7 +150,7 @@ async def record(services: Services, user_id: int, typed: str) -> Text | None:
         shown = Html(f"{shown}\n\n{t('notes.saved_report', lang)}")
     buttons = ((
         Tap(services.texts.plain("notes.btn_edit", lang),
-            callbacks.note(team.id, "write", item.value)),
+            callbacks.note(team.id, "write", noteview.write_arg(item, round_))),
         Tap(services.texts.plain("notes.btn_all", lang), callbacks.note(team.id, "list")),
     ),)  # fmt: skip
     return Text(user_id, shown, buttons)

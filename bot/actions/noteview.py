@@ -47,6 +47,11 @@ async def shared(tx: Tx, team: Team, round_: Round) -> Shared:
     )
 
 
+def write_arg(item: Item, round_: Round) -> str:
+    """What a note's button carries: the note and its round (an old round's button is stale)."""
+    return f"{item.value}:{round_.id}"
+
+
 def label(services: Services, team: Team, item: Item) -> str:
     """The short name of a note ('de netwerkkaart')."""
     return services.texts.plain(f"notes.item_{item.value}", team.language.value)
@@ -81,7 +86,7 @@ async def panel(
     rows: list[tuple[Tap, ...]] = []
     todo = pending(now, set(written))
     if todo is not None:
-        rows.append((_tap(services, team, "notes.btn_write", "write", todo.value,
+        rows.append((_tap(services, team, "notes.btn_write", "write", write_arg(todo, round_),
                           label=label(services, team, todo)),))  # fmt: skip
     rows.append((_tap(services, team, "notes.btn_overview", "list", written=done,
                       count=len(items)),))  # fmt: skip
@@ -107,7 +112,7 @@ async def overview(
         else:
             lines.append(t("notes.line_empty", lang, label=name))
     rows: list[tuple[Tap, ...]] = [
-        (_tap(services, team, "notes.btn_item", "write", item.value,
+        (_tap(services, team, "notes.btn_item", "write", write_arg(item, round_),
               label=label(services, team, item)),)
         for item in items
     ]  # fmt: skip
@@ -122,12 +127,12 @@ def question(services: Services, team: Team, item: Item) -> Html:
     return services.texts.t(f"notes.ask_{item.value}", team.language.value)
 
 
-async def ask_aim(tx: Tx, services: Services, team: Team, facilitators: list[int],
+async def ask_aim(tx: Tx, services: Services, team: Team, round_: Round, facilitators: list[int],
                   panel_owners: set[int]) -> None:  # fmt: skip
     """A round opened: INTRO.I1 goes to every facilitator; the control message asks it for
     those who have one, the others get one message with the button."""
     lang = team.language.value
-    button = _tap(services, team, "notes.btn_write", "write", Item.AIM.value,
+    button = _tap(services, team, "notes.btn_write", "write", write_arg(Item.AIM, round_),
                   label=label(services, team, Item.AIM))  # fmt: skip
     for user_id in facilitators:
         if user_id not in panel_owners:
@@ -144,7 +149,7 @@ async def ask_reflection(tx: Tx, services: Services, team: Team, round_: Round,
     lang = team.language.value
     text = services.texts.t("notes.reflection_message", lang,
                             question=question(services, team, Item.REFLECTION))  # fmt: skip
-    button = _tap(services, team, "notes.btn_answer", "write", Item.REFLECTION.value)
+    button = _tap(services, team, "notes.btn_answer", "write", write_arg(Item.REFLECTION, round_))
     for user_id in facilitators:
         await tx.enqueue(Text(user_id, text, ((button,),)), team.id)
 

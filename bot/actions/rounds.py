@@ -30,7 +30,7 @@ async def open_round(services: Services, team: Team, term: str | None = None) ->
             # INTRO.I1 to the facilitators: on their control message, else in one message.
             leaders = await control.facilitators(tx, team)
             panels = {u for u in leaders if await tx.owes(u, control.key(team))}
-            await noteview.ask_aim(tx, services, team, leaders, panels)
+            await noteview.ask_aim(tx, services, team, result.round, leaders, panels)
             await steps.term_or_offer(tx, services, team, term)
             await control.refresh(tx, services, team)
     await services.flush()

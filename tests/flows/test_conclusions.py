@@ -198,3 +198,24 @@ async def test_first_names_in_the_group_never_reach_the_report(team: Team) -> No
     assert "Samen leren met anderen." in report
     assert "Anna" not in report
     assert bot.texts.plain("share.participant", "nl", n=1) in report
+
+
+async def test_a_note_button_of_an_earlier_round_changes_nothing(team: Team) -> None:
+    """Last round's INTRO.I1 button, tapped after a new round opened, is an old button: no
+    note is started in the new round (its own aim is asked on the control message)."""
+    bot = team.bot
+    piet = team.principal
+    await open_round(team)
+    anna = team.members[0]
+    await onboard(team, anna)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await piet.send("/sluit", chat=team.group)
+    await piet.send("/start")
+    await piet.send("/afronden", chat=team.group)
+    old = next(m for m in piet.messages() if m.text == bot.t("notes.aim_message"))
+    await piet.send("/ronde", chat=team.group)
+    await piet.tap(_write(team, "aim"), message=old)
+    assert piet.last_toast == bot.label("err.stale")
+    async with bot.store.tx() as tx:
+        assert await tx.writing(piet.user.id) is None
+    assert _write(team, "aim") in _panel(piet, team).button_labels
