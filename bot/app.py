@@ -254,8 +254,8 @@ def add_handlers(
     app.add_handler(MessageHandler(in_private & filters.COMMAND, private.unknown_command))
 
     async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A typed message: the principal's map editor, else the member check, else the
-        member's own dialog (the conversation the person is in)."""
+        """A typed message: the principal's map editor, else a team note being written, else
+        the member check, else the member's own dialog (the conversation the person is in)."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
         # One look at which conversation this person is in; each checks again in its own.
@@ -264,11 +264,15 @@ def add_handlers(
             answering = await tx.active_respondent(user.id) is not None
             member = await tx.active_member(user.id)
             committing = await tx.commitment_input(user.id) is not None
+            note = await tx.writing(user.id)
         renaming = editor is not None and editor.stage == EditorStage.RENAME
         if renaming and await private.editor_text(update, context):
             return
         # A part of an agreed next step (its text, a date, a line after the check-in).
         if committing and await commitments.on_text(update, context):
+            return
+        # A facilitator or note taker who tapped a note's button: this message is its text.
+        if note is not None and await private.note_text(update, context):
             return
         # What the message creates is noted with its id, so an edit of it can change that.
         with from_message(message.chat.id, message.message_id):
@@ -292,6 +296,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(private.on_guide, pattern=r"^f:"))
     app.add_handler(CallbackQueryHandler(commitments.on_button, pattern=r"^o:"))
+    app.add_handler(CallbackQueryHandler(private.on_note, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(group.on_takeover, pattern=r"^g:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 

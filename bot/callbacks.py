@@ -15,6 +15,7 @@ Add to the map:  a:<addition_id>                            (a partner missed in
                  a:<addition_id>:<c|d>:<value>              (... its category, then its distance)
 Control message: f:<team_id>:<action>:<arg>                 (a facilitator, in private)
 Commitment:      o:<commitment_id>:<action>:<arg>           (making one, agreeing, its check-in)
+Team notes:      n:<team_id>:<action>:<arg>                 (a facilitator or the note taker)
 """
 
 from __future__ import annotations
@@ -340,3 +341,33 @@ def decode_commitment(data: str | None) -> CommitmentTap | None:
     if len(parts) != 4 or not is_id(parts[1]):
         return None
     return CommitmentTap(int(parts[1]), parts[2], parts[3])
+
+
+@dataclass(frozen=True)
+class NoteTap:
+    """A button about the team's notes (what it takes from a step), in a private chat."""
+
+    team_id: int
+    action: str
+    arg: str
+
+
+def note(team_id: int, action: str, arg: str = "") -> str:
+    """Encode a team-notes button: n:<team_id>:<action>:<arg>."""
+    if ":" in action:
+        raise ValueError("action may not contain ':'")
+    return _check(f"n:{team_id}:{action}:{arg}")
+
+
+def decode_note(data: str | None) -> NoteTap | None:
+    """Decode a team-notes button; None for anything else."""
+    if (
+        not data
+        or not data.startswith("n:")
+        or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES
+    ):
+        return None
+    parts = data.split(":", 3)
+    if len(parts) != 4 or not is_id(parts[1]):
+        return None
+    return NoteTap(int(parts[1]), parts[2], parts[3])

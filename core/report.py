@@ -36,6 +36,7 @@ from reportlab.platypus import (
 
 from .cards import CARDS, PHASES
 from .model import Category, Distance, Role
+from .notes import STEP_ITEMS, Item
 from .teammap import TeamMap
 
 # Reproducible PDFs: no timestamps or random ids in the file.
@@ -67,6 +68,8 @@ class ReportData:
     metaphors: list[str] = field(default_factory=list)
     # Agreed next steps, one line each (what, partner, function, date, status): no names.
     commitments: list[str] = field(default_factory=list)
+    # The team's own notes by core.notes.Item value (aim, a conclusion per step, reflection).
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 class Words:
@@ -193,10 +196,13 @@ def blocks(data: ReportData, words: Words) -> list[Block]:
         _entries(out, data.closing.get(qid, []), words)
 
     out.extend(commitment_blocks(data.commitments, words))
+    out += conclusion_blocks(data, words)
+    out += reflection_blocks(data, words)
 
     add(Block("h1", words("report.next")))
     for key in ("report.next_1", "report.next_2", "report.next_3", "report.next_4"):
         add(Block("item", words(key)))
+    out += origin_blocks(words)
     return out
 
 
@@ -208,6 +214,43 @@ def commitment_blocks(lines: list[str], words: Words) -> list[Block]:
         Block("h1", words("report.agreed.title")),
         Block("p", words("report.agreed.intro")),
         *(Block("item", line) for line in lines),
+    ]
+
+
+def conclusion_blocks(data: ReportData, words: Words) -> list[Block]:
+    """'Schoolspecifieke conclusie': what the team wanted from the conversation (INTRO.I1),
+    then what it took from each shared step, as the facilitator or note taker recorded it."""
+    out = [Block("h1", words("report.team.conclusion"))]
+    aim = data.notes.get(Item.AIM.value, "").strip()
+    if aim:
+        out.append(Block("h3", words("report.team.aim")))
+        out.append(Block("p", aim))
+    steps = [(item, data.notes.get(item.value, "").strip()) for item in STEP_ITEMS]
+    steps = [(item, text) for item, text in steps if text]
+    for item, text in steps:
+        out.append(Block("h3", words(f"report.team.item_{item.value}")))
+        out.append(Block("p", text))
+    if not aim and not steps:
+        out.append(Block("p", words("report.team.no_conclusion")))
+    return out
+
+
+def reflection_blocks(data: ReportData, words: Words) -> list[Block]:
+    """'Reflectie op de werkvorm': how the round ran, and how the team experienced it (the
+    facilitator's answer to the closing question at /afronden)."""
+    out = [Block("h1", words("report.team.reflection"))]
+    out.append(Block("p", words("report.team.method", count=len(data.participants))))
+    reflection = data.notes.get(Item.REFLECTION.value, "").strip()
+    out.append(Block("p", reflection or words("report.team.no_reflection")))
+    return out
+
+
+def origin_blocks(words: Words) -> list[Block]:
+    """Where the tool comes from, credited as the tool itself does (002, 'Meer weten?')."""
+    return [
+        Block("h1", words("report.team.origin")),
+        Block("p", words("report.team.origin_text")),
+        Block("p", words("report.team.origin_link")),
     ]
 
 

@@ -53,6 +53,7 @@ from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
 from storage.queries.commitments import CommitmentQueries
 from storage.queries.facilitators import FacilitatorQueries
+from storage.queries.notes import NoteQueries
 from storage.queries.outbox import OutboxQueries
 from storage.records import record
 
@@ -246,7 +247,7 @@ class Store:
             delay = min(delay * 2, 0.05)
 
 
-class Tx(OutboxQueries, FacilitatorQueries, CommitmentQueries):
+class Tx(OutboxQueries, FacilitatorQueries, CommitmentQueries, NoteQueries):
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
 
     # -- teams -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from core.records import MemberCheck
 from prompts import Html
 from storage.store import Tx
 
+from . import noteview
 from .common import moment_text
 from .plans import RUNNING_STEPS, still_working
 
@@ -130,12 +131,18 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
     if running:
         lines.append("")
         lines.append(t("commit.running_line", lang, count=running))
+    # What the team takes from each shared step: offered here, not in a message per step.
+    note_lines, note_rows = await noteview.panel(tx, services, team, round_)
+    if note_lines:
+        lines.append("")
+        lines.extend(note_lines)
     names = [f.first_name for f in await tx.co_facilitators(team.id)]
     if names:
         lines.append("")
         lines.append(t("control.co_facilitators", lang, names=", ".join(names)))
-    return Html("\n".join(lines)), buttons(services, team, step, action, version is not None,
-                                           check is not None)  # fmt: skip
+    markup = buttons(services, team, step, action, version is not None, check is not None)
+    # The notes' buttons come just above the team's button (the last row).
+    return Html("\n".join(lines)), (*markup[:-1], *note_rows, *markup[-1:])
 
 
 def _mark(name: str, step: Step | None, position: int) -> str:
@@ -209,6 +216,8 @@ def buttons(
 
 async def refresh(tx: Tx, services: Services, team: Team) -> None:
     """Edit every facilitator's control message that exists (or is on its way)."""
+    # A step reached the group: the note taker (if chosen) is offered its note.
+    await noteview.offer_note_taker(tx, services, team)
     # Most teams' members act far more often than the panel is open: look before drawing.
     owed = [u for u in await facilitators(tx, team) if await tx.owes(u, key(team))]
     if not owed:

@@ -10,7 +10,7 @@ from core.effects import Document, Notice, Photo, Text
 from core.model import Team
 from storage.store import Tx
 
-from . import control, maps
+from . import control, maps, noteview
 from .plans import plan_yearly
 
 
@@ -50,6 +50,9 @@ async def finish(services: Services, team: Team) -> None:
             for index, user_id in enumerate(await control.facilitators(tx, team)):
                 await report(tx, services, team, user_id, notify=team.chat_id if index == 0
                              else None)  # fmt: skip
+            # The closing question on the method; the answer rewrites the report.
+            await noteview.ask_reflection(tx, services, team, result.round,
+                                          await control.facilitators(tx, team))  # fmt: skip
             await control.refresh(tx, services, team)
             await control.nudge(tx, services, team)
     await services.flush()

@@ -7,7 +7,7 @@ from bot.dialogs import router
 from bot.dialogs.base import Ctx, Outcome
 from core.model import Member
 
-from . import progress
+from . import control, progress
 
 
 async def act(
@@ -54,4 +54,9 @@ async def act(
             await progress.refresh(tx, services, member.round_id)
         if outcome.intro_finished:
             await progress.share_intro(tx, services, member.round_id, force=False)
+            if round_.intro_posted_at is None and (
+                (await tx.round(member.round_id)).intro_posted_at is not None
+            ):
+                # Step 1 just reached the group: its note is offered on the control message.
+                await control.refresh(tx, services, team)
         return ctx.member, outcome

@@ -35,6 +35,7 @@ async def forget(services: Services, user_id: int, lang: str) -> Forgotten:
         done = await tx.forget_person(user_id, kept)
         # Commitments they took on stay the team's, without them: the facilitator follows up.
         await tx.forget_commitment_owner(user_id)
+        await tx.forget_note_person(user_id)
         for round_id, team in kept.items():
             await _rewrite_versions(tx, services, team, round_id)
         for team, check, _response in data.checks:

@@ -8,7 +8,7 @@ from core.effects import Text
 from core.model import Team
 from core.protocol import Step
 
-from . import control, progress, steps
+from . import control, noteview, progress, steps
 
 
 async def open_round(services: Services, team: Team, term: str | None = None) -> None:
@@ -27,6 +27,10 @@ async def open_round(services: Services, team: Team, term: str | None = None) ->
         else:
             await tx.enqueue(await progress.announcement(tx, services, team, result.round),
                              team.id)  # fmt: skip
+            # INTRO.I1 to the facilitators: on their control message, else in one message.
+            leaders = await control.facilitators(tx, team)
+            panels = {u for u in leaders if await tx.owes(u, control.key(team))}
+            await noteview.ask_aim(tx, services, team, result.round, leaders, panels)
             await steps.term_or_offer(tx, services, team, term)
             await control.refresh(tx, services, team)
     await services.flush()

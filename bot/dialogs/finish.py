@@ -7,7 +7,7 @@ them with a JSON snapshot as a map version, and closes the round. No Telegram he
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core import teammap
 from core.cards import BY_ID
@@ -57,7 +57,9 @@ async def report_data(
     """
     team_map = await mapview.load(tx, round_, shared_only=shared_only, additions=additions)
     members = await tx.members(round_.id)
-    labels = {m.id: sharing.participant(texts, team, n, m) for n, m in enumerate(members, 1)}
+    # The report names functions, never people, whatever the group's setting (/namen aan).
+    anonymous = replace(team, show_names=False)
+    labels = {m.id: sharing.participant(texts, anonymous, n, m) for n, m in enumerate(members, 1)}
     participants = [labels[m.id] + (f" – {m.function}" if m.function else "") for m in members]
     data = ReportData(
         school=team.school_name or "",
@@ -84,6 +86,9 @@ async def report_data(
                         Entry(labels.get(card.member_id, "?"), card.text)
                     )
             data.deep.append((label, cards))
+    if not shared_only:
+        # The team's own notes are the facilitators' (an export during a step leaves them out).
+        data.notes = await tx.team_notes(round_.id)
     if not closing_shared:
         return data
     for row in await tx.closing_answers(round_.id):
@@ -180,7 +185,14 @@ def answers_json(data: ReportData) -> dict[str, object]:
             for what, why, steps in data.absences
         ],
         "metaphors": data.metaphors,
+        "team_notes": dict(sorted(data.notes.items())),
     }
+
+
+def report_files(texts: Texts, team: Team, data: ReportData) -> tuple[bytes, str]:
+    """The PDF and the Markdown of a report whose map picture is already drawn (CPU work)."""
+    words = words_for(texts, team)
+    return to_pdf(data, words), to_markdown(data, words)
 
 
 def snapshot_summary(raw: str) -> dict[str, object]:

@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import access, callbacks
-from bot.actions import control, guide, members, privacy
+from bot.actions import control, guide, members, notes, privacy
 from bot.context import Services
 from bot.delivery import markup
 from bot.dialogs import commitments, editor, edits, owndata
@@ -557,6 +557,40 @@ class PrivateHandlers:
             await self._mark_tapped(query)
         if answer.question is not None:
             await self._send_effect(context, answer.question)
+
+    # -- the team's notes (what it takes from each shared step) -----------------------------
+
+    async def on_note(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A notes button: the overview, writing a note, or choosing the note taker."""
+        query = update.callback_query
+        assert query is not None
+        tap = callbacks.decode_note(query.data)
+        team = None
+        if tap is not None:
+            async with self.s.store.tx() as tx:
+                team = await tx.team(tap.team_id) if await tx.team_exists(tap.team_id) else None
+        if tap is None or team is None:
+            await query.answer(self.s.texts.plain("err.stale", self.s.settings.language.value))
+            return
+        reply = await notes.tap(self.s, team, query.from_user.id, tap.action, tap.arg)
+        lang = team.language.value
+        await query.answer(self.s.texts.plain(reply.toast_key, lang) if reply.toast_key else None)
+        if tap.action == "takeset" and reply.toast_key == "notes.taker_chosen":
+            await self._mark_tapped(query)
+        if reply.text is not None:
+            await self._send_effect(context, reply.text)
+        await self.s.flush()
+
+    async def note_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+        """A typed message that is the text of the note being written; False otherwise."""
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and user is not None
+        reply = await notes.record(self.s, user.id, message.text or "")
+        if reply is None:
+            return False
+        await self._send_effect(context, reply)
+        await self.s.flush()
+        return True
 
     async def _send_effect(self, context: ContextTypes.DEFAULT_TYPE, text: Text) -> None:
         """The direct reply to the tapping facilitator (a question with buttons)."""

@@ -18,11 +18,13 @@ def _count(messages: list, text: str) -> int:  # type: ignore[type-arg]
 
 
 async def _statuses(bot: Bot) -> dict[str, int]:
-    """Rows per status; rows held for the principal's private chat count as 'held'."""
+    """Rows per status; rows held for the principal's private chat, and those waiting behind
+    them for the same chat, count as 'held' (as the outbox's own counts do)."""
     async with bot.store.tx() as tx:
         rows = await tx._all(
-            "SELECT CASE WHEN error LIKE 'held:%' THEN 'held' ELSE status END AS status,"
-            " COUNT(*) AS n FROM outbox GROUP BY 1"
+            "SELECT CASE WHEN error LIKE 'held:%' OR (status = 'pending' AND chat_id IN"
+            " (SELECT chat_id FROM outbox WHERE status = 'pending' AND error LIKE 'held:%'))"
+            " THEN 'held' ELSE status END AS status, COUNT(*) AS n FROM outbox GROUP BY 1"
         )
     return {row["status"]: row["n"] for row in rows}
 
