@@ -53,6 +53,10 @@ async def close_in(tx: Tx, services: Services, team: Team) -> None:
     lang = team.language.value
     round_before = await tx.open_round_of(team.id)
     if round_before is not None and round_before.step == Step.BRAINSTORM_CLOSED.value:
+        # /sluit while the second look runs closes it: the group gets the map once more.
+        if await maps.close_look(tx, services, team, round_before):
+            await control.nudge(tx, services, team)
+            return
         # /sluit while the map waits for the principal's answers: the default applies now.
         await maps.release(tx, services, team, round_before)
     result = await team_dialog.close_step(tx, services.texts, team)
