@@ -217,6 +217,11 @@ def dialog_doc() -> str:
         "# The member's private dialog\n\n"
         "Generated from `core/protocol.py` `STAGE_TRANSITIONS`: "
         "`python -m core.protocol > docs/dialog.md`. A test checks it is current.\n\n"
+        "The `look*` stages are the second look at the merged map: a sub-stage of step 2B "
+        "(`Step.BRAINSTORM_CLOSED`), not a step of its own. It opens when the group gets the "
+        "map (every member on `waiting` is invited once), and closes when the principal says "
+        "so (control message or `/sluit`) or opens the next step; members then return to "
+        "`waiting` and the map in the group is updated once (`core/look.py`).\n\n"
         f"```mermaid\n{mermaid()}```\n"
     )
 

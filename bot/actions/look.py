@@ -94,6 +94,8 @@ async def close_in(
     results: list[tuple[Placement, str, list[str]]] = []
     for placement in await tx.placements(look.id):
         votes = await tx.votes(placement.id)
+        if not votes:
+            continue  # nobody placed it: it stays disputed, for the team to talk about
         after = core_look.team_value(placement, votes)
         await tx.set_placement_after(placement.id, after)
         if placement.field == CATEGORY:
@@ -136,7 +138,7 @@ def summary(
     """What the look changed, for the group's one post; None when nothing came of it."""
     lang = team.language.value
     t, plain = services.texts.t, services.texts.plain
-    answered = [(p, after, votes) for p, after, votes in results if votes]
+    answered = results
     if not added and not links and not answered:
         return None
     lines = [str(t("look.summary_title", lang))]

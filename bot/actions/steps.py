@@ -57,8 +57,11 @@ async def close_in(tx: Tx, services: Services, team: Team) -> None:
         if await maps.close_look(tx, services, team, round_before):
             await control.nudge(tx, services, team)
             return
-        # /sluit while the map waits for the principal's answers: the default applies now.
-        await maps.release(tx, services, team, round_before)
+        # /sluit while the map waits for the principal's answers: the default applies now,
+        # the group gets the map and the second look opens (nothing else to close).
+        if not await maps.released(tx, team, round_before):
+            await maps.release(tx, services, team, round_before)
+            return
     result = await team_dialog.close_step(tx, services.texts, team)
     if round_before is not None and result.round is not None:
         # Reminders and the deadline of the closed step are no longer needed.
