@@ -135,7 +135,15 @@ STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.INTRO_Q1: frozenset({Stage.INTRO_Q2}),
     Stage.INTRO_Q2: frozenset({Stage.DEFINITIONS}),
     Stage.DEFINITIONS: frozenset(
-        {Stage.BRAINSTORM, Stage.REVIEW, Stage.WAITING, Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}
+        {
+            Stage.BRAINSTORM,
+            Stage.REVIEW,
+            Stage.WAITING,
+            Stage.PRIORITY,
+            Stage.DEEP,
+            Stage.CLOSING,
+            Stage.LOOK,
+        }
     ),
     # After the review the new post-its without kind, category or distance are asked first.
     Stage.REVIEW: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),

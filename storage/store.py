@@ -1485,6 +1485,9 @@ class Tx(OutboxQueries, FacilitatorQueries, LookQueries):
                 (member.id,),
             )
             data.absences[member.id] = await self.absences(member.round_id, member.id)
+            votes, links = await self.my_look(member.id)
+            data.look_votes[member.id] = [(p.label, p.field, vote) for p, vote in votes]
+            data.look_links[member.id] = links
         for respondent in await self._records(
             Respondent, "SELECT * FROM mc_respondents WHERE user_id = ? ORDER BY id", (user_id,)
         ):

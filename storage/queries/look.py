@@ -4,6 +4,8 @@ the blind placements of disputed partners."""
 from __future__ import annotations
 
 from core.look import Look, Placement
+from core.merge import name_key
+from storage.records import record
 
 from .base import TxBase, ts
 
@@ -174,3 +176,37 @@ class LookQueries(TxBase):
             (placement_id,),
         )
         return [str(r["vote"]) for r in rows]
+
+    # -- what a person sees of their own data ----------------------------------------------
+
+    async def my_look(self, member_id: int) -> tuple[list[tuple[Placement, str]], list[str]]:
+        """A member's blind answers (with their placement) and the links they proposed, as
+        'A — B' with the names as the team wrote them (/mijngegevens)."""
+        rows = await self._all(
+            "SELECT p.*, v.vote AS my_answer FROM placement_votes v"
+            " JOIN placements p ON p.id = v.placement_id WHERE v.member_id = ? ORDER BY p.id",
+            (member_id,),
+        )
+        votes = [(record(Placement, row), str(row["my_answer"])) for row in rows]
+        links: list[str] = []
+        for member, key_a, key_b in await self._all_look_links(member_id):
+            names = [await self._label_of(member, key) for key in (key_a, key_b)]
+            links.append(" — ".join(names))
+        return votes, links
+
+    async def _all_look_links(self, member_id: int) -> list[tuple[int, str, str]]:
+        rows = await self._all(
+            "SELECT member_id, key_a, key_b FROM look_links WHERE member_id = ?"
+            " ORDER BY created_at, key_a, key_b",
+            (member_id,),
+        )
+        return [(int(r["member_id"]), r["key_a"], r["key_b"]) for r in rows]
+
+    async def _label_of(self, member_id: int, key: str) -> str:
+        """A partner's name as someone in the member's round wrote it (else its key)."""
+        rows = await self._all(
+            "SELECT text FROM postits WHERE member_id IN (SELECT id FROM members"
+            " WHERE round_id = (SELECT round_id FROM members WHERE id = ?)) ORDER BY id",
+            (member_id,),
+        )
+        return next((str(r["text"]) for r in rows if name_key(str(r["text"])) == key), key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.actions.control import look_count
 from bot.testing.fakegram import FakeMessage, Person
 
 from .conftest import Team, add_partner, onboard, open_round
@@ -70,6 +71,8 @@ async def test_a_colleague_who_sees_the_library_is_missing_adds_it_and_the_map_u
     assert bot.t("look.link_added", a="Bakkerij Peeters", b="Sportclub Noord") in bert.last().text
     await bert.tap(bot.label("look.btn.done"))
     assert bert.last().text == bot.t("look.done")
+    await bert.send("/mijngegevens")  # what he proposed is his own data
+    assert "Verband: Bakkerij Peeters — Sportclub Noord" in bert.last().plain_text
 
     # Nothing reaches the map the team sees while the look runs.
     before = await _export(team)
@@ -130,6 +133,9 @@ async def test_the_answers_to_a_disputed_placement_stay_hidden_until_it_closes(t
     assert anna.last_toast == bot.label("look.voted")
     await anna.tap(bot.label("category.aanbod"))
     assert anna.last().text.startswith(bot.t("look.placed"))
+
+    await anna.send("/mijngegevens")  # her own answer, and only hers
+    assert "Sportclub Noord: Dichter" in anna.last().plain_text
 
     await bot.restart()  # nothing survives but the file
 
@@ -193,3 +199,22 @@ async def test_moving_on_closes_the_look_first(team: Team) -> None:
     )
     # Everyone is asked for a priority: the look's screens are gone.
     assert bot.t("priority.ask", count=2).split("\n")[0] in anna.last().text
+
+
+async def test_a_colleague_who_joins_while_the_look_runs_takes_it_too(team: Team) -> None:
+    """Someone who joins after the map was shared finishes the introduction into the second
+    look, and is counted on the principal's control message."""
+    bot = team.bot
+    anna, dirk = team.members[0], team.members[3]
+    await team.principal.send("/start")
+    await open_round(team)
+    await onboard(team, anna)
+    await add_partner(team, anna, "Bakkerij Peeters", "organisatie", "aanbod", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    await onboard(team, dirk)
+    assert dirk.last().text.startswith(bot.t("look.invite"))
+    await dirk.tap(bot.label("look.btn.done"))
+    async with bot.store.tx() as tx:
+        round_ = await tx.open_round_of((await tx.team_by_chat(team.group.id)).id)
+        assert round_ is not None
+        assert await look_count(tx, round_.id) == (1, 2)
