@@ -89,6 +89,7 @@ async def close_in(
     lang = team.language.value
     texts = services.texts
     links = await tx.look_links(look.id)
+    new_links = await _new_links(tx, round_, links)
     for member_id, key_a, key_b in links:
         await tx.add_link(round_.id, member_id, key_a, key_b)
     results: list[tuple[Placement, str, list[str]]] = []
@@ -114,7 +115,20 @@ async def close_in(
                              team.id)  # fmt: skip
     added = await _added_labels(tx, round_, look)
     await control.refresh(tx, services, team)
-    return True, summary(services, team, added, len(links), results)
+    return True, summary(services, team, added, new_links, results)
+
+
+async def _new_links(tx: Tx, round_: Round, links: list[tuple[int, str, str]]) -> int:
+    """How many lines the proposed links add to the map (both partners on it, not drawn yet;
+    two members proposing the same line is one line)."""
+    team_map = await mapview.load(tx, round_)
+    known = set(team_map.links)
+    new: set[tuple[int, int]] = set()
+    for _, key_a, key_b in links:
+        a, b = team_map.index_of(key_a), team_map.index_of(key_b)
+        if a is not None and b is not None and a != b and (min(a, b), max(a, b)) not in known:
+            new.add((min(a, b), max(a, b)))
+    return len(new)
 
 
 async def _added_labels(tx: Tx, round_: Round, look: Look) -> list[str]:
