@@ -86,7 +86,7 @@ async def test_a_colleague_who_sees_the_library_is_missing_adds_it_and_the_map_u
     caption = photos[-1].plain_text
     assert caption.startswith("De kaart na jullie tweede blik")
     assert "Bibliotheek" in caption and "Anna" not in caption
-    assert bot.t("look.summary_links", count=1) in photos[-1].text
+    assert bot.t("look.summary_links", count=1) in caption
     after = await _export(team)
     assert "Bibliotheek" in {p["label"] for p in after["partners"]}
     assert after["links"] == [["Bakkerij Peeters", "Sportclub Noord"]]
