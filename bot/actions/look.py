@@ -60,9 +60,12 @@ async def open_look(tx: Tx, services: Services, team: Team, round_: Round) -> No
     lang = team.language.value
     await tx.enqueue(Notice(team.chat_id, batch, "group.unreachable", lang), team.id)
     placements = await tx.placements(look.id)
-    text = services.texts.t(
-        "look.principal_opened", lang, invited=invited, disputed=len(placements)
+    disputed = (
+        services.texts.t("look.principal_disputed", lang, count=len(placements))
+        if placements
+        else Html("")
     )
+    text = services.texts.t("look.principal_opened", lang, invited=invited, disputed=disputed)
     button = Tap(
         services.texts.plain("look.btn.close", lang), callbacks.guide(team.id, "lookclose")
     )

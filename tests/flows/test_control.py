@@ -59,7 +59,7 @@ async def test_a_principal_runs_every_step_and_the_member_check_by_taps_only(tea
         stored = await tx.latest_round_of((await tx.team_by_chat(team.group.id)).id)
     assert stored is not None and stored.step == "brainstorm_closed"
     # The group has the map: the second look runs, with the protocol's MAP.I and one button.
-    assert piet.last().text == bot.t("look.principal_opened", invited=3, disputed=0)
+    assert piet.last().text == bot.t("look.principal_opened", invited=3, disputed="")
     assert piet.last().button_labels == [bot.label("look.btn.close")]
     look_line = parse_html(bot.t("control.mark_now", line=bot.label("look.control_line")))[0]
     assert look_line in _panel(piet, team).plain_text

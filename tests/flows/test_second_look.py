@@ -51,7 +51,7 @@ async def test_a_colleague_who_sees_the_library_is_missing_adds_it_and_the_map_u
     for person in (anna, bert, carla):
         (invitation,) = _invitations(team, person)
         assert bot.t("look.invite") in invitation.text
-    assert team.principal.last().text == bot.t("look.principal_opened", invited=3, disputed=0)
+    assert team.principal.last().text == bot.t("look.principal_opened", invited=3, disputed="")
     assert "Open het gesprek. Bespreek de externe partners" in team.principal.last().plain_text
 
     await anna.send("Bibliotheek")
