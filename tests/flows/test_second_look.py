@@ -219,3 +219,28 @@ async def test_a_colleague_who_joins_while_the_look_runs_takes_it_too(team: Team
         round_ = await tx.open_round_of((await tx.team_by_chat(team.group.id)).id)
         assert round_ is not None
         assert await look_count(tx, round_.id) == (1, 2)
+
+
+async def test_sluit_while_the_names_wait_shares_the_map_and_opens_the_look(team: Team) -> None:
+    """/sluit while the principal's questions about similar names wait: the default applies,
+    the group gets the map and everyone the invitation; the next /sluit closes the look."""
+    bot = team.bot
+    anna, bert = team.members[:2]
+    await team.principal.send("/start")
+    await open_round(team)
+    for person in (anna, bert):
+        await onboard(team, person)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await add_partner(team, bert, "CLB Gent", "organisatie", "zorg", 1)
+    await team.principal.send("/sluit", chat=team.group)
+    assert _photos(team) == [] and _invitations(team, anna) == []
+    await team.principal.send("/sluit", chat=team.group)
+    assert len(_photos(team)) == 1
+    assert team.group.last().text != bot.t("group.nothing_to_close")
+    for person in (anna, bert):
+        assert len(_invitations(team, person)) == 1
+    await anna.send("Bibliotheek")
+    await anna.tap(bot.label("btn.later"))
+    await team.principal.send("/sluit", chat=team.group)
+    assert len(_photos(team)) == 2
+    assert _invitations(team, anna)[-1].text == bot.t("look.closed")
