@@ -1,14 +1,15 @@
 """`python -m bot simulate SCENARIO.json --out DIR`: play a whole team through the real bot.
 
 Every member joins through the deep link and types every partner with the same messages and
-buttons a person uses, against the fake Telegram and a fresh SQLite file. The principal closes the
-brainstorm (keeping the bot's automatic merges and leaving its suggestions open), opens the
-priority step and closes it, optionally runs step 3 (deep_partners, cards) and step 4 (closing),
-asks /kaart and /export and finishes with /afronden. Written to DIR: map.png (the exact photo the
-group received), export.json (the exact /export JSON), report.pdf and report.md (the exact files
-the principal received), transcript.txt (every message per chat) and effort.json (what the run
-cost its people: the bot's posts in the group per step, the bot's messages and words per member
-(median and maximum), and how many messages a member read before typing a first answer).
+buttons a person uses, against the fake Telegram and a fresh SQLite file. The principal closes
+the brainstorm (keeping the bot's automatic merges and leaving its suggestions open), opens the
+priority step and closes it (members with a `look` first take the second look at the map, which
+the principal then closes), optionally runs step 3 (deep_partners, cards) and step 4 (closing),
+asks /kaart and /export and finishes with /afronden. Written to DIR: map.png (the exact photo
+the group received), export.json (the exact /export JSON), report.pdf and report.md (the exact
+files the principal received), transcript.txt (every message per chat) and effort.json (what the
+run cost its people: the bot's posts in the group per step, the bot's messages and words per
+member (median and maximum), and how many messages a member read before typing a first answer).
 
 The principal leaves the bot's questions about similar names unanswered: the simulated clock
 moves on until the default applies and the group gets the map (bot/actions/maps.py).
@@ -69,6 +70,10 @@ class MemberSpec:
     concept_answers: dict[str, str] = field(default_factory=dict)
     cards: list[tuple[str, str, str]] = field(default_factory=list)
     closing: dict[str, str] = field(default_factory=dict)
+    # The second look at the merged map: partners missed, and answers on disputed partners
+    # (partner name -> closer | keep | further, or a category for a tie).
+    look_partners: list[PartnerSpec] = field(default_factory=list)
+    look_votes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -150,29 +155,21 @@ def parse_scenario(data: Any) -> Scenario:
                 raw.get("priority_reason"), f"{where}.priority_reason", required=False
             ),
         )
-        partners = raw.get("partners", [])
-        if not isinstance(partners, list):
-            raise ScenarioError(f"{where}.partners: expected a list")
-        for j, p in enumerate(partners):
-            pw = f"{where}.partners[{j}]"
-            if not isinstance(p, dict):
-                raise ScenarioError(f"{pw}: expected an object")
-            partner_name = _text(p.get("name"), f"{pw}.name")
-            assert partner_name is not None
-            distance = p.get("distance")
-            if distance is not None and (
-                not isinstance(distance, int) or isinstance(distance, bool)
-            ):
-                raise ScenarioError(f"{pw}.distance: expected a whole number 0-4")
-            member.partners.append(
-                PartnerSpec(
-                    partner_name,
-                    _enum(p.get("kind"), Kind, f"{pw}.kind", [k.value for k in Kind]),
-                    _enum(p.get("category"), Category, f"{pw}.category",
-                          [c.value for c in Category]),
-                    _enum(distance, Distance, f"{pw}.distance", ["0", "1", "2", "3", "4"]),
-                )
-            )  # fmt: skip
+        member.partners = _partners(raw.get("partners", []), f"{where}.partners")
+        look = raw.get("look", {})
+        if not isinstance(look, dict):
+            raise ScenarioError(f"{where}.look: expected an object")
+        member.look_partners = _partners(look.get("partners", []), f"{where}.look.partners")
+        votes = look.get("votes", {})
+        allowed = {"closer", "keep", "further", *(c.value for c in Category)}
+        if not isinstance(votes, dict) or not all(
+            isinstance(k, str) and v in allowed for k, v in votes.items()
+        ):
+            raise ScenarioError(
+                f"{where}.look.votes: expected partner names with closer, keep, further or a"
+                " category"
+            )
+        member.look_votes = dict(votes)
         links = raw.get("links", [])
         if not isinstance(links, list):
             raise ScenarioError(f"{where}.links: expected a list of [name, name] pairs")
@@ -230,6 +227,32 @@ def parse_scenario(data: Any) -> Scenario:
         function = _text(raw.get("function"), f"{where}.function", required=False)
         colleagues.append(ColleagueSpec(name, role, function, answers, missing))
     return Scenario(school, language, members, deep_partners, colleagues)
+
+
+def _partners(raw: Any, where: str) -> list[PartnerSpec]:
+    """A list of partners as members type them."""
+    if not isinstance(raw, list):
+        raise ScenarioError(f"{where}: expected a list")
+    partners: list[PartnerSpec] = []
+    for j, p in enumerate(raw):
+        pw = f"{where}[{j}]"
+        if not isinstance(p, dict):
+            raise ScenarioError(f"{pw}: expected an object")
+        partner_name = _text(p.get("name"), f"{pw}.name")
+        assert partner_name is not None
+        distance = p.get("distance")
+        if distance is not None and (not isinstance(distance, int) or isinstance(distance, bool)):
+            raise ScenarioError(f"{pw}.distance: expected a whole number 0-4")
+        partners.append(
+            PartnerSpec(
+                partner_name,
+                _enum(p.get("kind"), Kind, f"{pw}.kind", [k.value for k in Kind]),
+                _enum(p.get("category"), Category, f"{pw}.category",
+                      [c.value for c in Category]),
+                _enum(distance, Distance, f"{pw}.distance", ["0", "1", "2", "3", "4"]),
+            )
+        )  # fmt: skip
+    return partners
 
 
 def _answers(raw: Any, where: str, allowed: tuple[str, ...]) -> dict[str, str]:
@@ -355,6 +378,13 @@ class Simulation:
             await self._brainstorm(self.people[spec.name], spec, announcement)
         await principal.send("/sluit", chat=group)
         await self._await_map()
+        if any(spec.look_partners or spec.look_votes for spec in scenario.members):
+            # The second look at the map: the principal closes it, the map updates once.
+            self.phase("look")
+            for spec in scenario.members:
+                if spec.look_partners or spec.look_votes:
+                    await self._look(self.people[spec.name], spec)
+            await principal.send("/sluit", chat=group)
         self.phase("priorities")
         await principal.send("/prioriteit", chat=group)
         for spec in scenario.members:
@@ -412,7 +442,7 @@ class Simulation:
         per_step: dict[str, int] = {}
         for (name, start), (_, end) in zip(self.phases, self.phases[1:], strict=False):
             per_step[name] = per_step.get(name, 0) + end - start
-        round_steps = ("brainstorm", "priorities", "deep", "closing", "finish")
+        round_steps = ("brainstorm", "look", "priorities", "deep", "closing", "finish")
         messages: list[int] = []
         words: list[int] = []
         before_answer: list[int] = []
@@ -530,31 +560,59 @@ class Simulation:
                 await person.tap(self.label("btn.skip"))
         await person.tap(self.label("btn.to_brainstorm"))
         for partner in spec.partners:
-            await person.send(partner.name)
-            if (
-                person.last().button_labels
-                and self.label("btn.later") in person.last().button_labels
-            ):
-                if self.label("btn.something_else") in person.last().button_labels:
-                    # A well-known partner: its usual kind and category confirmed with the
-                    # distance in one tap, or "something else" and the three questions.
-                    usual = usual_kind_and_category(partner.name)
-                    if partner.kind is None or usual == (partner.kind, partner.category):
-                        await self._answer(person, "distance", partner.distance)
-                        continue
-                    await person.tap(self.label("btn.something_else"))
-                # "Later" leaves the rest of the partner's questions open.
-                for field_name, value in (
-                    ("kind", partner.kind),
-                    ("category", partner.category),
-                    ("distance", partner.distance),
-                ):
-                    await self._answer(person, field_name, value)
-                    if value is None:
-                        break
+            await self._partner(person, partner)
         for a, b in spec.links:
             await person.send(f"/verband {a} — {b}")
         await person.tap(self.label("btn.done"))
+
+    async def _partner(self, person: Person, partner: PartnerSpec) -> None:
+        """Type one partner and answer its questions as the scenario says."""
+        await person.send(partner.name)
+        if not (
+            person.last().button_labels and self.label("btn.later") in person.last().button_labels
+        ):
+            return
+        if self.label("btn.something_else") in person.last().button_labels:
+            # A well-known partner: its usual kind and category confirmed with the distance in
+            # one tap, or "something else" and the three questions.
+            usual = usual_kind_and_category(partner.name)
+            if partner.kind is None or usual == (partner.kind, partner.category):
+                await self._answer(person, "distance", partner.distance)
+                return
+            await person.tap(self.label("btn.something_else"))
+        # "Later" leaves the rest of the partner's questions open.
+        for field_name, value in (
+            ("kind", partner.kind),
+            ("category", partner.category),
+            ("distance", partner.distance),
+        ):
+            await self._answer(person, field_name, value)
+            if value is None:
+                break
+
+    async def _look(self, person: Person, spec: MemberSpec) -> None:
+        """The second look: the partners the member misses, blind answers, then done."""
+        for partner in spec.look_partners:
+            await self._partner(person, partner)
+        votes = {name_key(name): vote for name, vote in spec.look_votes.items()}
+        async with self.store.tx() as tx:
+            round_ = await tx.newest_round()
+            look = await tx.look_of(round_.id)
+            placements = await tx.placements(look.id) if look is not None else []
+        if votes and placements:
+            await person.tap(self.label("look.btn.place", count=len(placements)))
+            for placement in placements:
+                vote = next((v for k, v in votes.items() if k == name_key(placement.label)), None)
+                if vote in placement.choices:
+                    label = (
+                        self.label(f"category.{vote}")
+                        if vote in {c.value for c in Category}
+                        else self.label(f"look.move_{vote}")
+                    )
+                    await person.tap(label)
+                else:
+                    await person.tap(self.label("btn.skip"))
+        await person.tap(self.label("look.btn.done"))
 
     async def _answer(self, person: Person, field_name: str, value: Any) -> None:
         if value is None:

@@ -9,7 +9,10 @@ class Step(StrEnum):
     """Where a team's round is (PROTOCOL.md §2.1); later issues add the steps after 2A."""
 
     BRAINSTORM = "brainstorm"  # steps 1 and 2A run privately, members join
-    BRAINSTORM_CLOSED = "brainstorm_closed"  # 2B: the merged map is shown and settled
+    # 2B: the merged map is shown and settled. Its second look (the team adds partners and
+    # links and places the disputed partners, core/look.py) is a sub-stage of 2B, not a step:
+    # it opens when the group gets the map and closes before 2C (or when the principal says).
+    BRAINSTORM_CLOSED = "brainstorm_closed"
     PRIORITIES = "priorities"  # 2C: every member picks one priority partner in private
     PRIORITIES_CLOSED = "priorities_closed"  # 2C closed: the map shows the picks
     DEEP = "deep"  # step 3: members answer reflection cards about chosen partners
@@ -76,6 +79,13 @@ class Stage(StrEnum):
     ABSENCE_WHY = "absence_why"  # ... why it was not named spontaneously
     ABSENCE_STEPS = "absence_steps"  # ... which steps can fill the gap
     CLOSING_DONE = "closing_done"  # all seven seen; may still add until the step closes
+    LOOK = "look"  # 2B's second look: "Mis je iemand op de kaart? Zie je een verband?"
+    LOOK_KIND = "look_kind"  # ... a partner added on the map: its kind
+    LOOK_CATEGORY = "look_category"  # ... its category
+    LOOK_DISTANCE = "look_distance"  # ... its distance to the school
+    LOOK_LINK = "look_link"  # ... tapping the two partners of a link
+    LOOK_PLACE = "look_place"  # ... a disputed partner: closer, as it is, or further (blind)
+    LOOK_DONE = "look_done"  # nothing more for now; may come back until the look closes
 
 
 ONBOARDING: tuple[Stage, ...] = (
@@ -111,6 +121,13 @@ BRAINSTORMING: frozenset[Stage] = frozenset(
     }
 )
 
+# Classifying a partner added in the second look: the brainstorm's questions, in its order.
+LOOK_CLASSIFY: tuple[Stage, ...] = (Stage.LOOK_KIND, Stage.LOOK_CATEGORY, Stage.LOOK_DISTANCE)
+
+LOOKING: frozenset[Stage] = frozenset(
+    {Stage.LOOK, *LOOK_CLASSIFY, Stage.LOOK_LINK, Stage.LOOK_PLACE, Stage.LOOK_DONE}
+)
+
 STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.PRIVACY: frozenset({Stage.ROLE, Stage.FUNCTION}),
     Stage.ROLE: frozenset({Stage.FUNCTION}),
@@ -118,13 +135,21 @@ STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.INTRO_Q1: frozenset({Stage.INTRO_Q2}),
     Stage.INTRO_Q2: frozenset({Stage.DEFINITIONS}),
     Stage.DEFINITIONS: frozenset(
-        {Stage.BRAINSTORM, Stage.REVIEW, Stage.WAITING, Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}
+        {
+            Stage.BRAINSTORM,
+            Stage.REVIEW,
+            Stage.WAITING,
+            Stage.PRIORITY,
+            Stage.DEEP,
+            Stage.CLOSING,
+            Stage.LOOK,
+        }
     ),
     # After the review the new post-its without kind, category or distance are asked first.
     Stage.REVIEW: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),
     **{stage: BRAINSTORMING | {Stage.DONE, Stage.WAITING} for stage in BRAINSTORMING},
     Stage.DONE: frozenset({Stage.BRAINSTORM, Stage.KIND, Stage.WAITING}),
-    Stage.WAITING: frozenset({Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}),
+    Stage.WAITING: frozenset({Stage.PRIORITY, Stage.DEEP, Stage.CLOSING, Stage.LOOK}),
     Stage.PRIORITY: frozenset({Stage.PRIORITY_REASON, Stage.WAITING}),
     Stage.PRIORITY_REASON: frozenset({Stage.PRIORITY_DONE, Stage.PRIORITY, Stage.WAITING}),
     Stage.PRIORITY_DONE: frozenset({Stage.PRIORITY, Stage.WAITING}),
@@ -136,6 +161,8 @@ STAGE_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.ABSENCE_WHY: frozenset({Stage.ABSENCE_STEPS, Stage.WAITING}),
     Stage.ABSENCE_STEPS: frozenset({Stage.CLOSING, Stage.WAITING}),
     Stage.CLOSING_DONE: frozenset({Stage.CLOSING, Stage.WAITING}),
+    # The second look: any of its screens may follow another; closing it means WAITING.
+    **{stage: LOOKING | {Stage.WAITING} for stage in LOOKING},
 }
 
 CLOSING_STAGES: frozenset[Stage] = frozenset(
@@ -162,8 +189,9 @@ def next_onboarding(stage: Stage, *, brainstorm_open: bool, priorities_open: boo
 
 def next_classify(stage: Stage) -> Stage | None:
     """The next classification question after this one, or None when the post-it is done."""
-    index = CLASSIFY.index(stage)
-    return CLASSIFY[index + 1] if index + 1 < len(CLASSIFY) else None
+    order = LOOK_CLASSIFY if stage in LOOK_CLASSIFY else CLASSIFY
+    index = order.index(stage)
+    return order[index + 1] if index + 1 < len(order) else None
 
 
 def can_enter(current: Stage, target: Stage) -> bool:
@@ -197,6 +225,11 @@ def dialog_doc() -> str:
         "# The member's private dialog\n\n"
         "Generated from `core/protocol.py` `STAGE_TRANSITIONS`: "
         "`python -m core.protocol > docs/dialog.md`. A test checks it is current.\n\n"
+        "The `look*` stages are the second look at the merged map: a sub-stage of step 2B "
+        "(`Step.BRAINSTORM_CLOSED`), not a step of its own. It opens when the group gets the "
+        "map (every member on `waiting` is invited once), and closes when the principal says "
+        "so (control message or `/sluit`) or opens the next step; members then return to "
+        "`waiting` and the map in the group is updated once (`core/look.py`).\n\n"
         f"```mermaid\n{mermaid()}```\n"
     )
 

@@ -238,6 +238,9 @@ class PersonalData:
     closing: dict[int, list[ClosingAnswer]] = field(default_factory=dict)
     absences: dict[int, list[Absence]] = field(default_factory=dict)
     checks: list[tuple[Team, MemberCheck, RespondentAnswers]] = field(default_factory=list)
+    # The second look: blind answers as (partner, field, answer) and links proposed ('A — B').
+    look_votes: dict[int, list[tuple[str, str, str]]] = field(default_factory=dict)
+    look_links: dict[int, list[str]] = field(default_factory=dict)
 
     def texts(self) -> list[str]:
         """Every free text this person typed that is stored (to scrub it from copies)."""

@@ -70,6 +70,11 @@ class ReportData:
     commitments: list[str] = field(default_factory=list)
     # The team's own notes by core.notes.Item value (aim, a conclusion per step, reflection).
     notes: dict[str, str] = field(default_factory=dict)
+    # The second look (step 2B): partners it added, and the disputed partners the team moved
+    # as (label, "distance" | "category", value before, value after).
+    look_added: list[str] = field(default_factory=list)
+    look_moved: list[tuple[str, str, str, str]] = field(default_factory=list)
+    had_look: bool = False
 
 
 class Words:
@@ -155,6 +160,8 @@ def blocks(data: ReportData, words: Words) -> list[Block]:
     disputed = [n.label for n in nodes if n.disputed]
     if disputed:
         add(Block("p", words("report.disputed", names=", ".join(disputed))))
+
+    _second_look(out, data, words)
 
     add(Block("h2", words("report.absences")))
     absent = [n.label for n in nodes if n.distance is Distance.AFWEZIG]
@@ -252,6 +259,22 @@ def origin_blocks(words: Words) -> list[Block]:
         Block("p", words("report.team.origin_text")),
         Block("p", words("report.team.origin_link")),
     ]
+
+
+def _second_look(out: list[Block], data: ReportData, words: Words) -> None:
+    """What the team added and moved when it looked at the merged map again (if it did)."""
+    if not data.had_look:
+        return
+    out.append(Block("h2", words("look.report.heading")))
+    if data.look_added:
+        out.append(Block("p", words("look.report.added", names=", ".join(data.look_added))))
+    for label, field_name, before, after in data.look_moved:
+        prefix = "category" if field_name == "category" else "distance"
+        out.append(Block("item", words("look.report.moved", name=label,
+                                       before=words(f"{prefix}.{before}"),
+                                       after=words(f"{prefix}.{after}"))))  # fmt: skip
+    if not data.look_moved:
+        out.append(Block("p", words("look.report.nothing")))
 
 
 def _entries(out: list[Block], entries: list[Entry], words: Words) -> None:

@@ -53,6 +53,7 @@ from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
 from storage.queries.commitments import CommitmentQueries
 from storage.queries.facilitators import FacilitatorQueries
+from storage.queries.look import LookQueries
 from storage.queries.notes import NoteQueries
 from storage.queries.outbox import OutboxQueries
 from storage.records import record
@@ -247,7 +248,7 @@ class Store:
             delay = min(delay * 2, 0.05)
 
 
-class Tx(OutboxQueries, FacilitatorQueries, CommitmentQueries, NoteQueries):
+class Tx(OutboxQueries, FacilitatorQueries, CommitmentQueries, NoteQueries, LookQueries):
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
 
     # -- teams -----------------------------------------------------------------------------
@@ -1486,6 +1487,9 @@ class Tx(OutboxQueries, FacilitatorQueries, CommitmentQueries, NoteQueries):
                 (member.id,),
             )
             data.absences[member.id] = await self.absences(member.round_id, member.id)
+            votes, links = await self.my_look(member.id)
+            data.look_votes[member.id] = [(p.label, p.field, vote) for p, vote in votes]
+            data.look_links[member.id] = links
         for respondent in await self._records(
             Respondent, "SELECT * FROM mc_respondents WHERE user_id = ? ORDER BY id", (user_id,)
         ):

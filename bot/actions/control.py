@@ -11,7 +11,7 @@ from bot import callbacks
 from bot.context import Services
 from core.effects import Buttons, Tap, Text
 from core.model import Team
-from core.protocol import FINISHABLE, Stage, Step, can_move
+from core.protocol import FINISHABLE, LOOKING, Stage, Step, can_move
 from core.records import MemberCheck
 from prompts import Html
 from storage.store import Tx
@@ -22,7 +22,7 @@ from .plans import RUNNING_STEPS, still_working
 
 # The checklist's lines, in protocol order: (line key, steps during which it runs, steps
 # after which it is done).
-LINES = ("round", "priorities", "deep", "closing", "finish", "membercheck")
+LINES = ("round", "look", "priorities", "deep", "closing", "finish", "membercheck")
 ORDER = [
     Step.BRAINSTORM, Step.BRAINSTORM_CLOSED, Step.PRIORITIES, Step.PRIORITIES_CLOSED,
     Step.DEEP, Step.DEEP_CLOSED, Step.CLOSING, Step.CLOSING_CLOSED, Step.DONE,
@@ -65,8 +65,19 @@ async def done_count(tx: Tx, round_id: int, step: Step) -> tuple[int, int]:
     return len(members) - working, len(members)
 
 
-def next_action(step: Step | None, has_version: bool, check_open: bool) -> str | None:
+async def look_count(tx: Tx, round_id: int) -> tuple[int, int]:
+    """(members done with the second look, members invited to it): counts only."""
+    stages = [Stage(m.stage) for m in await tx.present_members(round_id)]
+    looking = [s for s in stages if s in LOOKING]
+    return sum(1 for s in looking if s is Stage.LOOK_DONE), len(looking)
+
+
+def next_action(
+    step: Step | None, has_version: bool, check_open: bool, look_open: bool = False
+) -> str | None:
     """The one step the facilitator is invited to take now (a button's action), if any."""
+    if look_open:
+        return "lookclose"
     if step is None or step is Step.DONE:
         if has_version and not check_open and step is Step.DONE:
             return "mc"
@@ -99,7 +110,17 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
             when = moment_text(services, team, rows[-1].run_at)
             deadline = str(t("control.deadline", lang, when=when))
     extra: str
+    look = await tx.look_of(round_.id) if round_ is not None and step is not None else None
+    look_open = look is not None and look.is_open and step is Step.BRAINSTORM_CLOSED
     for name in LINES:
+        if name == "look":
+            mark, extra = _look_mark(step, look is not None, look_open), ""
+            if look_open and round_ is not None:
+                done, invited = await look_count(tx, round_.id)
+                extra = str(t("control.count", lang, done=done, joined=invited))
+            lines.append(t(f"control.mark_{mark}", lang, line=plain("look.control_line", lang))
+                         + extra)  # fmt: skip
+            continue
         if name == "membercheck":
             if check is not None:
                 mark, extra = (
@@ -123,10 +144,10 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
         lines.append(
             t(f"control.mark_{mark}", lang, line=plain(f"control.line_{name}", lang)) + extra
         )
-    action = next_action(step, version is not None, check is not None)
+    action = next_action(step, version is not None, check is not None, look_open)
     if action is not None and action != "close":
         lines.append("")
-        lines.append(t(f"control.next_{action}", lang))
+        lines.append(t(_next_key(action), lang))
     running = await tx.running_commitments(team.id)
     if running:
         lines.append("")
@@ -143,6 +164,22 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
     markup = buttons(services, team, step, action, version is not None, check is not None)
     # The notes' buttons come just above the team's button (the last row).
     return Html("\n".join(lines)), (*markup[:-1], *note_rows, *markup[-1:])
+
+
+def _next_key(action: str) -> str:
+    """The sentence naming the step a button takes (the second look's is its own)."""
+    return "look.control_next" if action == "lookclose" else f"control.next_{action}"
+
+
+def _look_mark(step: Step | None, had_look: bool, look_open: bool) -> str:
+    """done / now / next / todo for the second look (a sub-stage of 2B, after the map)."""
+    if look_open:
+        return "now"
+    if step is None:
+        return "todo"
+    if had_look or ORDER.index(step) > ORDER.index(Step.BRAINSTORM_CLOSED):
+        return "done"
+    return "next" if step is Step.BRAINSTORM_CLOSED else "todo"
 
 
 def _mark(name: str, step: Step | None, position: int) -> str:
@@ -193,6 +230,8 @@ def buttons(
         rows.append((tap(f"btn.guide_close_{step.value}", "close", step.value),))
     elif action == "mc":
         rows.append((tap("btn.guide_mc", "mc"),))
+    elif action == "lookclose":
+        rows.append((tap("look.btn.close", action),))
     elif action is not None:
         if action == "deep" and step is Step.PRIORITIES_CLOSED:
             # One tap from here: the most-picked priority partner (002: "bv. prioritair").
@@ -240,7 +279,9 @@ async def nudge(tx: Tx, services: Services, team: Team) -> None:
         return
     step = Step(round_.step)
     action = NEXT.get(step) or ("mc" if step is Step.DONE else None)
-    if action is None:
+    look = await tx.look_of(round_.id)
+    if action is None or (step is Step.BRAINSTORM_CLOSED and look is not None and look.is_open):
+        # While the second look runs, its own message (with the close button) names it.
         return
     lang = team.language.value
     label = "btn.guide_mc" if action == "mc" else f"btn.guide_{action}"

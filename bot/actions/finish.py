@@ -18,6 +18,10 @@ async def finish(services: Services, team: Team) -> None:
     """/afronden: the kept version, the yearly reminder planned, the report to the principal."""
     zone = services.timezone(team)
     async with services.store.tx() as tx:
+        open_round = await tx.open_round_of(team.id)
+        if open_round is not None:
+            # A second look that still runs reaches the map first: it is part of what is kept.
+            await maps.close_look(tx, services, team, open_round)
         prepared = await finish_dialog.prepare(tx, services.texts, team, zone)
         if isinstance(prepared, finish_dialog.Finished):
             await tx.enqueue(Text(team.chat_id, prepared.text), team.id)

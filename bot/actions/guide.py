@@ -70,6 +70,10 @@ async def act(services: Services, team: Team, user_id: int, action: str, arg: st
                 return Answer(question=question)
         await steps.close(services, team)
         return Answer()
+    if action == "lookclose":
+        if not await maps.close_look_now(services, team):
+            return Answer("err.stale")
+        return Answer()
     if action == "mc":
         async with services.store.tx() as tx:
             ready = (

@@ -2,9 +2,11 @@
 
 The group sees a map once per step and only when it changed; the step's summary rides along as
 the photo's caption when both fit Telegram's 1024 UTF-16 units. After the brainstorm the
-principal first settles similar names and tied categories in private; the group gets the map
-when the last one is answered, when the principal moves on, or when the default applies (a
-planned row, QUESTIONS_WAIT later: names stay apart, the provisional category holds).
+principal first settles similar names in private; the group gets the map when the last one is
+answered, when the principal moves on, or when the default applies (a planned row,
+QUESTIONS_WAIT later: names stay apart). With the map the second look opens (look.py): the
+team, not the principal, places the disputed partners and the tied categories, and the map is
+posted once more when it closes.
 """
 
 from __future__ import annotations
@@ -19,10 +21,8 @@ from bot.context import Services
 from bot.dialogs import finish as finish_dialog
 from bot.dialogs import mapview, sharing
 from bot.dialogs import team as team_dialog
-from bot.dialogs.priority import key_hash
 from core import teammap
 from core.effects import Document, Effect, Photo, Tap, Text
-from core.merge import Node
 from core.model import Round, Team
 from core.protocol import Step
 from core.render import MapData, render
@@ -30,7 +30,7 @@ from core.teammap import TeamMap
 from prompts import Html
 from storage.store import Tx
 
-from . import progress
+from . import control, look, progress
 
 log = logging.getLogger(__name__)
 MAP_PREFIX = "map:"
@@ -130,8 +130,9 @@ async def note_shown(tx: Tx, services: Services, team: Team, round_: Round) -> N
 
 
 async def after_brainstorm(tx: Tx, services: Services, team: Team, round_: Round) -> None:
-    """The brainstorm closed: the principal is asked about similar names and tied categories
-    first (in private, a default after QUESTIONS_WAIT); without questions the map goes now."""
+    """The brainstorm closed: the principal is asked about similar names first (in private, a
+    default after QUESTIONS_WAIT); without questions the map goes now. Tied categories are
+    no question for the principal: the team places them in the second look."""
     lang = team.language.value
     texts = services.texts
     principal = team.principal_user_id
@@ -144,14 +145,13 @@ async def after_brainstorm(tx: Tx, services: Services, team: Team, round_: Round
         )
         if suggestion_id is not None:
             asked.append((suggestion_id, node_a.label, node_b.label))
-    ties = [n for n in team_map.nodes if n.category_tie]
-    if not asked and not ties:
+    if not asked:
         await release(tx, services, team, round_)
         return
     when = tx.now + QUESTIONS_WAIT
     await tx.plan(team.id, round_.id, "step_deadline", QUESTIONS_STEP, when)
     local = when.astimezone(services.zone(team)).strftime("%d-%m %H:%M")
-    intro = texts.t("principal.questions", lang, count=len(asked) + len(ties), when=local)
+    intro = texts.t("principal.questions", lang, count=len(asked), when=local)
     effects: list[Effect] = [Text(principal, intro)]
     for suggestion_id, label_a, label_b in asked:
         buttons = (
@@ -162,13 +162,13 @@ async def after_brainstorm(tx: Tx, services: Services, team: Team, round_: Round
         )
         text = texts.t("map.suggestion", lang, a=label_a, b=label_b)
         effects.append(Text(principal, text, buttons))
-    effects += [_tie(services, team, round_, node, principal) for node in ties]
     await tx.enqueue_all(effects, team.id)
 
 
 def open_questions(team_map: TeamMap, open_suggestions: int) -> bool:
-    """True while a similar-names question or a tied category waits for the principal."""
-    return open_suggestions > 0 or any(n.category_tie for n in team_map.nodes)
+    """True while a similar-names question waits for the principal (tied categories are the
+    team's, in the second look)."""
+    return open_suggestions > 0
 
 
 async def released(tx: Tx, team: Team, round_: Round) -> bool:
@@ -176,9 +176,11 @@ async def released(tx: Tx, team: Team, round_: Round) -> bool:
     return await tx.shown_map(team.chat_id, round_.id) is not None
 
 
-async def release(tx: Tx, services: Services, team: Team, round_: Round) -> None:
+async def release(
+    tx: Tx, services: Services, team: Team, round_: Round, *, second_look: bool = True
+) -> None:
     """The group gets the brainstorm's summary with the map (once); the planned default is no
-    longer needed."""
+    longer needed. Then the second look opens (not when the team moves on at once)."""
     if await released(tx, team, round_):
         return
     await tx.cancel_planned(round_.id, QUESTIONS_STEP)
@@ -186,6 +188,29 @@ async def release(tx: Tx, services: Services, team: Team, round_: Round) -> None
     await post(tx, services, team, round_, lead=lead)
     # The announcement drops its "the map follows" line.
     await progress.refresh(tx, services, round_.id)
+    if second_look:
+        await look.open_look(tx, services, team, round_)
+
+
+async def close_look(tx: Tx, services: Services, team: Team, round_: Round) -> bool:
+    """Close the round's second look: the group gets the updated map once, with what the team
+    added and how it placed the disputed partners; False when no look was open."""
+    closed, lead = await look.close_in(tx, services, team, round_)
+    if closed and lead is not None:
+        await post(tx, services, team, await tx.round(round_.id), lead=lead, only_if_changed=True)
+    return closed
+
+
+async def close_look_now(services: Services, team: Team) -> bool:
+    """The principal closes the second look (control button or /sluit); the next step is named
+    to them. False when none was open."""
+    async with services.store.tx() as tx:
+        round_ = await tx.open_round_of(team.id)
+        closed = round_ is not None and await close_look(tx, services, team, round_)
+        if closed:
+            await control.nudge(tx, services, team)
+    await services.flush()
+    return closed
 
 
 async def answered(services: Services, team: Team, round_id: int) -> None:
@@ -203,29 +228,12 @@ async def answered(services: Services, team: Team, round_id: int) -> None:
 
 async def release_before_next_step(tx: Tx, services: Services, team: Team) -> None:
     """The principal opens the next step with questions still open: the default applies now,
-    so the group sees the map before the step's invitation."""
+    so the group sees the map before the step's invitation (no second look: the team moves
+    on). A second look that still runs closes first, so its map comes before the step too."""
     round_ = await tx.open_round_of(team.id)
     if round_ is not None and round_.step == QUESTIONS_STEP:
-        await release(tx, services, team, round_)
-
-
-def _tie(services: Services, team: Team, round_: Round, node: Node, target: int) -> Text:
-    """Members split evenly on a category: the principal picks one with a button."""
-    lang = team.language.value
-    texts = services.texts
-    options = ", ".join(texts.plain(f"category.{c.value}", lang) for c in node.category_tie)
-    chosen = texts.plain(f"category.{node.category.value}", lang) if node.category else ""
-    buttons = tuple(
-        (
-            Tap(
-                texts.plain(f"category.{c.value}", lang),
-                callbacks.tie(round_.id, key_hash(node.key), c.value),
-            ),
-        )
-        for c in node.category_tie
-    )
-    text = texts.t("map.tie", lang, name=node.label, options=options, chosen=chosen)
-    return Text(target, text, buttons)
+        await release(tx, services, team, round_, second_look=False)
+        await close_look(tx, services, team, round_)
 
 
 async def draw(services: Services, photo: Photo) -> Effect:

@@ -53,8 +53,15 @@ async def close_in(tx: Tx, services: Services, team: Team) -> None:
     lang = team.language.value
     round_before = await tx.open_round_of(team.id)
     if round_before is not None and round_before.step == Step.BRAINSTORM_CLOSED.value:
-        # /sluit while the map waits for the principal's answers: the default applies now.
-        await maps.release(tx, services, team, round_before)
+        # /sluit while the second look runs closes it: the group gets the map once more.
+        if await maps.close_look(tx, services, team, round_before):
+            await control.nudge(tx, services, team)
+            return
+        # /sluit while the map waits for the principal's answers: the default applies now,
+        # the group gets the map and the second look opens (nothing else to close).
+        if not await maps.released(tx, team, round_before):
+            await maps.release(tx, services, team, round_before)
+            return
     result = await team_dialog.close_step(tx, services.texts, team)
     if round_before is not None and result.round is not None:
         # Reminders and the deadline of the closed step are no longer needed.

@@ -11,7 +11,7 @@ import re
 from core.edits import SourceKind
 from core.merge import usual_kind_and_category
 from core.model import Category, Distance, Kind, PostIt
-from core.protocol import CLASSIFY, EDIT_STAGE, Stage, next_classify
+from core.protocol import CLASSIFY, EDIT_STAGE, LOOK_CLASSIFY, Stage, next_classify
 from core.validation import (
     MAX_PARTNERS_PER_MEMBER,
     Problem,
@@ -35,6 +35,10 @@ FIELD_OF_STAGE: dict[Stage, str] = {
     Stage.EDIT_KIND: "kind",
     Stage.EDIT_CATEGORY: "category",
     Stage.EDIT_DISTANCE: "distance",
+    # The second look asks a partner added on the map the same three questions.
+    Stage.LOOK_KIND: "kind",
+    Stage.LOOK_CATEGORY: "category",
+    Stage.LOOK_DISTANCE: "distance",
 }
 ACTION_OF_FIELD = {"kind": "kind", "category": "cat", "distance": "dist"}
 FIELD_OF_ACTION = {action: field for field, action in ACTION_OF_FIELD.items()}
@@ -74,6 +78,11 @@ def _choices(field: str) -> list[str]:
     if field == "category":
         return [category.value for category in Category]
     return [str(int(distance)) for distance in Distance]
+
+
+def parse_value(field: str, raw: str) -> Kind | Category | Distance:
+    """A button's kind, category or distance value; StaleButton for anything else."""
+    return _parse(field, raw)
 
 
 def _parse(field: str, raw: str) -> Kind | Category | Distance:
@@ -125,7 +134,7 @@ def classify_screen(
     extra: list[Button] = []
     if field == "distance" and not explain:
         extra.append(Button(ctx.plain("btn.explain_scale"), "scale", str(postit.id)))
-    if stage in CLASSIFY:
+    if stage in CLASSIFY or stage in LOOK_CLASSIFY:
         extra.append(Button(ctx.plain("btn.later"), action, f"{postit.id}:{LATER}"))
     else:
         extra.append(Button(ctx.plain("btn.back"), "card", str(postit.id)))
@@ -148,13 +157,16 @@ async def distance_screen(ctx: Ctx, postit: PostIt, stage: Stage) -> Screen:
     return classify_screen(ctx, postit, stage, explain=not await _knows_scale(ctx))
 
 
-async def first_question(ctx: Ctx, postit: PostIt, *, lead: Html | None = None) -> Screen:
+async def first_question(
+    ctx: Ctx, postit: PostIt, *, lead: Html | None = None, stage: Stage = Stage.KIND
+) -> Screen:
     """A new partner's first question: for a well-known partner (CLB, the pedagogische
     begeleidingsdienst ...) its usual kind and category, confirmed by tapping the distance
-    (one tap for the whole partner), or "something else"; otherwise the kind question."""
+    (one tap for the whole partner), or "something else"; otherwise the kind question (asked
+    on `stage`: the brainstorm's, or the second look's)."""
     usual = usual_kind_and_category(postit.text)
     if usual is None:
-        return classify_screen(ctx, postit, Stage.KIND, lead=lead)
+        return classify_screen(ctx, postit, stage, lead=lead)
     kind, category = usual
     pid = str(postit.id)
     text = ctx.t(

@@ -25,7 +25,11 @@ from .commitments import report_lines as commitment_lines
 def words_for(texts: Texts, team: Team) -> Words:
     """Every heading and label of the report in the team's language."""
     lang = team.language.value
-    table = {key: texts.template(key, lang) for key in texts.ui[lang] if key.startswith("report.")}
+    table = {
+        key: texts.template(key, lang)
+        for key in texts.ui[lang]
+        if key.startswith(("report.", "look.report."))
+    }
     for key in ("INTRO.Q1", "INTRO.Q2", *(f"CLOSE.Q{n}" for n in range(1, 8))):
         table[key] = texts.plain(key, lang)
     for card_id in BY_ID:
@@ -37,6 +41,25 @@ def words_for(texts: Texts, team: Team) -> Words:
     for role in Role:
         table[f"role.{role.value}"] = texts.plain(f"map.role.{role.value}", lang)
     return Words(table)
+
+
+async def _second_look(tx: Tx, round_: Round, data: ReportData) -> None:
+    """The closed second look's additions and the placements the team changed."""
+    look = await tx.look_of(round_.id)
+    if look is None or look.is_open:
+        return
+    data.had_look = True
+    ids = await tx.look_postit_ids(look.id)
+    data.look_added = [
+        node.label
+        for node in data.team_map.nodes
+        if node.mentions and all(m.postit_id in ids for m in node.mentions)
+    ]
+    data.look_moved = [
+        (p.label, p.field, p.before, p.after)
+        for p in await tx.placements(look.id)
+        if p.after is not None and p.moved
+    ]
 
 
 async def report_data(
@@ -69,6 +92,7 @@ async def report_data(
         team_map=team_map,
         map_png=png,
     )
+    await _second_look(tx, round_, data)
     intro_shared = not shared_only or round_.intro_posted_at is not None
     closing_shared = not shared_only or mapview.closing_shared(round_)
     for member in members if intro_shared else []:

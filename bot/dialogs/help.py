@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from core.leaflets import guide_pdf
 from core.model import Member, Round, Team
-from core.protocol import BRAINSTORMING, CLOSING_STAGES, DEEPENING, PRIORITISING, Stage, Step
+from core.protocol import (
+    BRAINSTORMING,
+    CLOSING_STAGES,
+    DEEPENING,
+    LOOKING,
+    PRIORITISING,
+    Stage,
+    Step,
+)
 from prompts import Html, Texts
 
 # The guide's parts in order: guide.<part>_title and guide.<part> (the introduction's text is
@@ -90,6 +98,8 @@ def private_help(member: Member | None, *, facilitator: bool = False) -> list[st
     stage = Stage(member.stage)
     if stage in BRAINSTORMING or stage in (Stage.REVIEW, Stage.DONE, Stage.WAITING):
         keys += ["help.list", "help.link"]
-    if stage is Stage.WAITING or stage in PRIORITISING | DEEPENING | CLOSING_STAGES:
+    elif stage in LOOKING:
+        keys.append("help.link")  # a link proposed in the second look
+    if stage is Stage.WAITING or stage in PRIORITISING | DEEPENING | CLOSING_STAGES | LOOKING:
         keys.append("help.member_map")  # the map has been shared with the group
     return [*keys, "help.resume", "help.mydata", "help.forget", "help.help"]

@@ -76,6 +76,11 @@ async def on_next(ctx: Ctx) -> Outcome:
     return Outcome([question_screen(ctx, following, answered=False)])
 
 
+async def _look_open(ctx: Ctx) -> bool:
+    look = await ctx.tx.look_of(ctx.round.id)
+    return look is not None and look.is_open
+
+
 async def on_definitions_read(ctx: Ctx) -> Outcome:
     """Starts the brainstorm, or says it is already closed."""
     brainstorm_open = ctx.round.step == Step.BRAINSTORM.value
@@ -87,6 +92,9 @@ async def on_definitions_read(ctx: Ctx) -> Outcome:
         following = Stage.DEEP
     if following is Stage.WAITING and ctx.round.step == Step.CLOSING.value:
         following = Stage.CLOSING
+    if following is Stage.WAITING and await _look_open(ctx):
+        # The map is shared and its second look runs: a late colleague takes it too.
+        following = Stage.LOOK
     if following is Stage.BRAINSTORM and await ctx.tx.previous_postits(ctx.member):
         # A new round after a kept one: last year's partners first (the yearly update).
         await ctx.move(Stage.REVIEW)

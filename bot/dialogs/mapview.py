@@ -30,20 +30,32 @@ def closing_shared(round_: Round) -> bool:
 
 
 async def load(
-    tx: Tx, round_: Round, *, shared_only: bool = False, additions: set[str] | None = None
+    tx: Tx,
+    round_: Round,
+    *,
+    shared_only: bool = False,
+    additions: set[str] | None = None,
+    seen_by: int | None = None,
 ) -> TeamMap:
     """The current merged map of a round, with the principal's decisions, picks and links.
 
-    shared_only: the map as the team may see it now (no picks before step 2C closed).
+    shared_only: the map as the team may see it now (no picks before step 2C closed, none of
+    the partners added in a second look that is still open).
     additions: only the member-check additions with these labels (rebuilding a kept version).
+    seen_by: with shared_only, this member's own additions in the open look are on it too.
     """
     joined, apart = await tx.decisions(round_.id)
     members = await tx.members(round_.id)
     picks = await tx.priorities(round_.id)
     if shared_only and not priorities_shared(round_):
         picks = []
+    mentions = await tx.mentions(round_.id)
+    look = await tx.look_of(round_.id)
+    if shared_only and look is not None and look.is_open:
+        hidden = await tx.look_postit_ids(look.id)
+        mentions = [m for m in mentions if m.postit_id not in hidden or m.member_id == seen_by]
     team_map = teammap.build(
-        await tx.mentions(round_.id),
+        mentions,
         joined=joined,
         apart=apart,
         priorities=picks,
@@ -51,6 +63,12 @@ async def load(
         members=[m.role for m in members],
         overrides=await tx.overrides(round_.id),
     )
+    if look is not None and not look.is_open:
+        # The team placed these partners in the second look: no longer shown as disputed.
+        for placement in await tx.placements(look.id):
+            index = team_map.index_of(placement.node_key)
+            if index is not None and placement.after is not None:
+                team_map.nodes[index].disputed = False
     for row in await tx.additions(round_.id):
         if additions is not None and row.label not in additions:
             continue
@@ -108,7 +126,8 @@ def data_for(team_map: TeamMap, map_texts: MapTexts, *, colour_blind: bool) -> M
             category=node.category,
             distance=node.distance,
             mentions=node.mention_count,
-            disputed=node.disputed,
+            # A category the members split on evenly is disputed too (the team places it).
+            disputed=node.disputed or bool(node.category_tie),
             picks=tuple(team_map.picks[i]),
         )
         for i, node in enumerate(team_map.nodes)
@@ -130,7 +149,7 @@ def caption(
         partners=len(team_map.nodes),
         members=members,
     )
-    disputed = [node.label for node in team_map.nodes if node.disputed]
+    disputed = [node.label for node in team_map.nodes if node.disputed or node.category_tie]
     if disputed:
         names = ", ".join(disputed)
         extra = texts.t("map.caption_disputed", lang, names=names)

@@ -68,6 +68,18 @@ def my_data(texts: Texts, lang: str, data: PersonalData, extra: tuple[str, ...] 
                 for card, label in cards
             ]
             blocks.append("\n".join(lines))
+        votes = data.look_votes.get(member.id, [])
+        links = data.look_links.get(member.id, [])
+        if votes or links:
+            lines = [t("look.mydata_header", lang)]
+            for label, field_name, vote in votes:
+                said = plain(
+                    f"map.category.{vote}" if field_name == "category" else f"look.move_{vote}",
+                    lang,
+                )
+                lines.append(t("look.mydata_vote", lang, partner=label, answer=said))
+            lines += [t("look.mydata_link", lang, link=link) for link in links]
+            blocks.append("\n".join(lines))
         for closing in data.closing.get(member.id, []):
             question = plain(closing.question_id, lang)
             blocks.append(t("mydata.answer", lang, question=question, text=closing.text))

@@ -16,6 +16,7 @@ from core.protocol import (
     BRAINSTORMING,
     CLOSING_STAGES,
     DEEPENING,
+    LOOKING,
     PRIORITISING,
     EditorStage,
     Stage,
@@ -23,7 +24,19 @@ from core.protocol import (
     SurveyStage,
 )
 
-from . import brainstorm, closing, deep, editor, intro, links, onboarding, priority, review, survey
+from . import (
+    brainstorm,
+    closing,
+    deep,
+    editor,
+    intro,
+    links,
+    look,
+    onboarding,
+    priority,
+    review,
+    survey,
+)
 from .base import Ctx, Outcome, Screen
 from .editor import EditorCtx
 from .engine import Engine, StageDialog, fixed, on
@@ -55,6 +68,7 @@ _PRIORITY = StageDialog[Ctx](priority.current_screen, priority.on_text, priority
 _DEEP = StageDialog[Ctx](deep.current_screen, deep.on_text, deep.on_button)
 _CLOSING = StageDialog[Ctx](closing.current_screen, closing.on_text, closing.on_button)
 _QUESTION = StageDialog[Ctx](intro.current_screen, intro.on_text, on("inext", intro.on_next))
+_LOOK = StageDialog[Ctx](look.current_screen, look.on_text, look.on_button)
 
 STAGES: dict[Stage, StageDialog[Ctx]] = {
     Stage.PRIVACY: StageDialog[Ctx](
@@ -77,6 +91,7 @@ STAGES: dict[Stage, StageDialog[Ctx]] = {
     **{stage: _PRIORITY for stage in PRIORITISING},
     **{stage: _DEEP for stage in DEEPENING},
     **{stage: _CLOSING for stage in CLOSING_STAGES},
+    **{stage: _LOOK for stage in LOOKING},
 }
 
 
@@ -92,6 +107,10 @@ async def _waiting_start(ctx: Ctx) -> list[Screen]:
     return [await _waiting(ctx)]
 
 
+async def _look_start(ctx: Ctx) -> list[Screen]:
+    return [await look.invitation(ctx)]
+
+
 # The opening screens of a stage a member enters from another dialog.
 OPENINGS: dict[Stage, Callable[[Ctx], Awaitable[list[Screen]]]] = {
     Stage.REVIEW: review.start_screens,
@@ -100,6 +119,7 @@ OPENINGS: dict[Stage, Callable[[Ctx], Awaitable[list[Screen]]]] = {
     Stage.DEEP: deep.start_screens,
     Stage.CLOSING: closing.start_screens,
     Stage.WAITING: _waiting_start,
+    Stage.LOOK: _look_start,
 }
 
 
@@ -131,7 +151,9 @@ async def on_button(ctx: Ctx, action: str, arg: str) -> Outcome | None:
 
 
 async def on_link(ctx: Ctx, text: str) -> Outcome:
-    """/verband A — B from any stage."""
+    """/verband A — B from any stage (in the second look, a link proposed for the map)."""
+    if Stage(ctx.member.stage) in LOOKING:
+        return await MEMBER.resolve(ctx, await look.on_link(ctx, text))
     return await MEMBER.resolve(ctx, await links.on_link(ctx, text))
 
 

@@ -51,9 +51,10 @@ def test_closing_the_brainstorm_keeps_onboarding_members_where_they_are() -> Non
 
 
 def test_waiting_leads_only_to_the_next_step() -> None:
-    """Once the brainstorm is closed, nothing reopens it; waiting leads to steps 2C, 3 or 4."""
+    """Once the brainstorm is closed, nothing reopens it; waiting leads to the second look at
+    the map, or to steps 2C, 3 or 4."""
     assert STAGE_TRANSITIONS[Stage.WAITING] == frozenset(
-        {Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}
+        {Stage.LOOK, Stage.PRIORITY, Stage.DEEP, Stage.CLOSING}
     )
     assert not can_enter(Stage.WAITING, Stage.BRAINSTORM)
 

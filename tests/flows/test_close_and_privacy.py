@@ -85,8 +85,11 @@ async def test_principal_closes_the_brainstorm_and_members_are_told(team: Team) 
     await carla.tap(bot.label("btn.join"), message=team.announcement(), chat=team.group)
     await team.principal.send("/sluit", chat=team.group)
 
-    assert anna.last().text == bot.t("member.closed_finished")
-    assert bert.last().text == bot.t("member.closed_unfinished", count=2)
+    # Each is told, then invited to the second look at the map (not who is still onboarding).
+    assert anna.messages()[-2].text == bot.t("member.closed_finished")
+    assert bert.messages()[-2].text == bot.t("member.closed_unfinished", count=2)
+    for person in (anna, bert):
+        assert person.last().text.startswith(bot.t("look.invite"))
     assert carla.last().text == bot.t("member.closed_onboarding")
     # The summary is the caption of the map (one photo).
     summary = bot.t("group.brainstorm_closed", finished=1, joined=3, postits=3)
@@ -96,12 +99,13 @@ async def test_principal_closes_the_brainstorm_and_members_are_told(team: Team) 
         bert_member = await tx.active_member(bert.user.id)
         bert_postits = await tx.postits(bert_member.id)
     assert round_ is not None and round_.step == Step.BRAINSTORM_CLOSED.value
-    assert Stage(bert_member.stage) is Stage.WAITING
+    assert Stage(bert_member.stage) is Stage.LOOK  # the second look at the map runs
     assert [p.text for p in bert_postits] == ["ouders", "CGG"]
 
 
 async def test_after_closing_old_buttons_and_new_partners_are_refused_kindly(team: Team) -> None:
-    """A button from before /sluit is stale; a partner typed afterwards gets the waiting text."""
+    """A button from before /sluit is stale; a partner typed afterwards is one the member
+    misses on the map (the second look), asked like any new partner."""
     await open_round(team)
     bert = team.members[1]
     bot = team.bot
@@ -112,11 +116,15 @@ async def test_after_closing_old_buttons_and_new_partners_are_refused_kindly(tea
     await bert.tap(bot.label("distance.1"), message=question)
     assert bert.last_toast == bot.label("err.stale")
     await bert.send("Nog een partner")
-    assert bert.last().text == bot.t("member.waiting")
+    assert bert.last().text == bot.t("brainstorm.ask_kind", name="Nog een partner")
     async with bot.store.tx() as tx:
         member = await tx.active_member(bert.user.id)
         postits = await tx.postits(member.id)
-    assert [(p.text, p.kind) for p in postits] == [("CGG", None)]
+        look = await tx.look_of(member.round_id)
+        assert look is not None
+        added = await tx.look_postit_ids(look.id)
+    assert [(p.text, p.kind) for p in postits] == [("CGG", None), ("Nog een partner", None)]
+    assert added == {postits[1].id}
 
 
 async def test_only_the_principal_or_an_admin_closes(team: Team) -> None:

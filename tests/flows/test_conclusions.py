@@ -134,6 +134,8 @@ async def test_after_each_shared_step_the_team_s_conclusion_is_recorded_and_repo
     assert bot.t("notes.taker_you", school="Basisschool De Linde") in [
         m.text for m in carla.messages()
     ]
+    # The second look at the merged map is closed first (nobody missed anyone).
+    await piet.tap(bot.label("look.btn.close"), message=_panel(piet, team))
     await piet.tap(bot.label("btn.guide_priorities"), message=_panel(piet, team))
     for person in (anna, bert, carla):
         await person.tap("CLB")

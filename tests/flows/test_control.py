@@ -58,6 +58,12 @@ async def test_a_principal_runs_every_step_and_the_member_check_by_taps_only(tea
     async with bot.store.tx() as tx:
         stored = await tx.latest_round_of((await tx.team_by_chat(team.group.id)).id)
     assert stored is not None and stored.step == "brainstorm_closed"
+    # The group has the map: the second look runs, with the protocol's MAP.I and one button.
+    assert piet.last().text == bot.t("look.principal_opened", invited=3, disputed="")
+    assert piet.last().button_labels == [bot.label("look.btn.close")]
+    look_line = parse_html(bot.t("control.mark_now", line=bot.label("look.control_line")))[0]
+    assert look_line in _panel(piet, team).plain_text
+    await piet.tap(bot.label("look.btn.close"), message=_panel(piet, team))
     # The next step, in one plain sentence with its button, as a new message.
     assert piet.last().text == bot.t("control.next_priorities")
     assert piet.last().button_labels == [bot.label("btn.guide_priorities")]
@@ -191,7 +197,7 @@ async def test_the_role_is_handed_to_a_member_who_can_act_too(team: Team) -> Non
         assert _line(team, "done", "line_round") in _panel(person, team).plain_text
     assert _panel(anna, team).message_id == anna_panel.message_id
     # Someone without the role cannot use the buttons.
-    await bert.tap(bot.label("btn.guide_priorities"), message=_panel(anna, team))
+    await bert.tap(bot.label("look.btn.close"), message=_panel(anna, team))
     assert bert.last_toast == bot.label("map.only_principal")
     # Either may finish: both facilitators get the report.
     await anna.tap(bot.label("btn.guide_finish"), message=_panel(anna, team))
