@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -39,6 +40,7 @@ from core.protocol import EditorStage
 from prompts import LANGUAGES, Html, Texts
 from storage.store import Store, from_message
 
+from . import access
 from .access import ADMIN_STATUSES
 from .actions import maps, progress
 from .actions.membercheck import PAYLOAD_PREFIX
@@ -158,6 +160,7 @@ async def start_up(app: Application) -> None:  # type: ignore[type-arg]
     services: Services = app.bot_data["services"]
     deliverer: Deliverer = app.bot_data["deliverer"]
     services.bot_username = app.bot.username
+    services.group_size = functools.partial(access.people_in_group, app.bot)
     deliverer.bot = app.bot
     await deliverer.flush()
 

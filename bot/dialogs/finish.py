@@ -56,8 +56,13 @@ async def report_data(
     """
     team_map = await mapview.load(tx, round_, shared_only=shared_only, additions=additions)
     members = await tx.members(round_.id)
-    labels = {m.id: sharing.participant(texts, team, n, m) for n, m in enumerate(members, 1)}
-    participants = [labels[m.id] + (f" – {m.function}" if m.function else "") for m in members]
+    shown = sharing.shown_roles(members)
+    labels = {m.id: sharing.participant(texts, team, n, m, shown) for n, m in enumerate(members, 1)}
+    # A free-text function would name what the hidden role hides.
+    participants = [
+        labels[m.id] + (f" – {m.function}" if m.function and m.role in shown else "")
+        for m in members
+    ]
     data = ReportData(
         school=team.school_name or "",
         round_number=round_.number,

@@ -1,13 +1,19 @@
 """What the protocol shares with the group once a step allows it: step 1's answers (no Telegram).
 
 Answers are shown per question, side by side, as "Deelnemer 1 (leraar)" or with first names
-when the team chose that (/namen aan). Numbers follow the order in which members joined.
+when the team chose that (/namen aan). Numbers follow the order in which members joined. A
+role is named only when at least three members of the round share it (as in the member check);
+otherwise the answer says "andere functie", so a team's one care coordinator is not named.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Iterable
+
 from core.cards import CARDS, PHASES
-from core.model import Member, Round, Team
+from core.membercheck import MIN_PER_ROLE
+from core.model import Member, Role, Round, Team
 from core.protocol import ONBOARDING, Stage
 from prompts import Html, Texts
 from storage.store import Tx
@@ -19,23 +25,44 @@ CLOSING_QUESTIONS = tuple(f"CLOSE.Q{n}" for n in range(1, 8))
 MIN_PARTICIPANTS = 4
 
 
-def participant(texts: Texts, team: Team, number: int, member: Member) -> str:
-    """'Deelnemer 3 (leraar)' or 'Anna (leraar)', by team setting."""
+def shown_roles(members: Iterable[Member]) -> frozenset[Role]:
+    """The roles at least MIN_PER_ROLE members share: only these are named beside answers."""
+    counts = Counter(m.role for m in members if m.role is not None)
+    return frozenset(role for role, n in counts.items() if n >= MIN_PER_ROLE)
+
+
+def role_label(texts: Texts, lang: str, role: Role | None, shown: Collection[Role]) -> str | None:
+    """The role as the team may read it: its name when enough share it, else 'andere functie'."""
+    if role is None:
+        return None
+    if role in shown:
+        return texts.plain(f"map.role.{role.value}", lang)
+    return texts.plain("anon.other_role", lang)
+
+
+def participant(
+    texts: Texts, team: Team, number: int, member: Member, shown: Collection[Role]
+) -> str:
+    """'Deelnemer 3 (leraar)' or 'Anna (leraar)', by team setting; a role fewer than three
+    members share reads 'Deelnemer 3 (andere functie)', or just 'Anna' (`shown` from
+    shown_roles)."""
     lang = team.language.value
     # Someone who left the group stays, anonymously, with what they contributed.
-    name = (
-        member.first_name
-        if team.show_names and member.first_name and member.left_at is None
-        else texts.plain("share.participant", lang, n=number)
-    )
-    if member.role is None:
+    named = team.show_names and bool(member.first_name) and member.left_at is None
+    name = member.first_name if named else texts.plain("share.participant", lang, n=number)
+    if named and member.role not in shown:
         return name
-    return f"{name} ({texts.plain(f'map.role.{member.role.value}', lang)})"
+    role = role_label(texts, lang, member.role, shown)
+    return name if role is None else f"{name} ({role})"
 
 
-async def everyone_past_intro(tx: Tx, round_: Round) -> bool:
-    """True when enough members joined and every one of them answered or skipped both."""
+async def everyone_past_intro(tx: Tx, round_: Round, people: int | None = None) -> bool:
+    """True when every member who joined answered or skipped both questions, at least
+    MIN_PARTICIPANTS joined, and (when `people`, the group's size, is given) everyone in the
+    group joined: only then can nobody join later and read the answers before writing theirs."""
     members = await tx.present_members(round_.id)
+    if people is not None and len(members) < people:
+        return False
     return len(members) >= MIN_PARTICIPANTS and all(
         Stage(m.stage) not in ONBOARDING[:5] for m in members
     )
@@ -61,6 +88,7 @@ async def intro_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html
         return None
     blocks = [texts.t("share.intro_title", lang, count=len(numbered))]
     members = [m for _, m in numbered]
+    shown = shown_roles(members)
     answers = {m.id: {a.question_id: a.text for a in await tx.answers(m.id)} for m in members}
     for question in INTRO_QUESTIONS:
         lines = [texts.t("share.question", lang, question=texts.plain(question, lang))]
@@ -70,7 +98,7 @@ async def intro_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html
                 texts.t(
                     "share.answer",
                     lang,
-                    who=participant(texts, team, number, member),
+                    who=participant(texts, team, number, member, shown),
                     text=text or texts.plain("share.skipped", lang),
                 )
             )
@@ -84,6 +112,7 @@ async def deep_summary(tx: Tx, texts: Texts, team: Team, round_: Round, session_
     lang = team.language.value
     members = await tx.members(round_.id)
     number = {m.id: (n, m) for n, m in enumerate(members, start=1)}
+    shown = shown_roles(members)
     rows = await tx.card_answers(session_id)
     blocks: list[str] = []
     for key, label in await tx.deep_partners(session_id):
@@ -99,7 +128,7 @@ async def deep_summary(tx: Tx, texts: Texts, team: Team, round_: Round, session_
                 )
                 for row in answers:
                     n, member = number[row.member_id]
-                    who = participant(texts, team, n, member)
+                    who = participant(texts, team, n, member, shown)
                     phase_lines.append(texts.t("share.answer", lang, who=who, text=row.text))
             if phase_lines:
                 title = texts.plain(f"phase.{phase}", lang)
@@ -116,6 +145,7 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
     lang = team.language.value
     members = await tx.members(round_.id)
     number = {m.id: (n, m) for n, m in enumerate(members, start=1)}
+    shown = shown_roles(members)
     rows = await tx.closing_answers(round_.id)
     blocks: list[str] = []
     for qid in CLOSING_QUESTIONS:
@@ -123,7 +153,7 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
         lines = [texts.t("share.question", lang, question=texts.plain(qid, lang))]
         for row in answers:
             n, member = number[row.member_id]
-            who = participant(texts, team, n, member)
+            who = participant(texts, team, n, member, shown)
             lines.append(texts.t("share.answer", lang, who=who, text=row.text))
         if not answers:
             lines.append(texts.t("share.no_answers", lang))
