@@ -18,6 +18,8 @@ from core.protocol import ONBOARDING, Stage
 from prompts import Html, Texts
 from storage.store import Tx
 
+from . import mapview
+
 INTRO_QUESTIONS = ("INTRO.Q1", "INTRO.Q2")
 CLOSING_QUESTIONS = tuple(f"CLOSE.Q{n}" for n in range(1, 8))
 # The protocol's smallest group ("4 à 10 deelnemers"): before that many joined, "everyone has
@@ -172,6 +174,44 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
                 )
             )
         blocks.append("\n".join(lines))
+    return Html("\n\n".join(blocks))
+
+
+async def priority_reasons(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html | None:
+    """Why members chose their priority partner, per partner (most picked first), each reason
+    with the chooser's role only when at least three share it and never a name or a number
+    that step 1 used; then the protocol's prompt to talk about them. None without reasons."""
+    lang = team.language.value
+    shown = shown_roles(await tx.members(round_.id))
+    team_map = await mapview.load(tx, round_)
+    by_node: dict[int, list[tuple[str, str]]] = {}
+    for role, key, reason in await tx.priorities(round_.id):
+        index = team_map.index_of(key)
+        if index is None or not reason or not reason.strip():
+            continue
+        who = role_label(texts, lang, role, shown) or texts.plain("anon.other_role", lang)
+        by_node.setdefault(index, []).append((who, " ".join(reason.split())))
+    if not by_node:
+        return None
+    order = sorted(
+        by_node,
+        key=lambda i: (-len(team_map.picks[i]), team_map.nodes[i].label.casefold()),
+    )
+    blocks = [texts.t("reasons.title", lang)]
+    for index in order:
+        lines = [
+            texts.t(
+                "reasons.partner",
+                lang,
+                partner=team_map.nodes[index].label,
+                count=len(team_map.picks[index]),
+            )
+        ]
+        # Sorted, not in the order members joined: the order would tell who wrote what.
+        for who, reason in sorted(by_node[index], key=lambda r: (r[0], r[1].casefold())):
+            lines.append(texts.t("share.answer", lang, who=who, text=reason))
+        blocks.append(Html("\n".join(lines)))
+    blocks.append(texts.t("reasons.prompt", lang))
     return Html("\n\n".join(blocks))
 
 

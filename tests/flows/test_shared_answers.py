@@ -3,10 +3,12 @@ first, and never a role that fewer than three people share."""
 
 from __future__ import annotations
 
+import re
+
 from bot.dialogs import finish
 from bot.testing.fakegram import Person
 
-from .conftest import Team, open_round
+from .conftest import Team, add_partner, open_round
 
 
 async def reflect(team: Team, person: Person, *, role: str = "leraar", answer: str | None) -> None:
@@ -20,6 +22,11 @@ async def reflect(team: Team, person: Person, *, role: str = "leraar", answer: s
     await person.tap(bot.label("btn.next_question") if answer else bot.label("btn.skip"))
     await person.tap(bot.label("btn.skip"))
     await person.tap(bot.label("btn.to_brainstorm"))
+
+
+def untagged(html: str) -> str:
+    """A prompt as a person reads it (tags gone)."""
+    return re.sub(r"<[^>]+>", "", html)
 
 
 def visible_answers(team: Team, answers: list[str]) -> int:
@@ -117,3 +124,45 @@ async def test_the_report_names_no_small_role_and_no_function_that_gives_it_away
         assert round_ is not None
         data = await finish.report_data(tx, bot.texts, team_row, round_, "Europe/Brussels", b"")
     assert data.participants == [f"Deelnemer 1 ({bot.label('anon.other_role')})"]
+
+
+async def test_priority_reasons_reach_the_group_anonymously_when_2c_closes(team: Team) -> None:
+    """Why people chose their priority partner reaches the team when step 2C closes, without
+    names, a role only when three share it, with the prompt to talk about it, in the map's
+    caption: one post for the group."""
+    bot = team.bot
+    await open_round(team)
+    anna, bert, carla, dirk = team.members[:4]
+    await reflect(team, anna, role="zorg_leerlingenbegeleiding", answer=None)
+    for person in (bert, carla, dirk):
+        await reflect(team, person, answer=None)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await add_partner(team, bert, "Bibliotheek", "organisatie", "aanbod", 2)
+    await team.principal.send("/sluit", chat=team.group)
+    await team.principal.send("/prioriteit", chat=team.group)
+    reasons = {
+        anna: ("CLB", "Ze kennen onze zorgleerlingen."),
+        bert: ("CLB", "Onmisbaar bij elk overleg."),
+        carla: ("Bibliotheek", "Leesplezier voor de hele school."),
+    }
+    for person, (partner, reason) in reasons.items():
+        await person.tap(partner)
+        await person.send(reason)
+    await dirk.tap("CLB")
+    await dirk.tap(bot.label("btn.skip"))
+    shown = "\n".join(m.plain_text for m in team.group.messages)
+    assert not any(reason in shown for _, reason in reasons.values())
+    posts_before = len(team.group.bot_messages)
+    await team.principal.send("/sluit", chat=team.group)
+    new = team.group.bot_messages[posts_before:]
+    assert len(new) == 1 and new[0].photo is not None  # summary and reasons ride on the map
+    caption = new[0].plain_text
+    assert untagged(bot.t("reasons.title")) in caption
+    assert untagged(bot.t("reasons.prompt")) in caption
+    assert "CLB – 3 keuzes" in caption and "Bibliotheek – 1 keuze" in caption
+    other = bot.label("anon.other_role")
+    assert f"{other}: Ze kennen onze zorgleerlingen." in caption
+    assert "leraar: Onmisbaar bij elk overleg." in caption
+    assert bot.label("map.role.zorg_leerlingenbegeleiding") not in caption
+    assert not any(p.user.first_name in caption for p in team.everyone)
+    assert "Deelnemer" not in caption
