@@ -53,6 +53,7 @@ from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
 from storage.queries.facilitators import FacilitatorQueries
 from storage.queries.outbox import OutboxQueries
+from storage.queries.placements import PlacementQueries
 from storage.records import record
 
 Clock = Callable[[], datetime]
@@ -245,7 +246,7 @@ class Store:
             delay = min(delay * 2, 0.05)
 
 
-class Tx(OutboxQueries, FacilitatorQueries):
+class Tx(OutboxQueries, FacilitatorQueries, PlacementQueries):
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
 
     # -- teams -----------------------------------------------------------------------------
