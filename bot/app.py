@@ -52,6 +52,7 @@ from .dialogs.base import StaleButton
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
 from .handlers.survey import SurveyHandlers
+from .handlers.words import WordsHandlers
 from .jobs import Scheduler
 from .replies import send_text
 
@@ -186,6 +187,7 @@ def add_handlers(
     group = GroupHandlers(services)
     private = PrivateHandlers(services)
     survey = SurveyHandlers(services)
+    words = WordsHandlers(services)
     in_group = filters.ChatType.GROUPS
     in_private = filters.ChatType.PRIVATE
     # Before any handler: a person active in their private chat is reachable again.
@@ -288,6 +290,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(group.on_term, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(private.on_guide, pattern=r"^f:"))
     app.add_handler(CallbackQueryHandler(group.on_takeover, pattern=r"^g:"))
+    app.add_handler(CallbackQueryHandler(words.on_tap, pattern=r"^w:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)

@@ -15,6 +15,7 @@ from core.cards import CARDS, PHASES
 from core.membercheck import MIN_PER_ROLE
 from core.model import Member, Role, Round, Team
 from core.protocol import ONBOARDING, Stage
+from core.teammap import TeamMap
 from prompts import Html, Texts
 from storage.store import Tx
 
@@ -177,13 +178,14 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
     return Html("\n\n".join(blocks))
 
 
-async def priority_reasons(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html | None:
-    """Why members chose their priority partner, per partner (most picked first), each reason
-    with the chooser's role only when at least three share it and never a name or a number
-    that step 1 used; then the protocol's prompt to talk about them. None without reasons."""
+async def reasons_by_node(
+    tx: Tx, texts: Texts, team: Team, round_: Round, team_map: TeamMap, shown: Collection[Role]
+) -> dict[int, list[tuple[str, str]]]:
+    """Each partner's priority reasons as (role as the team may read it, reason), sorted so
+    the order tells nothing about who wrote what; empty before step 2C closed."""
+    if not mapview.priorities_shared(round_):
+        return {}
     lang = team.language.value
-    shown = shown_roles(await tx.members(round_.id))
-    team_map = await mapview.load(tx, round_)
     by_node: dict[int, list[tuple[str, str]]] = {}
     for role, key, reason in await tx.priorities(round_.id):
         index = team_map.index_of(key)
@@ -191,6 +193,18 @@ async def priority_reasons(tx: Tx, texts: Texts, team: Team, round_: Round) -> H
             continue
         who = role_label(texts, lang, role, shown) or texts.plain("anon.other_role", lang)
         by_node.setdefault(index, []).append((who, " ".join(reason.split())))
+    # Sorted, not in the order members joined: that order would tell who wrote what.
+    return {i: sorted(r, key=lambda x: (x[0], x[1].casefold())) for i, r in by_node.items()}
+
+
+async def priority_reasons(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html | None:
+    """Why members chose their priority partner, per partner (most picked first), each reason
+    with the chooser's role only when at least three share it and never a name or a number
+    that step 1 used; then the protocol's prompt to talk about them. None without reasons."""
+    lang = team.language.value
+    shown = shown_roles(await tx.members(round_.id))
+    team_map = await mapview.load(tx, round_)
+    by_node = await reasons_by_node(tx, texts, team, round_, team_map, shown)
     if not by_node:
         return None
     order = sorted(
@@ -207,8 +221,7 @@ async def priority_reasons(tx: Tx, texts: Texts, team: Team, round_: Round) -> H
                 count=len(team_map.picks[index]),
             )
         ]
-        # Sorted, not in the order members joined: the order would tell who wrote what.
-        for who, reason in sorted(by_node[index], key=lambda r: (r[0], r[1].casefold())):
+        for who, reason in by_node[index]:
             lines.append(texts.t("share.answer", lang, who=who, text=reason))
         blocks.append(Html("\n".join(lines)))
     blocks.append(texts.t("reasons.prompt", lang))
