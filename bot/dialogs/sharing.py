@@ -200,8 +200,10 @@ async def reasons_by_node(
 async def priority_reasons(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html | None:
     """Why members chose their priority partner, per partner (most picked first), each reason
     with the chooser's role only when at least three share it and never a name or a number
-    that step 1 used; then the protocol's prompt to talk about them. None without reasons."""
+    that step 1 used; then the protocol's prompt to talk about them. None without reasons
+    (and before step 2C closed)."""
     lang = team.language.value
+    round_ = await tx.round(round_.id)  # the caller may hold the round from before the close
     shown = shown_roles(await tx.members(round_.id))
     team_map = await mapview.load(tx, round_)
     by_node = await reasons_by_node(tx, texts, team, round_, team_map, shown)

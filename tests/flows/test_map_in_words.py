@@ -154,3 +154,18 @@ async def test_a_long_map_in_words_is_split_by_telegrams_limits(team: Team) -> N
     assert bot.label("btn.more") in picker.button_labels
     await bert.tap(bot.label("btn.more"), message=picker)
     assert bot.label("btn.previous") in bert.inbox[-1].button_labels
+
+
+async def test_a_colleague_without_a_private_chat_is_asked_to_open_one(team: Team) -> None:
+    """Tapping the button in the group before ever talking to the bot: a short note says how to
+    open the private chat; the group gets nothing."""
+    bot = team.bot
+    await _map(team)
+    els = team.members[4]
+    before = len(team.group.messages)
+    await els.tap(
+        bot.label("words.button"), message=words_photo(team, team.group.bot_messages),
+        chat=team.group,
+    )  # fmt: skip
+    assert els.last_toast == bot.label("words.open_private")
+    assert len(team.group.messages) == before
