@@ -65,6 +65,18 @@ async def in_group(bot: Bot, chat_id: int, user_id: int) -> bool | None:
     return status in MEMBER_STATUSES
 
 
+async def people_in_group(bot: Bot, chat_id: int) -> int | None:
+    """How many people are in the group, the bot itself not counted; None when Telegram could
+    not tell now. Other bots in the group are counted as people (so "everyone" is never
+    reached too early, only late)."""
+    try:
+        count = await bot.get_chat_member_count(chat_id)
+    except TelegramError as exc:
+        log.warning("member count failed: %s", exc)
+        return None
+    return max(count - 1, 0)
+
+
 async def is_facilitator(services: Services, team: Team, user_id: int) -> bool:
     """The team's principal, or someone the principal handed the role to as well."""
     if user_id == team.principal_user_id:

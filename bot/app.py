@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -52,6 +53,7 @@ from .handlers.commitments import CommitmentHandlers
 from .handlers.group import GroupHandlers
 from .handlers.private import PrivateHandlers
 from .handlers.survey import SurveyHandlers
+from .handlers.words import WordsHandlers
 from .jobs import Scheduler
 from .replies import send_text
 
@@ -160,6 +162,7 @@ async def start_up(app: Application) -> None:  # type: ignore[type-arg]
     services: Services = app.bot_data["services"]
     deliverer: Deliverer = app.bot_data["deliverer"]
     services.bot_username = app.bot.username
+    services.group_size = functools.partial(access.people_in_group, app.bot)
     deliverer.bot = app.bot
     await deliverer.flush()
 
@@ -186,6 +189,7 @@ def add_handlers(
     private = PrivateHandlers(services)
     survey = SurveyHandlers(services)
     commitments = CommitmentHandlers(services)
+    words = WordsHandlers(services)
     in_group = filters.ChatType.GROUPS
     in_private = filters.ChatType.PRIVATE
     # Before any handler: a person active in their private chat is reachable again.
@@ -298,6 +302,7 @@ def add_handlers(
     app.add_handler(CallbackQueryHandler(commitments.on_button, pattern=r"^o:"))
     app.add_handler(CallbackQueryHandler(private.on_note, pattern=r"^n:"))
     app.add_handler(CallbackQueryHandler(group.on_takeover, pattern=r"^g:"))
+    app.add_handler(CallbackQueryHandler(words.on_tap, pattern=r"^w:"))
     app.add_handler(CallbackQueryHandler(private.on_button))
 
     app.add_error_handler(on_error)

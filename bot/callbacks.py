@@ -16,6 +16,7 @@ Add to the map:  a:<addition_id>                            (a partner missed in
 Control message: f:<team_id>:<action>:<arg>                 (a facilitator, in private)
 Commitment:      o:<commitment_id>:<action>:<arg>           (making one, agreeing, its check-in)
 Team notes:      n:<team_id>:<action>:<arg>                 (a facilitator or the note taker)
+Map in words:    w:<round_id>:<l|o|p>:<arg>                 (anyone in the team, under a map)
 """
 
 from __future__ import annotations
@@ -216,9 +217,28 @@ def participants(check_id: int, include: bool) -> str:
     return _check(f"s:{check_id}:{int(include)}")
 
 
+@dataclass(frozen=True)
+class WordsTap:
+    """The map in words: the list (l), a page of partner buttons (o) or one partner (p)."""
+
+    round_id: int
+    action: str
+    arg: str
+
+
+WORDS_ACTIONS = frozenset({"l", "o", "p"})
+
+
+def words(round_id: int, action: str, arg: str = "") -> str:
+    """Encode a button of the map in words."""
+    if action not in WORDS_ACTIONS:
+        raise ValueError(action)
+    return _check(f"w:{round_id}:{action}:{arg}")
+
+
 Tap = (
     DialogTap | PersonTap | SuggestionTap | TieTap | EditorTap | DeepTap | SurveyTap | NewRoundTap
-    | AdditionTap | TermTap | TakeoverTap | ParticipantsTap
+    | AdditionTap | TermTap | TakeoverTap | ParticipantsTap | WordsTap
 )  # fmt: skip
 
 
@@ -231,6 +251,11 @@ def decode(data: str | None) -> Tap | None:
         if len(parts) != 5 or not is_id(parts[1]) or not is_id(parts[2]):
             return None
         return DialogTap(int(parts[1]), int(parts[2]), parts[3], parts[4])
+    if data.startswith("w:"):
+        parts = data.split(":", 3)
+        if len(parts) != 4 or not is_id(parts[1]) or parts[2] not in WORDS_ACTIONS:
+            return None
+        return WordsTap(int(parts[1]), parts[2], parts[3])
     if data.startswith("y:"):
         rest = data[2:]
         return NewRoundTap(int(rest)) if is_id(rest) else None

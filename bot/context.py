@@ -22,6 +22,10 @@ async def _no_delivery() -> int:
     return 0
 
 
+async def _size_unknown(chat_id: int) -> int | None:
+    return None
+
+
 # How long what Telegram said about someone's membership of a group is trusted.
 PRESENCE_SECONDS = 60
 
@@ -62,6 +66,9 @@ class Services:
     window: Window = field(default_factory=Window)
     # Sends what the outbox owes; wired to the deliverer at start.
     flush: Callable[[], Awaitable[int]] = _no_delivery
+    # How many people (not counting the bot) are in a group now; None when Telegram cannot
+    # tell. Wired to getChatMemberCount at start.
+    group_size: Callable[[int], Awaitable[int | None]] = _size_unknown
     # The bot's @username, for deep links (known once the bot has started).
     bot_username: str = ""
     # Who is in which group, cached for PRESENCE_SECONDS.

@@ -238,14 +238,19 @@ class Deliverer:
                     return await self._send(drawn, row_id)
                 effect = drawn
             caption = effect.caption or None
+            keyboard = markup(effect.buttons)
             if caption is not None and utf16_len(caption) > CAPTION_LIMIT:
                 # Too long for a caption (Telegram would refuse the picture): the picture
-                # goes alone, the text right after it.
-                photo = await bot.send_photo(effect.chat_id, effect.data or b"")
+                # goes alone (with its buttons), the text right after it.
+                photo = await bot.send_photo(
+                    effect.chat_id, effect.data or b"", reply_markup=keyboard
+                )
                 for part in chunks(caption):
                     await bot.send_message(effect.chat_id, part)
                 return photo
-            return await bot.send_photo(effect.chat_id, effect.data or b"", caption=caption)
+            return await bot.send_photo(
+                effect.chat_id, effect.data or b"", caption=caption, reply_markup=keyboard
+            )
         if isinstance(effect, Document):
             return await bot.send_document(effect.chat_id, effect.data, filename=effect.filename)
         return await self._notice(bot, effect, row_id)

@@ -4,12 +4,18 @@ Both versions are plain dicts in the shape `core.teammap.to_json` produces (e.g.
 snapshot of the previous round and the current map). A partner of one version matches a partner
 of the other when any of their spellings (label or aliases) gives the same name key
 (`core.merge.name_key`), so "het CLB" meets "CLB" and "Centrum voor Leerlingenbegeleiding".
+
+Moves follow people, not medians: given each round's placements (who put which name where),
+a partner counts as moved only when people who placed it in both rounds moved it, and only in
+the direction all of them moved it (both ways: `split`). A team median can move the other way
+when other people take part (three placed CLB close, one far; next year only the one who placed
+it far takes part and moves it a ring closer: the median goes out, the person went in).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .merge import name_key
@@ -18,10 +24,37 @@ from .render import CHANGE_CLOSER, CHANGE_DROPPED, CHANGE_FURTHER, CHANGE_NEW, M
 
 
 @dataclass(frozen=True)
+class Placement:
+    """One person's placement of a partner in one round; `person` is any id that stays the
+    same for a person across rounds (never shown), `name` what they wrote."""
+
+    person: int
+    name: str
+    distance: int | None
+
+
+@dataclass(frozen=True)
+class PeopleChange:
+    """Who took part: only in the old round, only in the new one, in both."""
+
+    left: int
+    joined: int
+    both: int
+
+    @property
+    def same(self) -> bool:
+        """True when the same people took part both times."""
+        return self.left == 0 and self.joined == 0
+
+
+@dataclass(frozen=True)
 class Comparison:
     """What changed from the old map to the new one; every list is sorted by label.
 
-    `pairs` holds the matched partners as (index in old "partners", index in new "partners").
+    `pairs` holds the matched partners as (index in old "partners", index in new "partners");
+    `changes` the new index of every moved partner with CHANGE_CLOSER or CHANGE_FURTHER.
+    With placements, `moved` gives the rings of the people who moved it (before → after),
+    `split` the partners some moved closer and others further, `people` who took part.
     """
 
     new: list[str]
@@ -32,6 +65,9 @@ class Comparison:
     priority_changed: list[tuple[str, int, int]]
     kept: int
     pairs: tuple[tuple[int, int], ...] = ()
+    changes: tuple[tuple[int, str], ...] = ()
+    split: list[str] = field(default_factory=list)
+    people: PeopleChange | None = None
 
     @property
     def unchanged(self) -> bool:
@@ -43,6 +79,7 @@ class Comparison:
             or self.priority_gained
             or self.priority_lost
             or self.priority_changed
+            or self.split
         )
 
 
@@ -110,27 +147,87 @@ def has_priorities(snapshot: Mapping[str, Any]) -> bool:
     return any(_priority_total(p) > 0 for p in _partners(snapshot))
 
 
-def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> Comparison:
+def _low_median(values: Sequence[int]) -> int:
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def _placed_by(partner: Mapping[str, Any], places: Iterable[Placement]) -> dict[int, int]:
+    """Each person's placement of this partner (the closest, if they named it twice)."""
+    keys = _keys(partner)
+    out: dict[int, int] = {}
+    for place in places:
+        if place.distance is not None and name_key(place.name) in keys:
+            out[place.person] = min(place.distance, out.get(place.person, place.distance))
+    return out
+
+
+def _followed(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    old_places: Sequence[Placement],
+    new_places: Sequence[Placement],
+) -> tuple[str, int, int] | str | None:
+    """How the people who placed this partner in both rounds moved it: (label, old, new) with
+    the rings of those who moved it, "split" when they moved it both ways, None when nobody
+    moved it."""
+    was, now = _placed_by(before, old_places), _placed_by(after, new_places)
+    movers = [(was[p], now[p]) for p in was.keys() & now.keys() if was[p] != now[p]]
+    if not movers:
+        return None
+    if any(b < a for a, b in movers) and any(b > a for a, b in movers):
+        return "split"
+    # Every mover went the same way, so the medians of their rings differ the same way.
+    return (_label(after), _low_median([a for a, _ in movers]), _low_median([b for _, b in movers]))
+
+
+def _people(old_places: Sequence[Placement], new_places: Sequence[Placement]) -> PeopleChange:
+    was = {p.person for p in old_places}
+    now = {p.person for p in new_places}
+    return PeopleChange(left=len(was - now), joined=len(now - was), both=len(was & now))
+
+
+def compare(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    old_places: Sequence[Placement] | None = None,
+    new_places: Sequence[Placement] | None = None,
+) -> Comparison:
     """What changed from the `old` map to the `new` one (both as `to_json` dicts).
 
+    With both rounds' placements, moves follow the people who took part both times (see the
+    module's docstring); without them (two versions of one round), the maps' distances.
     Priorities are compared only when both maps have picks: a round that has not (yet) had
     step 2C did not "lose" its priorities.
     """
     old_partners, new_partners = _partners(old), _partners(new)
+    following = old_places is not None and new_places is not None
     with_priorities = has_priorities(old) and has_priorities(new)
     pairs = match_partners(old_partners, new_partners)
     matched_old = {i for i, _ in pairs}
     matched_new = {j for _, j in pairs}
     moved: list[tuple[str, int, int]] = []
+    split: list[str] = []
+    changes: list[tuple[int, str]] = []
     gained: list[str] = []
     lost: list[str] = []
     changed: list[tuple[str, int, int]] = []
     for i, j in pairs:
         before, after = old_partners[i], new_partners[j]
         label = _label(after)
-        d_old, d_new = _distance(before), _distance(after)
-        if d_old is not None and d_new is not None and d_old != d_new:
-            moved.append((label, d_old, d_new))
+        move: tuple[str, int, int] | str | None = None
+        if following:
+            assert old_places is not None and new_places is not None
+            move = _followed(before, after, old_places, new_places)
+        else:
+            d_old, d_new = _distance(before), _distance(after)
+            if d_old is not None and d_new is not None and d_old != d_new:
+                move = (label, d_old, d_new)
+        if move == "split":
+            split.append(label)
+        elif isinstance(move, tuple):
+            moved.append(move)
+            changes.append((j, CHANGE_CLOSER if move[2] < move[1] else CHANGE_FURTHER))
         p_old, p_new = _priority_total(before), _priority_total(after)
         if not with_priorities:
             continue
@@ -153,6 +250,9 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> Comparison:
         priority_changed=sorted(changed, key=lambda item: (*_by_label(item[0]), item[1:])),
         kept=len(pairs),
         pairs=tuple(pairs),
+        changes=tuple(sorted(changes)),
+        split=sorted(split, key=_by_label),
+        people=_people(old_places or [], new_places or []) if following else None,
     )
 
 
@@ -193,18 +293,16 @@ def comparison_nodes(
 
     `cmp` is `compare(old, new)`. New partners keep their order, so link indexes of the new map
     (see `comparison_links`) stay valid. A dropped partner is drawn at its old place without
-    priority marks. Moved partners are "closer" (smaller distance) or "further".
+    priority marks. Moved partners are "closer" or "further" as `cmp` found them.
     """
     old_partners, new_partners = _partners(old), _partners(new)
     old_of = {j: i for i, j in cmp.pairs}
+    moved = dict(cmp.changes)
     nodes: list[MapNode] = []
     for j, partner in enumerate(new_partners):
         change: str | None = CHANGE_NEW
         if j in old_of:
-            d_old, d_new = _distance(old_partners[old_of[j]]), _distance(partner)
-            change = None
-            if d_old is not None and d_new is not None and d_old != d_new:
-                change = CHANGE_CLOSER if d_new < d_old else CHANGE_FURTHER
+            change = moved.get(j)
         nodes.append(_node(partner, change))
     matched_old = set(old_of.values())
     nodes += [

@@ -53,13 +53,15 @@ class Text:
 
 @dataclass(frozen=True)
 class Photo:
-    """A picture: bytes given now, or drawn at delivery (`render`, e.g. "map:12")."""
+    """A picture: bytes given now, or drawn at delivery (`render`, e.g. "map:12"), with
+    buttons under it (e.g. the map in words)."""
 
     chat_id: int
     caption: str = ""
     data: bytes | None = None
     render: str | None = None
     batch: str | None = None
+    buttons: Buttons = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ def to_row(effect: Effect) -> tuple[str, str, bytes | None]:
         payload = {"caption": effect.caption}
         if effect.render:
             payload["render"] = effect.render
+        if effect.buttons:
+            payload["buttons"] = _buttons_to_json(effect.buttons)
         return "photo", json.dumps(payload, ensure_ascii=False), effect.data
     if isinstance(effect, Document):
         return "document", json.dumps({"filename": effect.filename}), effect.data
@@ -157,7 +161,14 @@ def from_row(
             batch=batch,
         )
     if kind == "photo":
-        return Photo(chat_id, data.get("caption", ""), blob, data.get("render"), batch)
+        return Photo(
+            chat_id,
+            data.get("caption", ""),
+            blob,
+            data.get("render"),
+            batch,
+            _buttons_from_json(data.get("buttons")),
+        )
     if kind == "document":
         return Document(chat_id, blob or b"", data["filename"], batch)
     if kind == "notice":

@@ -56,6 +56,7 @@ from storage.queries.facilitators import FacilitatorQueries
 from storage.queries.look import LookQueries
 from storage.queries.notes import NoteQueries
 from storage.queries.outbox import OutboxQueries
+from storage.queries.placements import PlacementQueries
 from storage.records import record
 
 Clock = Callable[[], datetime]
@@ -248,7 +249,9 @@ class Store:
             delay = min(delay * 2, 0.05)
 
 
-class Tx(OutboxQueries, FacilitatorQueries, CommitmentQueries, NoteQueries, LookQueries):
+class Tx(
+    OutboxQueries, FacilitatorQueries, CommitmentQueries, NoteQueries, LookQueries, PlacementQueries
+):
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
 
     # -- teams -----------------------------------------------------------------------------

@@ -42,13 +42,15 @@ async def finish(services: Services, team: Team) -> None:
             # The kept map is the one the group saw last: the closing words are enough.
             if await maps.shown(tx, services, team, result.round):
                 await tx.enqueue(Text(team.chat_id, result.text), team.id)
-            elif caption := maps.joined_caption(
-                result.text, await maps.caption_now(tx, services, team, result.round)
-            ):
-                await tx.enqueue(Photo(team.chat_id, caption, result.png), team.id)
             else:
-                await tx.enqueue(Photo(team.chat_id, data=result.png), team.id)
-                await tx.enqueue(Text(team.chat_id, result.text), team.id)
+                caption = maps.joined_caption(
+                    result.text, await maps.caption_now(tx, services, team, result.round)
+                )
+                words = maps.words_button(services, team, result.round)
+                photo = Photo(team.chat_id, caption or "", result.png, buttons=words)
+                await tx.enqueue(photo, team.id)
+                if not caption:
+                    await tx.enqueue(Text(team.chat_id, result.text), team.id)
             await maps.note_shown(tx, services, team, result.round)
             # Every facilitator gets the report; the group hears once if one cannot be reached.
             for index, user_id in enumerate(await control.facilitators(tx, team)):

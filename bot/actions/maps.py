@@ -22,7 +22,7 @@ from bot.dialogs import finish as finish_dialog
 from bot.dialogs import mapview, sharing
 from bot.dialogs import team as team_dialog
 from core import teammap
-from core.effects import Document, Effect, Photo, Tap, Text
+from core.effects import Buttons, Document, Effect, Photo, Tap, Text
 from core.model import Round, Team
 from core.protocol import Step
 from core.render import MapData, render
@@ -107,9 +107,22 @@ async def post(
     if lead and joined_caption(lead, caption) is None:
         effects.append(Text(target, lead))
         lead = ""
-    effects.append(Photo(target, caption=lead, render=f"{MAP_PREFIX}{round_.id}"))
+    effects.append(
+        Photo(
+            target,
+            caption=lead,
+            render=f"{MAP_PREFIX}{round_.id}",
+            buttons=words_button(services, team, round_),
+        )
+    )
     await tx.enqueue_all(effects, team.id)
     await tx.note_shown_map(target, round_.id, fingerprint)
+
+
+def words_button(services: Services, team: Team, round_: Round) -> Buttons:
+    """The button under every map picture that shows the map as text (phones, screen readers)."""
+    label = services.texts.plain("words.button", team.language.value)
+    return ((Tap(label, callbacks.words(round_.id, "l")),),)
 
 
 async def shown(tx: Tx, services: Services, team: Team, round_: Round) -> bool:
@@ -252,10 +265,11 @@ async def draw(services: Services, photo: Photo) -> Effect:
         text = services.texts.t("map.rendering_failed", team.language.value)
         if photo.caption:
             text = Html(f"{photo.caption}\n\n{text}")
-        return Text(photo.chat_id, text, batch=photo.batch)
+        # Without a picture the map in words is all there is: its button stays.
+        return Text(photo.chat_id, text, photo.buttons, batch=photo.batch)
     # The map may have grown since the photo was owed: then the summary alone is the caption.
     shown = joined_caption(photo.caption, caption) or photo.caption
-    return Photo(photo.chat_id, shown, png, batch=photo.batch)
+    return Photo(photo.chat_id, shown, png, batch=photo.batch, buttons=photo.buttons)
 
 
 async def export_files(services: Services, team: Team) -> list[tuple[str, bytes]] | None:

@@ -24,9 +24,9 @@ async def act(
     """One member action in one transaction; None when the member or the button is stale.
 
     `action` is "text" (a typed message), "resume" (show the current screen again), "link"
-    (/verband) or a button action. The new screen number, the group's counts and step 1's
-    shared answers are written in the same transaction; the caller sends the screens (the
-    direct reply) and flushes the outbox.
+    (/verband) or a button action. The new screen number and the group's counts are written in
+    the same transaction; step 1's shared answers just after it, once Telegram said how many
+    people the group has. The caller sends the screens (the direct reply) and flushes the outbox.
     """
     async with services.store.tx() as tx:
         found = await tx.member_in_context(member_id)
@@ -52,11 +52,11 @@ async def act(
         if outcome.progress_changed or joined:
             outcome.progress_changed = True
             await progress.refresh(tx, services, member.round_id)
-        if outcome.intro_finished:
-            await progress.share_intro(tx, services, member.round_id, force=False)
-            if round_.intro_posted_at is None and (
-                (await tx.round(member.round_id)).intro_posted_at is not None
-            ):
-                # Step 1 just reached the group: its note is offered on the control message.
-                await control.refresh(tx, services, team)
-        return ctx.member, outcome
+        result = ctx.member, outcome
+    if outcome.intro_finished and await progress.share_intro_when_everyone(
+        services, member.round_id
+    ):
+        # Step 1 just reached the group: its note is offered on the control message.
+        async with services.store.tx() as tx:
+            await control.refresh(tx, services, team)
+    return result

@@ -101,8 +101,12 @@ async def repair_announcement(tx: Tx, services: Services, team: Team, round_: Ro
         await tx.enqueue(await announcement(tx, services, team, round_), team.id)
 
 
-async def share_intro(tx: Tx, services: Services, round_id: int, *, force: bool) -> None:
-    """Post step 1's answers to the group once everyone answered, or when the principal moves on.
+async def share_intro(
+    tx: Tx, services: Services, round_id: int, *, force: bool, people: int | None = None
+) -> None:
+    """Post step 1's answers to the group when the principal moves on (`force`), or without
+    them once everyone in the group (`people`, Telegram's count) joined and answered: never
+    while a colleague could still join and read them before writing their own.
 
     When forced after an earlier share, the answers of members who joined later are edited into
     the same message; when they skipped both questions, nothing changes in the group.
@@ -115,10 +119,30 @@ async def share_intro(tx: Tx, services: Services, round_id: int, *, force: bool)
         if not await sharing.late_intro_answers(tx, round_):
             await tx.mark_intro_posted(round_id)
             return
-    elif not (force or await sharing.everyone_past_intro(tx, round_)):
+    elif not (
+        force or (people is not None and await sharing.everyone_past_intro(tx, round_, people))
+    ):
         return
     text = await sharing.intro_summary(tx, services.texts, team, round_)
     if text is None or not await tx.members(round_id):
         return
     await tx.mark_intro_posted(round_id)
     await tx.enqueue(Text(team.chat_id, text, living=intro_key(round_id)), team.id)
+
+
+async def share_intro_when_everyone(services: Services, round_id: int) -> bool:
+    """A member finished step 1: when everyone who joined is past it, ask Telegram how many
+    people the group has and share the answers if all of them joined. Asked outside a
+    transaction; a crash before the share only delays it to the principal's close. True when
+    the answers were shared now."""
+    async with services.store.tx() as tx:
+        round_ = await tx.round(round_id)
+        if round_.intro_posted_at is not None or not await sharing.everyone_past_intro(tx, round_):
+            return False
+        chat_id = (await tx.team(round_.team_id)).chat_id
+    people = await services.group_size(chat_id)
+    if people is None:
+        return False
+    async with services.store.tx() as tx:
+        await share_intro(tx, services, round_id, force=False, people=people)
+        return (await tx.round(round_id)).intro_posted_at is not None

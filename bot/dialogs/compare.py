@@ -41,6 +41,8 @@ async def load(tx: Tx, texts: Texts, team: Team, timezone: str) -> ComparisonVie
     latest = await tx.latest_map_version(team.id)
     old: dict[str, Any] | None = None
     new: dict[str, Any] | None = None
+    # The rounds whose people the comparison follows (two versions of one round: none).
+    rounds: tuple[int, int] | None = None
     if round_ is not None and round_.step not in (Step.BRAINSTORM.value, Step.DONE.value):
         if latest is not None:
             team_map = await mapview.load(tx, round_, shared_only=True)
@@ -51,17 +53,24 @@ async def load(tx: Tx, texts: Texts, team: Team, timezone: str) -> ComparisonVie
                 date=mapview.local_date(round_, timezone),
             )
             old = json.loads(latest.snapshot_json)
+            rounds = (latest.round_id, round_.id)
     elif latest is not None and latest.parent_id is not None:
         parent = await tx.map_version(int(latest.parent_id))
         if parent is not None:
             old = json.loads(parent.snapshot_json)
             new = json.loads(latest.snapshot_json)
+            if parent.round_id != latest.round_id:
+                rounds = (parent.round_id, latest.round_id)
     if old is None or new is None:
         return texts.t("compare.nothing", lang)
     if round_ is None:  # pragma: no cover - a kept version always has its round
         return texts.t("compare.nothing", lang)
 
-    result = compare.compare(old, new)
+    if rounds is not None and rounds[0] != rounds[1]:
+        before = await tx.people_placements(rounds[0])
+        result = compare.compare(old, new, before, await tx.people_placements(rounds[1]))
+    else:
+        result = compare.compare(old, new)
     base = mapview.texts_for(texts, team, round_, timezone)
     title = texts.plain(
         "compare.title",
@@ -109,9 +118,14 @@ def _names(texts: Texts, lang: str, names: list[str]) -> str:
 
 
 def summary(texts: Texts, lang: str, result: compare.Comparison) -> Html:
-    """The short text that goes with the comparison map."""
+    """The short text that goes with the comparison map; it says when other people took part."""
+    people = result.people
+    differ: list[Html] = []
+    if people is not None and not people.same:
+        key = "follow.people_differ" if people.both else "follow.nobody_twice"
+        differ.append(texts.t(key, lang, left=people.left, joined=people.joined, both=people.both))
     if result.unchanged:
-        return texts.t("compare.unchanged", lang, kept=result.kept)
+        return Html("\n".join([texts.t("compare.unchanged", lang, kept=result.kept), *differ]))
 
     def ring(distance: int) -> str:
         return texts.plain(f"distance.{distance}", lang)
@@ -134,6 +148,9 @@ def summary(texts: Texts, lang: str, result: compare.Comparison) -> Html:
         lines.append(
             texts.t("compare.moved", lang, count=len(moves), names=_names(texts, lang, moves))
         )
+    if result.split:
+        names = _names(texts, lang, result.split)
+        lines.append(texts.t("follow.split", lang, count=len(result.split), names=names))
     if result.priority_gained:
         names = _names(texts, lang, result.priority_gained)
         lines.append(texts.t("compare.priority_gained", lang, names=names))
@@ -147,5 +164,6 @@ def summary(texts: Texts, lang: str, result: compare.Comparison) -> Html:
         ]
         lines.append(texts.t("compare.priority_changed", lang, names=_names(texts, lang, changes)))
     lines.append(texts.t("compare.kept", lang, count=result.kept))
+    lines.extend(differ)
     lines.append(texts.t("compare.discuss", lang))
     return Html("\n".join(lines))

@@ -80,10 +80,18 @@ async def report_data(
     """
     team_map = await mapview.load(tx, round_, shared_only=shared_only, additions=additions)
     members = await tx.members(round_.id)
-    # The report names functions, never people, whatever the group's setting (/namen aan).
+    # The report names functions, never people, whatever the group's setting (/namen aan),
+    # and a role only when at least three share it.
     anonymous = replace(team, show_names=False)
-    labels = {m.id: sharing.participant(texts, anonymous, n, m) for n, m in enumerate(members, 1)}
-    participants = [labels[m.id] + (f" – {m.function}" if m.function else "") for m in members]
+    shown = sharing.shown_roles(members)
+    labels = {
+        m.id: sharing.participant(texts, anonymous, n, m, shown) for n, m in enumerate(members, 1)
+    }
+    # A free-text function would name what the hidden role hides.
+    participants = [
+        labels[m.id] + (f" – {m.function}" if m.function and m.role in shown else "")
+        for m in members
+    ]
     data = ReportData(
         school=team.school_name or "",
         round_number=round_.number,

@@ -1,16 +1,25 @@
 """What the protocol shares with the group once a step allows it: step 1's answers (no Telegram).
 
 Answers are shown per question, side by side, as "Deelnemer 1 (leraar)" or with first names
-when the team chose that (/namen aan). Numbers follow the order in which members joined.
+when the team chose that (/namen aan). Numbers follow the order in which members joined. A
+role is named only when at least three members of the round share it (as in the member check);
+otherwise the answer says "andere functie", so a team's one care coordinator is not named.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Iterable
+
 from core.cards import CARDS, PHASES
-from core.model import Member, Round, Team
+from core.membercheck import MIN_PER_ROLE
+from core.model import Member, Role, Round, Team
 from core.protocol import ONBOARDING, Stage
+from core.teammap import TeamMap
 from prompts import Html, Texts
 from storage.store import Tx
+
+from . import mapview
 
 INTRO_QUESTIONS = ("INTRO.Q1", "INTRO.Q2")
 CLOSING_QUESTIONS = tuple(f"CLOSE.Q{n}" for n in range(1, 8))
@@ -19,23 +28,44 @@ CLOSING_QUESTIONS = tuple(f"CLOSE.Q{n}" for n in range(1, 8))
 MIN_PARTICIPANTS = 4
 
 
-def participant(texts: Texts, team: Team, number: int, member: Member) -> str:
-    """'Deelnemer 3 (leraar)' or 'Anna (leraar)', by team setting."""
+def shown_roles(members: Iterable[Member]) -> frozenset[Role]:
+    """The roles at least MIN_PER_ROLE members share: only these are named beside answers."""
+    counts = Counter(m.role for m in members if m.role is not None)
+    return frozenset(role for role, n in counts.items() if n >= MIN_PER_ROLE)
+
+
+def role_label(texts: Texts, lang: str, role: Role | None, shown: Collection[Role]) -> str | None:
+    """The role as the team may read it: its name when enough share it, else 'andere functie'."""
+    if role is None:
+        return None
+    if role in shown:
+        return texts.plain(f"map.role.{role.value}", lang)
+    return texts.plain("anon.other_role", lang)
+
+
+def participant(
+    texts: Texts, team: Team, number: int, member: Member, shown: Collection[Role]
+) -> str:
+    """'Deelnemer 3 (leraar)' or 'Anna (leraar)', by team setting; a role fewer than three
+    members share reads 'Deelnemer 3 (andere functie)', or just 'Anna' (`shown` from
+    shown_roles)."""
     lang = team.language.value
     # Someone who left the group stays, anonymously, with what they contributed.
-    name = (
-        member.first_name
-        if team.show_names and member.first_name and member.left_at is None
-        else texts.plain("share.participant", lang, n=number)
-    )
-    if member.role is None:
+    named = team.show_names and bool(member.first_name) and member.left_at is None
+    name = member.first_name if named else texts.plain("share.participant", lang, n=number)
+    if named and member.role not in shown:
         return name
-    return f"{name} ({texts.plain(f'map.role.{member.role.value}', lang)})"
+    role = role_label(texts, lang, member.role, shown)
+    return name if role is None else f"{name} ({role})"
 
 
-async def everyone_past_intro(tx: Tx, round_: Round) -> bool:
-    """True when enough members joined and every one of them answered or skipped both."""
+async def everyone_past_intro(tx: Tx, round_: Round, people: int | None = None) -> bool:
+    """True when every member who joined answered or skipped both questions, at least
+    MIN_PARTICIPANTS joined, and (when `people`, the group's size, is given) everyone in the
+    group joined: only then can nobody join later and read the answers before writing theirs."""
     members = await tx.present_members(round_.id)
+    if people is not None and len(members) < people:
+        return False
     return len(members) >= MIN_PARTICIPANTS and all(
         Stage(m.stage) not in ONBOARDING[:5] for m in members
     )
@@ -61,6 +91,7 @@ async def intro_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html
         return None
     blocks = [texts.t("share.intro_title", lang, count=len(numbered))]
     members = [m for _, m in numbered]
+    shown = shown_roles(members)
     answers = {m.id: {a.question_id: a.text for a in await tx.answers(m.id)} for m in members}
     for question in INTRO_QUESTIONS:
         lines = [texts.t("share.question", lang, question=texts.plain(question, lang))]
@@ -70,7 +101,7 @@ async def intro_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html
                 texts.t(
                     "share.answer",
                     lang,
-                    who=participant(texts, team, number, member),
+                    who=participant(texts, team, number, member, shown),
                     text=text or texts.plain("share.skipped", lang),
                 )
             )
@@ -84,6 +115,7 @@ async def deep_summary(tx: Tx, texts: Texts, team: Team, round_: Round, session_
     lang = team.language.value
     members = await tx.members(round_.id)
     number = {m.id: (n, m) for n, m in enumerate(members, start=1)}
+    shown = shown_roles(members)
     rows = await tx.card_answers(session_id)
     blocks: list[str] = []
     for key, label in await tx.deep_partners(session_id):
@@ -99,7 +131,7 @@ async def deep_summary(tx: Tx, texts: Texts, team: Team, round_: Round, session_
                 )
                 for row in answers:
                     n, member = number[row.member_id]
-                    who = participant(texts, team, n, member)
+                    who = participant(texts, team, n, member, shown)
                     phase_lines.append(texts.t("share.answer", lang, who=who, text=row.text))
             if phase_lines:
                 title = texts.plain(f"phase.{phase}", lang)
@@ -116,6 +148,7 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
     lang = team.language.value
     members = await tx.members(round_.id)
     number = {m.id: (n, m) for n, m in enumerate(members, start=1)}
+    shown = shown_roles(members)
     rows = await tx.closing_answers(round_.id)
     blocks: list[str] = []
     for qid in CLOSING_QUESTIONS:
@@ -123,7 +156,7 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
         lines = [texts.t("share.question", lang, question=texts.plain(qid, lang))]
         for row in answers:
             n, member = number[row.member_id]
-            who = participant(texts, team, n, member)
+            who = participant(texts, team, n, member, shown)
             lines.append(texts.t("share.answer", lang, who=who, text=row.text))
         if not answers:
             lines.append(texts.t("share.no_answers", lang))
@@ -142,6 +175,58 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
                 )
             )
         blocks.append("\n".join(lines))
+    return Html("\n\n".join(blocks))
+
+
+async def reasons_by_node(
+    tx: Tx, texts: Texts, team: Team, round_: Round, team_map: TeamMap, shown: Collection[Role]
+) -> dict[int, list[tuple[str, str]]]:
+    """Each partner's priority reasons as (role as the team may read it, reason), sorted so
+    the order tells nothing about who wrote what; empty before step 2C closed."""
+    if not mapview.priorities_shared(round_):
+        return {}
+    lang = team.language.value
+    by_node: dict[int, list[tuple[str, str]]] = {}
+    for role, key, reason in await tx.priorities(round_.id):
+        index = team_map.index_of(key)
+        if index is None or not reason or not reason.strip():
+            continue
+        who = role_label(texts, lang, role, shown) or texts.plain("anon.other_role", lang)
+        by_node.setdefault(index, []).append((who, " ".join(reason.split())))
+    # Sorted, not in the order members joined: that order would tell who wrote what.
+    return {i: sorted(r, key=lambda x: (x[0], x[1].casefold())) for i, r in by_node.items()}
+
+
+async def priority_reasons(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html | None:
+    """Why members chose their priority partner, per partner (most picked first), each reason
+    with the chooser's role only when at least three share it and never a name or a number
+    that step 1 used; then the protocol's prompt to talk about them. None without reasons
+    (and before step 2C closed)."""
+    lang = team.language.value
+    round_ = await tx.round(round_.id)  # the caller may hold the round from before the close
+    shown = shown_roles(await tx.members(round_.id))
+    team_map = await mapview.load(tx, round_)
+    by_node = await reasons_by_node(tx, texts, team, round_, team_map, shown)
+    if not by_node:
+        return None
+    order = sorted(
+        by_node,
+        key=lambda i: (-len(team_map.picks[i]), team_map.nodes[i].label.casefold()),
+    )
+    blocks = [texts.t("reasons.title", lang)]
+    for index in order:
+        lines = [
+            texts.t(
+                "reasons.partner",
+                lang,
+                partner=team_map.nodes[index].label,
+                count=len(team_map.picks[index]),
+            )
+        ]
+        for who, reason in by_node[index]:
+            lines.append(texts.t("share.answer", lang, who=who, text=reason))
+        blocks.append(Html("\n".join(lines)))
+    blocks.append(texts.t("reasons.prompt", lang))
     return Html("\n\n".join(blocks))
 
 

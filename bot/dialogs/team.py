@@ -221,7 +221,8 @@ async def open_deep(tx: Tx, texts: Texts, team: Team, session_id: int) -> OpenRe
 
 
 async def close_priorities(tx: Tx, texts: Texts, team: Team, round_: Round) -> CloseResult:
-    """Closes step 2C: picks are final; every member hears what they chose."""
+    """Closes step 2C: picks are final; every member hears what they chose; the group gets
+    the counts and the reasons (anonymous) with the prompt to talk about them."""
     lang = team.language.value
     await tx.set_round_step(round_.id, Step.PRIORITIES_CLOSED.value)
     direct: list[tuple[int, Html]] = []
@@ -236,6 +237,10 @@ async def close_priorities(tx: Tx, texts: Texts, team: Team, round_: Round) -> C
         direct.append((member.user_id, texts.t(key, lang)))
     counts = await priority_progress(tx, round_.id)
     text = texts.t("group.priorities_closed", lang, picked=counts[0], joined=counts[1])
+    # Why people chose, anonymously, in the same message (the map's caption where it fits).
+    reasons = await sharing.priority_reasons(tx, texts, team, round_)
+    if reasons is not None:
+        text = Html(f"{text}\n\n{reasons}")
     return CloseResult(text, await tx.round(round_.id), direct)
 
 

@@ -749,6 +749,12 @@ class FakeTelegram(BaseRequest):
         chat = self._chat_for_bot(params["chat_id"])
         return self._member_api(chat, int(params["user_id"]))
 
+    def _api_getChatMemberCount(self, params: dict[str, Any], files: dict[str, Any]) -> int:
+        # Like Telegram: everyone in the group, the bot (and any other bot) included.
+        chat = self._chat_for_bot(params["chat_id"])
+        present = {"creator", "administrator", "member", "restricted"}
+        return sum(1 for status in chat.members.values() if status in present)
+
     def _api_getChatAdministrators(
         self, params: dict[str, Any], files: dict[str, Any]
     ) -> list[dict[str, Any]]:

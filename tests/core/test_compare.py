@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.compare import compare, comparison_links, comparison_nodes
+from core.compare import PeopleChange, Placement, compare, comparison_links, comparison_nodes
 from core.merge import Mention, name_key
 from core.model import Category, Distance, Kind, Role
 from core.render import MapData, layout, render
@@ -180,3 +180,87 @@ def test_priorities_are_compared_only_when_both_maps_have_picks() -> None:
         {"label": "Bib", "aliases": [], "distance": 3, "priority_by_roles": {"directie": 1}}
     )
     assert compare(old, new).priority_lost == ["CLB"]
+
+
+def _placed(
+    rounds: Sequence[Sequence[tuple[int, str, int]]],
+) -> tuple[dict[str, Any], dict[str, Any], list[list[Placement]]]:
+    """Two rounds of post-its (person, name, distance): both maps and each round's placements."""
+    snapshots: list[dict[str, Any]] = []
+    places: list[list[Placement]] = []
+    for items in rounds:
+        mentions = [
+            Mention(n, person, Role.LERAAR, name, Kind.ORGANISATIE, Category.ZORG, Distance(d))
+            for n, (person, name, d) in enumerate(items)
+        ]
+        data = to_json(build(mentions), school="De Linde", round_number=1, date="2026-11-22")
+        snapshots.append(json.loads(to_json_bytes(data)))
+        places.append([Placement(person, name, d) for person, name, d in items])
+    return snapshots[0], snapshots[1], places
+
+
+def test_a_partner_a_reviewer_moved_closer_is_never_reported_further() -> None:
+    """Last year three colleagues placed CLB (two close by, one far); this year only the one who
+    placed it far takes part and moves it closer. The median moves out (1 -> 2), the person
+    moved in (3 -> 2): the comparison follows the person."""
+    old, new, (before, after) = _placed(
+        [[(1, "CLB", 1), (2, "CLB", 1), (3, "het CLB", 3)], [(3, "CLB", 2)]]
+    )
+    assert compare(old, new).moved == [("CLB", 1, 2)]  # what the medians say: further
+    result = compare(old, new, before, after)
+    assert result.moved == [("CLB", 3, 2)]
+    (clb,) = comparison_nodes(old, new, result)
+    assert clb.change == "closer"
+    assert result.people == PeopleChange(left=2, joined=0, both=1)
+
+
+def test_a_median_that_moves_only_because_people_changed_is_no_move() -> None:
+    """Nobody who took part twice moved the partner: different people, not a move."""
+    old, new, (before, after) = _placed([[(1, "CLB", 1), (2, "Ouders", 0)], [(3, "CLB", 3)]])
+    result = compare(old, new, before, after)
+    assert result.moved == [] and result.split == []
+    assert result.people == PeopleChange(left=2, joined=1, both=0)
+    assert all(node.change in (None, "dropped") for node in comparison_nodes(old, new, result))
+
+
+def test_colleagues_who_move_a_partner_both_ways_are_reported_as_split() -> None:
+    """One colleague moves the library closer, another further: neither direction is reported."""
+    old, new, (before, after) = _placed(
+        [
+            [(1, "Bibliotheek", 2), (2, "Bibliotheek", 2)],
+            [(1, "Bibliotheek", 1), (2, "de bibliotheek", 3)],
+        ]
+    )
+    result = compare(old, new, before, after)
+    assert result.moved == [] and result.split == ["Bibliotheek"]
+    assert result.people == PeopleChange(left=0, joined=0, both=2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 4), st.sampled_from(["CLB", "Ouders", "CGG"]),
+                  st.integers(0, 4), st.integers(0, 4)),
+        max_size=10,
+    ),
+    st.lists(st.tuples(st.integers(5, 7), st.sampled_from(["CLB", "Ouders"]),
+                       st.integers(0, 4)), max_size=4),
+)  # fmt: skip
+def test_every_reported_move_is_what_the_people_did(
+    reviewers: list[tuple[int, str, int, int]], newcomers: list[tuple[int, str, int]]
+) -> None:
+    """Whatever the rounds: a partner reported closer was moved closer by someone and further by
+    nobody (and the other way round)."""
+    first = {(p, n): d for p, n, d, _ in reviewers}
+    second = {(p, n): d for p, n, _, d in reviewers}
+    old, new, (before, after) = _placed(
+        [[(p, n, d) for (p, n), d in first.items()],
+         [*((p, n, d) for (p, n), d in second.items()), *newcomers]]
+    )  # fmt: skip
+    result = compare(old, new, before, after)
+    for label, was, now in result.moved:
+        deltas = [second[k] - first[k] for k in first if k[1] == label]
+        if now < was:
+            assert min(deltas) < 0 and max(deltas) <= 0
+        else:
+            assert max(deltas) > 0 and min(deltas) >= 0

@@ -235,13 +235,14 @@ async def test_step_one_summary_with_emoji_long_answers_reaches_the_group(
     await open_round(team)
     for person in team.members[:4]:
         await onboard(team, person, answer=EMOJI_ANSWER)
+    # Step 1 is shared when the principal closes the brainstorm (others could still join).
+    await team.principal.send("/sluit", chat=team.group)
     shared = [m for m in team.group.bot_messages if "🌍" in (m.text or "")]
     assert len(shared) >= 4
     for message in team.group.bot_messages:
         _check_fits(message)
     assert sum(m.plain_text.count("🌍") for m in shared) == 4 * EMOJI_ANSWER.count("🌍")
     assert _errors(caplog) == []
-    await team.principal.send("/sluit", chat=team.group)
     assert any(m.photo is not None for m in team.group.bot_messages)
     assert team.bot.t("err.delivery_failed") not in [m.text for m in team.principal.messages()]
 

@@ -224,22 +224,25 @@ async def test_a_note_button_of_an_earlier_round_changes_nothing(team: Team) -> 
 
 
 async def test_step_1_reaching_the_group_is_offered_at_once(team: Team) -> None:
-    """The fourth colleague answers step 1 and the answers go to the group: the control
-    message offers step 1's note and the note taker gets it offered, before anyone acts."""
+    """The last person of the group answers step 1 and the answers go to the group: the
+    control message offers step 1's note and the note taker gets it offered, before anyone
+    acts."""
     bot = team.bot
     piet = team.principal
     await register(team)
     await piet.tap(bot.label("btn.guide_panel"), chat=team.group)
     await piet.tap(bot.label("btn.guide_open"), message=_panel(piet, team))
-    anna, bert, carla, dirk = team.members[:4]
+    anna, bert, carla, dirk, els = team.members
     await onboard(team, anna)
     await piet.tap(bot.label("notes.btn_overview", written=0, count=1), message=_panel(piet, team))
     await piet.tap(bot.label("notes.btn_taker"))
     await piet.tap("Anna")
     step_1 = bot.label("notes.btn_item", label=bot.label("notes.item_intro"))
     assert step_1 not in anna.last().button_labels
-    for person in (bert, carla, dirk):
+    for person in (bert, carla, dirk, els):
         await onboard(team, person)
+    assert not any(bot.t("INTRO.I3") in m.text for m in team.group.bot_messages if m.text)
+    await onboard(team, piet)  # everyone in the group has answered
     assert any(bot.t("INTRO.I3") in m.text for m in team.group.bot_messages if m.text)
     assert _write(team, "intro") in _panel(piet, team).button_labels
     assert step_1 in anna.last().button_labels

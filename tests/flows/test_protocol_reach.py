@@ -178,6 +178,7 @@ async def _full_round(team: Team) -> None:
         await add_partner(team, person, f"Sportclub {n}", "organisatie", "aanbod", 2)
         await person.tap(bot.label("btn.done"))
     await piet.tap(bot.label("btn.guide_close_brainstorm"), message=panel())
+    await piet.tap(bot.label("look.btn.close"), message=panel())
     await piet.tap(bot.label("btn.guide_priorities"), message=panel())
     for person in members:
         await person.tap("CLB")
