@@ -125,11 +125,12 @@ def suggestions_83() -> list[tuple[str, str]]:
     return [(result.nodes[a].label, result.nodes[b].label) for a, b in result.suggestions]
 
 
-async def pick_tap_figures(members: int, names: int, taps: int = 5) -> tuple[float, float]:
-    """(first tap, median of the next taps) in seconds on a priority pick screen of a team of N
-    members x M post-its, read from a real SQLite file."""
-    from bot.dialogs import priority
+async def pick_tap_figures(members: int, names: int, taps: int = 7) -> tuple[float, float, float]:
+    """(first tap after a restart, first tap after a change, median of the next taps) in seconds
+    on a priority pick screen of a team of N members x M post-its, from a real SQLite file."""
+    from bot.dialogs import mapview, priority
     from bot.dialogs.base import Ctx
+    from core.merge import name_key
     from core.protocol import Stage, Step
     from prompts import Texts
     from storage.store import Store
@@ -151,18 +152,30 @@ async def pick_tap_figures(members: int, names: int, taps: int = 5) -> tuple[flo
                     for mention in own:
                         await tx.add_postit(member.id, mention.text, f"{mention.postit_id}")
                 await tx.set_round_step(round_.id, Step.PRIORITIES.value)
-            _clear_caches()
-            samples = []
-            for tap in range(taps + 1):
+
+            async def tap(n: int) -> float:
                 start = time.perf_counter()
                 async with store.tx() as tx:
                     ctx = Ctx(tx, texts, await tx.team(team.id), await tx.round(round_.id),
-                              await tx.member(people[tap % len(people)].id))  # fmt: skip
-                    await priority.on_button(ctx, "plist", str(tap % 3))
-                samples.append(time.perf_counter() - start)
+                              await tx.member(people[n % len(people)].id))  # fmt: skip
+                    await priority.on_button(ctx, "plist", str(n % 3))
+                return time.perf_counter() - start
+
+            _clear_caches()
+            if hasattr(mapview, "MERGES"):  # (the bench also runs on the code before the cache)
+                mapview.MERGES = type(mapview.MERGES)()
+            restart = await tap(0)
+            # A change: the principal keeps two partners apart (the names were stemmed when
+            # they were typed, as the bot does).
+            for mention in team_names(members, names):
+                name_key(mention.text)
+            async with store.tx() as tx:
+                await tx.decide(round_.id, name_key("CLB"), name_key("CLB Gent"), "apart")
+            changed = await tap(1)
+            samples = [await tap(n) for n in range(2, taps + 2)]
         finally:
             await store.close()
-    return samples[0], statistics.median(samples[1:])
+    return restart, changed, statistics.median(samples)
 
 
 def main() -> None:
@@ -185,10 +198,11 @@ def main() -> None:
     )
     for a, b in pairs:
         print(f"  {a}  /  {b}")
-    first, rest = asyncio.run(pick_tap_figures(args.members, args.names))
-    print("priority pick screen, one tap (paging)")
-    print(f"  first tap after a change  {first * 1000:8.1f} ms")
-    print(f"  next taps (median)        {rest * 1000:8.1f} ms   goal <= 50")
+    restart, changed, rest = asyncio.run(pick_tap_figures(args.members, args.names))
+    print("priority pick screen, one tap (paging), the whole update's dialog work")
+    print(f"  first tap after a restart  {restart * 1000:8.1f} ms")
+    print(f"  first tap after a change   {changed * 1000:8.1f} ms   goal <= 50")
+    print(f"  next taps (median)         {rest * 1000:8.1f} ms   goal <= 50")
 
 
 if __name__ == "__main__":
