@@ -54,7 +54,9 @@ PARTNERS_83 = [
     "Speelpleinwerking", "Revalidatiecentrum", "Welzijnsschakel", "Brugfiguur",
     "Kind en Gezin", "Huis van het Kind", "Klasse", "KlasCement", "Bakker", "Supermarkt",
     "Parochie", "Jeugdhuis", "Directeurs andere scholen", "Collega's andere scholen",
-    "basisschool 1", "basisschool 2", "Vzw Leerkracht", "Centrum Kind en Gezin",
+    "basisschool 1", "basisschool 2", "Vzw Leerkracht", "Centrum Kind en Gezin", "Tandarts",
+    "Apotheek", "Gezinsbond", "Rode Kruis", "Technopolis", "Kinderboerderij", "Kunstencentrum",
+    "Verkeerspark", "Woonzorgcentrum", "Dienstencentrum", "Turnkring",
 ]  # fmt: skip
 
 

@@ -273,8 +273,9 @@ def _canonical(words: str) -> str:
     return words
 
 
-def _numbers(key: str) -> set[str]:
-    return set(re.findall(r"\d+", key))
+@lru_cache(maxsize=1 << 16)
+def _numbers(key: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\d+", key))
 
 
 def _compact(key: str) -> str:
@@ -309,6 +310,7 @@ def _words_align(a: str, b: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _alike(a: str, b: str) -> bool:
     """Written nearly alike, but not clearly the same: worth asking the principal."""
     if _numbers(a) != _numbers(b):
@@ -321,6 +323,11 @@ def _alike(a: str, b: str) -> bool:
     )
 
 
+# A node's names as key words: (what the members wrote, that plus the known forms).
+_Forms = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+@lru_cache(maxsize=1 << 16)
 def _contained(short: str, long: str, *, compound: bool) -> bool:
     """One name is the other plus a place or detail ("CLB" / "CLB Gent", "Chiro" / "Jeugdbeweging
     Chiro"), or (`compound`) a one-word name is the head of a compound in the other ("Academie" /
@@ -338,21 +345,26 @@ def _contained(short: str, long: str, *, compound: bool) -> bool:
     )
 
 
-def _node_forms(node: Node) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _node_forms(node: Node) -> _Forms:
     """(what the members wrote, as key words; that plus every known form of a known partner)."""
-    written = tuple(sorted({_key_words(m.text) for m in node.mentions} or {node.key}))
-    known = tuple(f for key in sorted(node.keys) if key.startswith("=") for f in _forms(key))
+    return _forms_of(tuple(node.aliases), tuple(sorted(node.keys)))
+
+
+@lru_cache(maxsize=1 << 14)
+def _forms_of(texts: tuple[str, ...], keys: tuple[str, ...]) -> _Forms:
+    written = tuple(sorted({_key_words(text) for text in texts} or set(keys)))
+    known = tuple(f for key in keys if key.startswith("=") for f in _forms(key))
     return written, tuple(sorted({*written, *known}))
 
 
-def _similar(a: Node, b: Node) -> bool:
-    """Worth asking the principal about (see `merge` for the rules)."""
+def _similar(a: Node, b: Node, forms_a: _Forms, forms_b: _Forms) -> bool:
+    """Worth asking the principal about (see `merge` for the rules); forms: `_node_forms`."""
     asked = _ask_pairs()
     if any(frozenset((ka, kb)) in asked for ka in a.keys for kb in b.keys):
         return True
     if any(_alike(ka, kb) for ka in a.keys for kb in b.keys) and _written_alike(a, b):
         return True
-    (written_a, all_a), (written_b, all_b) = _node_forms(a), _node_forms(b)
+    (written_a, all_a), (written_b, all_b) = forms_a, forms_b
     return any(
         _contained(fa, fb, compound=False) or _contained(fb, fa, compound=False)
         for fa in all_a
@@ -416,7 +428,7 @@ def _close_pairs(keys: Sequence[str], cutoff: float) -> list[tuple[int, int, int
 
 
 def _containment_pairs(
-    forms: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
+    forms: Sequence[_Forms],
 ) -> set[tuple[int, int]]:
     """Index pairs (i < j) of nodes where some form of one lies within some form of the other,
     found through an index of words instead of comparing every pair; heads of compounds only
@@ -435,25 +447,27 @@ def _containment_pairs(
                 heads.setdefault(words[0], set()).add(i)
     # Every written word that ends in a one-word name, with the nodes of that name.
     ending: dict[str, set[int]] = {}
-    if heads:
+    by_tail: dict[str, list[str]] = {}
+    for head in heads:
+        by_tail.setdefault(head[-COMPOUND_MIN_LENGTH:], []).append(head)
+    if by_tail:
         for word in written_words:
-            for k in range(COMPOUND_MIN_LENGTH, len(word) - 2):
-                found = heads.get(word[-k:])
-                if found:
-                    ending.setdefault(word, set()).update(found)
+            for head in by_tail.get(word[-COMPOUND_MIN_LENGTH:], ()):
+                if len(word) >= len(head) + 3 and word.endswith(head):
+                    ending.setdefault(word, set()).update(heads[head])
     pairs: set[tuple[int, int]] = set()
     for i, (_, every) in enumerate(forms):
         for form in every:
             words = form.split()
-            if len(words) == 1:
-                candidates = by_word[words[0]]
-            else:
-                candidates = set.intersection(*(by_word[word] for word in words))
-            extra = [ending[word] for word in words if word in ending]
-            if extra:
-                candidates = candidates.union(*extra)
-            if len(candidates) > 1:
-                pairs.update((min(i, j), max(i, j)) for j in candidates if j != i)
+            sets = [by_word[word] for word in words]
+            smallest = min(sets, key=len)
+            if len(smallest) > 1:
+                within = smallest.intersection(*sets) if len(sets) > 1 else smallest
+                pairs.update((min(i, j), max(i, j)) for j in within if j != i)
+            for word in words:
+                found = ending.get(word)
+                if found:
+                    pairs.update((min(i, j), max(i, j)) for j in found if j != i)
     return pairs
 
 
@@ -511,7 +525,8 @@ def _suggestions(
 ) -> list[tuple[int, int]]:
     """The node pairs worth asking the principal about, minus those they kept apart: `alike`
     (nodes with keys written nearly alike), containment and the listed short forms."""
-    candidates = alike | _containment_pairs([_node_forms(node) for node in nodes])
+    forms = [_node_forms(node) for node in nodes]
+    candidates = alike | _containment_pairs(forms)
     for pair in _ask_pairs():
         a, b = sorted(pair)
         if a in node_of and b in node_of and node_of[a] != node_of[b]:
@@ -520,7 +535,7 @@ def _suggestions(
         (i, j)
         for i, j in candidates
         if not any(frozenset((a, b)) in apart for a in nodes[i].keys for b in nodes[j].keys)
-        and _similar(nodes[i], nodes[j])
+        and _similar(nodes[i], nodes[j], forms[i], forms[j])
     )
 
 
@@ -546,6 +561,12 @@ def _node(keys: Sequence[str], by_key: dict[str, list[Mention]]) -> Node:
 
 
 def choose_label(mentions: Sequence[Mention], key: str) -> str:
+    """The label of a node with these mentions (see `_label`)."""
+    return _label(tuple(m.text for m in mentions), key)
+
+
+@lru_cache(maxsize=1 << 14)
+def _label(texts: tuple[str, ...], key: str) -> str:
     """The short key term: the known abbreviation when someone on the team used it, else the
     commonest spelling counted without case, accents and punctuation ("Pedagogische
     begeleidingsdienst" twice beats "Pedagogische begeleidingdienst" once). On a tie a known
@@ -553,15 +574,14 @@ def choose_label(mentions: Sequence[Mention], key: str) -> str:
     spelling the most used way of writing, with a capital first letter."""
     abbreviation = _abbreviation_labels().get(key)
     if abbreviation is not None and any(
-        _key_words(m.text) == _key_words(abbreviation) for m in mentions
+        _key_words(text) == _key_words(abbreviation) for text in texts
     ):
         return abbreviation
-    if len(mentions) == 1:
-        only = _without_article(mentions[0].text)
+    if len(texts) == 1:
+        only = _without_article(texts[0])
         return only[:1].upper() + only[1:]
     written: dict[str, Counter[str]] = {}
-    for mention in mentions:
-        text = _without_article(mention.text)
+    for text in map(_without_article, texts):
         written.setdefault(_fold(text), Counter())[text] += 1
     known = _known()
 
