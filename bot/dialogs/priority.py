@@ -20,7 +20,7 @@ from core.validation import Problem, clean_answer
 from prompts import Html
 
 from . import mapview
-from .base import Button, Ctx, Outcome, Screen, is_id, rows, short_label
+from .base import Button, Ctx, Outcome, Screen, distinct_labels, is_id, rows
 
 PAGE_SIZE = 8
 MAX_REASON = 300
@@ -37,8 +37,10 @@ async def _nodes(ctx: Ctx, team_map: TeamMap | None = None) -> list[Node]:
     return sorted(team_map.nodes, key=lambda n: (-n.mention_count, n.label.casefold(), n.key))
 
 
-def _pick_button(node: Node) -> Button:
-    return Button(short_label(node.label), "pick", key_hash(node.key))
+def _pick_buttons(nodes: list[Node]) -> list[Button]:
+    """One button per partner, with labels that tell them apart however long the names."""
+    labels = distinct_labels([node.label for node in nodes])
+    return [Button(label, "pick", key_hash(n.key)) for label, n in zip(labels, nodes, strict=True)]
 
 
 async def _current_label(
@@ -79,7 +81,7 @@ async def pick_screen(ctx: Ctx, page: int = 0, *, lead: Html | None = None) -> S
         nav.append(Button(ctx.plain("btn.more"), "plist", str(page + 1)))
     return Screen(
         Html("\n\n".join(parts)),
-        (*rows(*map(_pick_button, shown), per_row=2), *((tuple(nav),) if nav else ())),
+        (*rows(*_pick_buttons(shown), per_row=2), *((tuple(nav),) if nav else ())),
     )
 
 
@@ -91,7 +93,7 @@ async def search_screen(ctx: Ctx, text: str) -> Screen:
     return Screen(
         ctx.t("priority.found", count=len(found)),
         (
-            *rows(*map(_pick_button, found), per_row=1),
+            *rows(*_pick_buttons(found), per_row=1),
             (Button(ctx.plain("btn.all_partners"), "plist", "0"),),
         ),
     )
