@@ -391,6 +391,72 @@ def _forms(key: str) -> tuple[str, ...]:
     return _forms_of_shared().get(key, (key,)) if key.startswith("=") else (key,)
 
 
+# -- keys as the bot wrote them before (issue 14) ----------------------------------------------
+# A round that was running when the bot was updated has merge decisions, priority picks, links
+# and values stored under the keys of the earlier normalisation. `legacy_name_key` still gives
+# those keys, so the map can find the partner they meant (core/teammap.py).
+
+
+def _legacy_fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    letters = letters.replace("'", "").replace("\u2019", "").replace(".", "")
+    return " ".join(re.findall(r"[^\W_]+", letters))
+
+
+def _legacy_stem(word: str) -> str:
+    if word.isdigit() or len(word) <= 4:
+        return word
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    if word.endswith("en") and len(word) >= 6:
+        base = word[:-2]
+        if base[-1] == "v":
+            base = base[:-1] + "f"
+        elif base[-1] == "z":
+            base = base[:-1] + "s"
+        if (
+            len(base) >= 3
+            and base[-1] not in _VOWELS
+            and base[-2] in "aeou"
+            and base[-3] not in _VOWELS
+        ):
+            base = base[:-1] + base[-2] + base[-1]
+        return base
+    return word
+
+
+def _legacy_words(text: str) -> str:
+    words = _legacy_fold(text).split()
+    while len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    return " ".join(_legacy_stem(word) for word in words)
+
+
+@cache
+def _legacy_abbreviations() -> dict[str, str]:
+    return {
+        _legacy_words(form): abbreviation
+        for abbreviation, entry in _abbreviation_file().items()
+        for form in [abbreviation, *entry.get("full", [])]
+    }
+
+
+@lru_cache(maxsize=1 << 16)
+def legacy_name_key(text: str) -> str:
+    """The key the bot gave this name before issue 14 (see above)."""
+    words = _legacy_words(text)
+    table = _legacy_abbreviations()
+    known = table.get(words)
+    if known is None:
+        known = next(
+            (abbr for form, abbr in table.items()
+             if form != abbr.casefold() and _same_partner(words, form)),
+            None,
+        )  # fmt: skip
+    return f"={known.casefold()}" if known is not None else words
+
+
 # -- merging ----------------------------------------------------------------------------------
 
 _KINDS = list(Kind)

@@ -60,3 +60,29 @@ def test_the_cache_keeps_a_bounded_number_of_rounds() -> None:
     assert cache.computed == 3
     build(_mentions("CLB"), cache=cache, scope=2)
     assert cache.computed == 4
+
+
+def test_keys_stored_before_the_update_still_find_their_partner() -> None:
+    """A round running when the bot was updated: its merge decision, priority pick, link and
+    renamed label were stored under the earlier keys ('scholen' -> 'school', 'bibliotheek'),
+    and still apply to the same partners."""
+    from core.merge import legacy_name_key
+
+    mentions = _mentions("Scholen De Brug", "Bibliotheek", "Huisartsen", "Sportclub")
+    old = {name: legacy_name_key(name) for name in ("Scholen De Brug", "Bibliotheek",
+                                                    "Huisartsen", "Sportclub")}  # fmt: skip
+    assert old["Scholen De Brug"] != name_key("Scholen De Brug")
+    assert old["Bibliotheek"] != name_key("Bibliotheek")
+    team_map = build(
+        mentions,
+        joined=[(old["Huisartsen"], old["Sportclub"])],
+        priorities=[(Role.ZORG, old["Scholen De Brug"], "Buren.")],
+        links=[(old["Bibliotheek"], old["Scholen De Brug"])],
+        overrides=[(old["Bibliotheek"], "label", "Bib Zuid")],
+    )
+    labels = [node.label for node in team_map.nodes]
+    assert len(team_map.nodes) == 3 and "Bib Zuid" in labels
+    school = labels.index("Scholen De Brug")
+    assert team_map.picks[school] == [Role.ZORG]
+    assert team_map.links == [tuple(sorted((school, labels.index("Bib Zuid"))))]
+    assert team_map.index_of(old["Sportclub"]) == team_map.index_of(name_key("Huisartsen"))
