@@ -449,9 +449,13 @@ def legacy_name_key(text: str) -> str:
     table = _legacy_abbreviations()
     known = table.get(words)
     if known is None:
+        forms = [form for form, abbr in table.items() if form != abbr.casefold()]
         known = next(
-            (abbr for form, abbr in table.items()
-             if form != abbr.casefold() and _same_partner(words, form)),
+            (table[forms[index]]
+             for _, _, index in process.extract_iter(
+                 _compact(words), [_compact(f) for f in forms], scorer=fuzz.ratio,
+                 score_cutoff=AUTO_RATIO)
+             if _same_partner(words, forms[index])),
             None,
         )  # fmt: skip
     return f"={known.casefold()}" if known is not None else words
