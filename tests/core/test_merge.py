@@ -316,3 +316,21 @@ def test_the_principal_can_join_what_the_bot_kept_apart() -> None:
     assert node.label == "CLB"
     assert node.keys == {name_key("CLB"), name_key("CLB Gent")}
     assert result.suggestions == []
+
+
+def test_every_row_of_the_short_form_table_does_what_it_says() -> None:
+    """core/data/short_forms.toml: `full` names merge with their short form, `ask` names are
+    asked about, never merged; abbreviations and short forms never claim the same name."""
+    import tomllib
+    from importlib import resources
+
+    raw = resources.files("core").joinpath("data/short_forms.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(raw)
+    assert table
+    for short, entry in table.items():
+        assert entry.get("full") or entry.get("ask"), short
+        full = [short, *entry.get("full", [])]
+        assert len({name_key(name) for name in full}) == 1, short
+        for name in entry.get("ask", []):
+            result = merge([Mention(1, 1, Role.LERAAR, short), Mention(2, 2, Role.ZORG, name)])
+            assert len(result.nodes) == 2 and len(result.suggestions) == 1, (short, name)
