@@ -37,7 +37,8 @@ from storage.store import Store
 from .app import build_application, set_command_menus, start_up
 from .config import Settings
 from .dialogs import mapview
-from .testing.fakegram import FakeChat, FakeMessage, FakeTelegram, Person
+from .dialogs.priority import key_hash
+from .testing.fakegram import FakeButton, FakeChat, FakeMessage, FakeTelegram, Person
 
 SIMULATION_TOKEN = "123456:SIMULATION-token-not-used-for-any-network"
 
@@ -511,12 +512,12 @@ class Simulation:
         """Answer the scenario's cards: choose the partner, open the card, type, go back."""
         for partner, card_id, answer in spec.cards:
             screen = person.last()
-            label = await self._label_of(partner)
-            if label in screen.button_labels:
-                await person.tap(label)
-            elif self.label("btn.other_partner") in person.last().button_labels:
+            key = await self._key_of(partner)
+            if _partner_button(screen, "dpart", key) is not None:
+                await _tap_partner(person, screen, "dpart", key)
+            elif self.label("btn.other_partner") in screen.button_labels:
                 await person.tap(self.label("btn.other_partner"))
-                await person.tap(label)
+                await _tap_partner(person, person.last(), "dpart", key)
             phase = card_id[1]
             title = f"{phase} · {self.label(f'card.{card_id}')}"
             options = person.last().button_labels
@@ -534,13 +535,14 @@ class Simulation:
             else:
                 await person.tap(self.label("btn.skip"))
 
-    async def _label_of(self, name: str) -> str:
+    async def _key_of(self, name: str) -> str:
+        """The name key of the map's partner that `name` is (any spelling of it)."""
         async with self.store.tx() as tx:
             team_map = await mapview.load(tx, await tx.newest_round())
         index = team_map.index_of(name_key(name))
         if index is None:
             raise ScenarioError(f"partner {name!r} is not on the map")
-        return team_map.nodes[index].label
+        return team_map.nodes[index].key
 
     async def _brainstorm(
         self, person: Person, spec: MemberSpec, announcement: FakeMessage
@@ -622,24 +624,26 @@ class Simulation:
             await person.tap(self.label(f"{field_name}.{raw}"))
 
     async def _pick(self, person: Person, spec: MemberSpec) -> None:
-        """Find the partner's button on the pick screens (paging on) and tap it."""
+        """Find the partner's button on the pick screens (paging on) and tap it: by the partner
+        its button stands for, never by the visible label (a long name is cut on a button)."""
         assert spec.priority is not None
         async with self.store.tx() as tx:
             team_map = await mapview.load(tx, await tx.newest_round())
-        labels = {key: node.label for node in team_map.nodes for key in node.keys}
-        wanted = labels.get(name_key(spec.priority))
-        if wanted is None:
+        index = team_map.index_of(name_key(spec.priority))
+        if index is None:
             raise ScenarioError(f"{spec.name}: priority {spec.priority!r} is not on the map")
+        key = team_map.nodes[index].key
         more = self.label("btn.more")
         for _ in range(100):
             # The principal's private chat also holds their own questions (a term offer).
             screen = next(
                 (m for m in reversed(person.messages())
-                 if m.from_bot and {wanted, more} & set(m.button_labels)),
+                 if m.from_bot and m.buttons and (_partner_button(m, "pick", key) is not None
+                                                   or more in m.button_labels)),
                 person.last(),
             )  # fmt: skip
-            if wanted in screen.button_labels:
-                await person.tap(wanted, message=screen)
+            if _partner_button(screen, "pick", key) is not None:
+                await _tap_partner(person, screen, "pick", key)
                 if spec.priority_reason:
                     await person.send(spec.priority_reason)
                 else:
@@ -649,6 +653,24 @@ class Simulation:
                 break
             await person.tap(more, message=screen)
         raise ScenarioError(f"{spec.name}: priority {spec.priority!r} not found on the pick screen")
+
+
+def _partner_button(message: FakeMessage, action: str, key: str) -> FakeButton | None:
+    """The button on a dialog screen that stands for the partner with this name key."""
+    suffix = f":{action}:{key_hash(key)}"
+    return next(
+        (b for row in message.buttons for b in row
+         if b.callback_data is not None and b.callback_data.endswith(suffix)),
+        None,
+    )  # fmt: skip
+
+
+async def _tap_partner(person: Person, message: FakeMessage, action: str, key: str) -> None:
+    """Tap the partner's button as a phone does: what it carries, on the message it is on."""
+    button = _partner_button(message, action, key)
+    if button is None or button.callback_data is None:
+        raise ScenarioError(f"no button for partner {key!r} on the screen")
+    await person.tap_data(button.callback_data, message=message)
 
 
 def transcript(fake: FakeTelegram, names: dict[int, str], group: FakeChat) -> str:

@@ -6,16 +6,17 @@ priority picks and links by name key), so the same facts always give the same ma
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .merge import Mention, MergeResult, Node, merge, name_key
+from .merge import Mention, MergeResult, Node, legacy_name_key, merge, name_key
 from .model import Category, Distance, Role
 
 
@@ -29,28 +30,78 @@ class TeamMap:
     reasons: list[list[str]] = field(default_factory=list)
     links: list[tuple[int, int]] = field(default_factory=list)
     members_by_role: Counter[Role] = field(default_factory=Counter)
+    # A key stored before issue 14 -> today's key of the same name (see `build`).
+    legacy: dict[str, str] = field(default_factory=dict)
 
     def index_of(self, key: str) -> int | None:
-        """The node a name key belongs to (any spelling of the partner)."""
-        for index, node in enumerate(self.nodes):
-            if key in node.keys:
-                return index
+        """The node a name key belongs to (any spelling of the partner, also a key stored by
+        the bot before issue 14)."""
+        for wanted in (key, self.legacy.get(key)):
+            for index, node in enumerate(self.nodes):
+                if wanted in node.keys:
+                    return index
         return None
+
+
+class MergeCache:
+    """The merge of each round, computed once per change: kept until the round's post-its (with
+    their writers' roles) or the principal's merge decisions change, which the merge's own input
+    shows, so no change can be missed. At most `rounds` rounds are kept, the least used leave."""
+
+    def __init__(self, rounds: int = 64) -> None:
+        self.rounds = rounds
+        self.computed = 0
+        self._kept: OrderedDict[object, tuple[tuple[Any, ...], MergeResult]] = OrderedDict()
+
+    def merge(
+        self,
+        scope: object,
+        mentions: Sequence[Mention],
+        *,
+        joined: Sequence[tuple[str, str]],
+        apart: Sequence[tuple[str, str]],
+    ) -> MergeResult:
+        """The merge for this round (`scope`), from the cache when its input did not change."""
+        fingerprint = (tuple(mentions), tuple(joined), tuple(apart))
+        kept = self._kept.get(scope)
+        if kept is not None and kept[0] == fingerprint:
+            self._kept.move_to_end(scope)
+            return kept[1]
+        result = merge(mentions, kept_apart=apart, joined=joined)
+        self.computed += 1
+        self._kept[scope] = (fingerprint, result)
+        self._kept.move_to_end(scope)
+        while len(self._kept) > self.rounds:
+            self._kept.popitem(last=False)
+        return result
 
 
 def build(
     mentions: Sequence[Mention],
     *,
-    joined: Iterable[tuple[str, str]] = (),
-    apart: Iterable[tuple[str, str]] = (),
+    joined: Sequence[tuple[str, str]] = (),
+    apart: Sequence[tuple[str, str]] = (),
     priorities: Iterable[tuple[Role | None, str, str | None]] = (),
     links: Iterable[tuple[str, str]] = (),
     members: Iterable[Role | None] = (),
     overrides: Iterable[tuple[str, str, str]] = (),
+    cache: MergeCache | None = None,
+    scope: object = None,
 ) -> TeamMap:
-    """Merge the post-its, apply the principal's own values, attach picks and links."""
-    result: MergeResult = merge(mentions, kept_apart=apart, joined=joined)
-    team_map = TeamMap(result.nodes, result.suggestions)
+    """Merge the post-its (through `cache` for round `scope`, when given), apply the principal's
+    own values, attach picks and links. Keys stored before issue 14 (a round that was running
+    when the bot was updated) are read as today's key of the same post-it."""
+    legacy = _legacy_keys(mentions)
+    if legacy:
+        joined = [(legacy.get(a, a), legacy.get(b, b)) for a, b in joined]
+        apart = [(legacy.get(a, a), legacy.get(b, b)) for a, b in apart]
+    if cache is not None:
+        result = cache.merge(scope, mentions, joined=joined, apart=apart)
+    else:
+        result = merge(mentions, kept_apart=apart, joined=joined)
+    # The principal's values change nodes and the member check adds some: never the cached ones.
+    team_map = TeamMap([copy.copy(node) for node in result.nodes], list(result.suggestions))
+    team_map.legacy = legacy
     for key, field_name, value in overrides:
         index = team_map.index_of(key)
         if index is not None:
@@ -76,6 +127,19 @@ def build(
     team_map.links.sort()
     team_map.members_by_role = Counter(role or Role.ANDERE for role in members)
     return team_map
+
+
+def _legacy_keys(mentions: Sequence[Mention]) -> dict[str, str]:
+    """Old key -> today's key, for the post-its whose key changed (and whose old key is not
+    today's key of another post-it)."""
+    today = {m.text: name_key(m.text) for m in mentions}
+    current = set(today.values())
+    legacy: dict[str, str] = {}
+    for text, key in today.items():
+        old = legacy_name_key(text)
+        if old != key and old not in current:
+            legacy.setdefault(old, key)
+    return legacy
 
 
 def add_partner(

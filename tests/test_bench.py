@@ -30,3 +30,13 @@ async def test_update_bench_runs_in_at_most_two_transactions_per_update() -> Non
     assert all(ratio > 0 for ratio in result.ratios())
     assert result.per_update("transactions") == 1.25
     assert result.per_update("statements") > result.per_update("transactions")
+
+
+async def test_merge_bench_runs_beside_cdist() -> None:
+    """The merge bench measures the merge beside a rapidfuzz cdist, lists the suggestions of
+    its realistic list and times pick-screen taps (tiny numbers, nothing here is timed)."""
+    bench = _bench("merge_bench")
+    assert all(seconds > 0 for seconds in bench.merge_figures(2, 5, repeat=1))
+    pairs = {frozenset(pair) for pair in bench.suggestions_83()}
+    assert {frozenset(("CLB", "VCLB")), frozenset(("Chiro", "Jeugdbeweging Chiro"))} <= pairs
+    assert all(seconds > 0 for seconds in await bench.pick_tap_figures(2, 5, taps=1))

@@ -10,7 +10,7 @@ from bot.dialogs import closing as closing_dialog
 from bot.dialogs import deep as deep_dialog
 from bot.dialogs import mapview, router
 from bot.dialogs import team as team_dialog
-from bot.dialogs.base import Ctx
+from bot.dialogs.base import MAX_LABEL, Ctx, distinct_labels
 from bot.dialogs.priority import key_hash
 from core.effects import Buttons, Notice, Tap, Text
 from core.merge import Node, name_key
@@ -170,9 +170,11 @@ async def deep_choice(
         ),
     )[:DEEP_CHOICES]
     rows: list[tuple[Tap, ...]] = []
-    for i in order:
+    # Room for the marks: names stay told apart however long they are.
+    names = distinct_labels([team_map.nodes[i].label for i in order], MAX_LABEL - 4)
+    for i, name in zip(order, names, strict=True):
         node = team_map.nodes[i]
-        label = ("✓ " if node.key in chosen else "") + node.label
+        label = ("✓ " if node.key in chosen else "") + name
         if team_map.picks[i]:
             label += " ⭐"
         rows.append((Tap(label, callbacks.deep(session_id, "tog", key_hash(node.key))),))

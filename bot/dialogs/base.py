@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TypeVar
@@ -125,9 +127,46 @@ class Ctx(TeamCtx):
 MAX_LABEL = 40
 
 
-def short_label(text: str) -> str:
+def short_label(text: str, limit: int = MAX_LABEL) -> str:
     """A button label: the text, cut with an ellipsis when it would not fit on a phone."""
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _cut_in_the_middle(text: str, limit: int) -> str:
+    """'stageplaatsen (bedri…, zorginstellingen)': the start and the end, which tell apart two
+    long names that begin alike."""
+    keep = limit - 1
+    head = keep // 2
+    return text[:head].rstrip() + "…" + text[len(text) - (keep - head) :].lstrip()
+
+
+def distinct_labels(texts: Sequence[str], limit: int = MAX_LABEL) -> list[str]:
+    """Button labels for the names on one screen: each fits a phone, and no two look the same.
+    A long name that would look like another is cut in the middle instead of at the end; what
+    still looks alike (two partners written the same) is numbered: "CLB (1)", "CLB (2)"."""
+    labels = [short_label(text, limit) for text in texts]
+    counts = Counter(labels)
+    if len(counts) == len(labels):
+        return labels
+    labels = [
+        _cut_in_the_middle(text, limit) if counts[label] > 1 and len(text) > limit else label
+        for text, label in zip(texts, labels, strict=True)
+    ]
+    counts = Counter(labels)
+    taken = set(labels)
+    seen: Counter[str] = Counter()
+    for i, label in enumerate(labels):
+        if counts[label] < 2:
+            continue
+        while True:
+            seen[label] += 1
+            suffix = f" ({seen[label]})"
+            numbered = short_label(label, limit - len(suffix)) + suffix
+            if numbered not in taken:
+                break
+        taken.add(numbered)
+        labels[i] = numbered
+    return labels
 
 
 def rows(*buttons: Button, per_row: int = 1) -> tuple[tuple[Button, ...], ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from core.edits import SourceKind
-from core.merge import usual_kind_and_category
+from core.merge import name_key, same_name, usual_kind_and_category
 from core.model import Category, Distance, Kind, PostIt
 from core.protocol import CLASSIFY, EDIT_STAGE, LOOK_CLASSIFY, Stage, next_classify
 from core.validation import (
@@ -21,6 +21,7 @@ from core.validation import (
     tidy,
 )
 from prompts import Html, Texts
+from storage.store import Tx
 
 from .base import Button, Ctx, Outcome, Screen, is_id, parse_enum, rows, short_label
 
@@ -368,12 +369,30 @@ async def add_name(ctx: Ctx, line: str, count: int) -> tuple[PostIt | None, Prob
     cleaned = clean_partner_name(line)
     if isinstance(cleaned, Problem):
         return None, cleaned
-    norm = normalise_key(cleaned)
-    if await ctx.tx.postit_by_norm(ctx.member.id, norm):
-        return None, Problem("brainstorm.duplicate", {"name": cleaned})
+    existing = await same_partner_in_list(ctx.tx, ctx.member.id, cleaned)
+    if existing is not None:
+        return None, duplicate(cleaned, existing)
     if count >= MAX_PARTNERS_PER_MEMBER:
         return None, Problem(FULL, {"max": MAX_PARTNERS_PER_MEMBER, "name": cleaned})
-    return await ctx.tx.add_postit(ctx.member.id, cleaned, norm), None
+    return await ctx.tx.add_postit(ctx.member.id, cleaned, name_key(cleaned)), None
+
+
+async def same_partner_in_list(
+    tx: Tx, member_id: int, name: str, *, besides: int | None = None
+) -> PostIt | None:
+    """The member's post-it that the map would merge with `name` ("CLB" for "C.L.B.", "Huisarts"
+    for "huisartsen"): the same normalisation for the member's own list as for the map."""
+    for postit in await tx.postits(member_id):
+        if postit.id != besides and same_name(postit.text, name):
+            return postit
+    return None
+
+
+def duplicate(name: str, existing: PostIt) -> Problem:
+    """Why a name is refused: already in the list, as it is or in another spelling."""
+    if normalise_key(name) == normalise_key(existing.text):
+        return Problem("brainstorm.duplicate", {"name": name})
+    return Problem("names.duplicate_as", {"name": name, "existing": existing.text})
 
 
 async def _rename(ctx: Ctx, text: str) -> Outcome:
@@ -398,11 +417,10 @@ async def rename_postit(ctx: Ctx, postit: PostIt, text: str) -> PostIt | Problem
     cleaned = clean_partner_name(text)
     if isinstance(cleaned, Problem):
         return cleaned
-    norm = normalise_key(cleaned)
-    other = await ctx.tx.postit_by_norm(ctx.member.id, norm)
-    if other is not None and other.id != postit.id:
-        return Problem("brainstorm.duplicate", {"name": cleaned})
-    return await ctx.tx.update_postit(postit.id, text=cleaned, norm=norm)
+    other = await same_partner_in_list(ctx.tx, ctx.member.id, cleaned, besides=postit.id)
+    if other is not None:
+        return duplicate(cleaned, other)
+    return await ctx.tx.update_postit(postit.id, text=cleaned, norm=name_key(cleaned))
 
 
 async def classify_next(ctx: Ctx, lead: Html | None) -> list[Screen]:

@@ -13,7 +13,7 @@ from core.protocol import Stage
 from core.validation import Problem, clean_answer
 from prompts import Html
 
-from .base import Button, Ctx, Outcome, Screen, rows
+from .base import Button, Ctx, Outcome, Screen, distinct_labels, rows
 from .priority import key_hash
 
 
@@ -54,7 +54,11 @@ async def menu_screen(ctx: Ctx, *, lead: Html | None = None) -> Screen:
     session_id, partners = found
     key = ctx.member.deep_node_key
     if key is None or key not in {k for k, _ in partners}:
-        buttons = [Button(label, "dpart", key_hash(k)) for k, label in partners]
+        labels = distinct_labels([label for _, label in partners])
+        buttons = [
+            Button(label, "dpart", key_hash(k))
+            for label, (k, _) in zip(labels, partners, strict=True)
+        ]
         text = ctx.t("deep.choose_partner")
         return Screen(Html(f"{lead}\n\n{text}") if lead else text, rows(*buttons))
     answers = await _answers(ctx, session_id)

@@ -17,7 +17,7 @@ from core.validation import Problem, clean_partner_name
 from prompts import Html
 
 from . import mapview
-from .base import Button, Outcome, Screen, TeamCtx, is_id, parse_enum, rows, short_label
+from .base import Button, Outcome, Screen, TeamCtx, distinct_labels, is_id, parse_enum, rows
 from .priority import key_hash
 
 PAGE_SIZE = 8
@@ -59,7 +59,8 @@ async def list_screen(ctx: EditorCtx, page: int = 0, *, lead: Html | None = None
                  pages=pages)  # fmt: skip
     if lead:
         text = Html(f"{lead}\n\n{text}")
-    buttons = [Button(short_label(n.label), "node", key_hash(n.key)) for n in shown]
+    labels = distinct_labels([n.label for n in shown])
+    buttons = [Button(lb, "node", key_hash(n.key)) for lb, n in zip(labels, shown, strict=True)]
     nav = []
     if page > 0:
         nav.append(Button(ctx.plain("btn.previous"), "list", str(page - 1)))
@@ -115,7 +116,11 @@ async def _merge_targets(ctx: EditorCtx, node: Node, page: int) -> Screen:
     page = min(max(page, 0), pages - 1)
     shown = others[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     h = key_hash(node.key)
-    buttons = [Button(short_label(n.label), "mto", f"{h}:{key_hash(n.key)}") for n in shown]
+    labels = distinct_labels([n.label for n in shown])
+    buttons = [
+        Button(label, "mto", f"{h}:{key_hash(n.key)}")
+        for label, n in zip(labels, shown, strict=True)
+    ]
     nav = []
     if page > 0:
         nav.append(Button(ctx.plain("btn.previous"), "mwp", f"{h}:{page - 1}"))

@@ -17,6 +17,9 @@ from storage.store import Tx
 # closing answers with their metaphors (step 4 closed). Priorities cannot reopen later.
 _PICKS_HIDDEN = frozenset({Step.BRAINSTORM, Step.BRAINSTORM_CLOSED, Step.PRIORITIES})
 _CLOSING_SHARED = frozenset({Step.CLOSING_CLOSED, Step.DONE})
+# Every screen that shows the map reads it through here: the merge runs once per change of
+# the round's post-its or merge decisions, not on every tap of a pick screen.
+MERGES = teammap.MergeCache()
 
 
 def priorities_shared(round_: Round) -> bool:
@@ -58,6 +61,8 @@ async def load(
         mentions,
         joined=joined,
         apart=apart,
+        cache=MERGES,
+        scope=round_.id,
         priorities=picks,
         links=await tx.links(round_.id),
         members=[m.role for m in members],

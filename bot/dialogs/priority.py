@@ -15,11 +15,12 @@ from core.edits import SourceKind
 from core.merge import Node
 from core.protocol import Stage
 from core.search import find_partners
+from core.teammap import TeamMap
 from core.validation import Problem, clean_answer
 from prompts import Html
 
 from . import mapview
-from .base import Button, Ctx, Outcome, Screen, is_id, rows, short_label
+from .base import Button, Ctx, Outcome, Screen, distinct_labels, is_id, rows
 
 PAGE_SIZE = 8
 MAX_REASON = 300
@@ -30,21 +31,25 @@ def key_hash(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
 
 
-async def _nodes(ctx: Ctx) -> list[Node]:
+async def _nodes(ctx: Ctx, team_map: TeamMap | None = None) -> list[Node]:
     """The map's partners, the most named first (then alphabetically)."""
-    team_map = await mapview.load(ctx.tx, ctx.round)
+    team_map = team_map or await mapview.load(ctx.tx, ctx.round)
     return sorted(team_map.nodes, key=lambda n: (-n.mention_count, n.label.casefold(), n.key))
 
 
-def _pick_button(node: Node) -> Button:
-    return Button(short_label(node.label), "pick", key_hash(node.key))
+def _pick_buttons(nodes: list[Node]) -> list[Button]:
+    """One button per partner, with labels that tell them apart however long the names."""
+    labels = distinct_labels([node.label for node in nodes])
+    return [Button(label, "pick", key_hash(n.key)) for label, n in zip(labels, nodes, strict=True)]
 
 
-async def _current_label(ctx: Ctx) -> tuple[str | None, str | None]:
+async def _current_label(
+    ctx: Ctx, team_map: TeamMap | None = None
+) -> tuple[str | None, str | None]:
     row = await ctx.tx.priority(ctx.member.id)
     if row is None:
         return None, None
-    team_map = await mapview.load(ctx.tx, ctx.round)
+    team_map = team_map or await mapview.load(ctx.tx, ctx.round)
     index = team_map.index_of(row.node_key)
     label = team_map.nodes[index].label if index is not None else None
     return label, row.reason
@@ -53,7 +58,8 @@ async def _current_label(ctx: Ctx) -> tuple[str | None, str | None]:
 async def pick_screen(ctx: Ctx, page: int = 0, *, lead: Html | None = None) -> Screen:
     """One page of partners to tap; the first page explains the step, the others say only
     where the member is."""
-    nodes = await _nodes(ctx)
+    team_map = await mapview.load(ctx.tx, ctx.round)
+    nodes = await _nodes(ctx, team_map)
     pages = max(1, (len(nodes) + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
     shown = nodes[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -61,7 +67,7 @@ async def pick_screen(ctx: Ctx, page: int = 0, *, lead: Html | None = None) -> S
         parts = [ctx.t("priority.ask", count=len(nodes))]
     else:
         parts = [ctx.t("priority.page", page=page + 1, pages=pages)]
-    current, _ = await _current_label(ctx)
+    current, _ = await _current_label(ctx, team_map)
     if current:
         parts.append(ctx.t("priority.current", name=current))
     if not nodes:
@@ -75,7 +81,7 @@ async def pick_screen(ctx: Ctx, page: int = 0, *, lead: Html | None = None) -> S
         nav.append(Button(ctx.plain("btn.more"), "plist", str(page + 1)))
     return Screen(
         Html("\n\n".join(parts)),
-        (*rows(*map(_pick_button, shown), per_row=2), *((tuple(nav),) if nav else ())),
+        (*rows(*_pick_buttons(shown), per_row=2), *((tuple(nav),) if nav else ())),
     )
 
 
@@ -87,7 +93,7 @@ async def search_screen(ctx: Ctx, text: str) -> Screen:
     return Screen(
         ctx.t("priority.found", count=len(found)),
         (
-            *rows(*map(_pick_button, found), per_row=1),
+            *rows(*_pick_buttons(found), per_row=1),
             (Button(ctx.plain("btn.all_partners"), "plist", "0"),),
         ),
     )

@@ -9,9 +9,10 @@ type meanwhile is added as a new partner, never lost.
 
 from __future__ import annotations
 
+from core.merge import name_key
 from core.model import Distance, Member, PostIt
 from core.protocol import Stage
-from core.validation import MAX_PARTNERS_PER_MEMBER, normalise_key
+from core.validation import MAX_PARTNERS_PER_MEMBER
 from prompts import Html
 from storage.store import Tx
 
@@ -100,13 +101,12 @@ async def current_screen(ctx: Ctx) -> Screen:
 
 async def carry_over(tx: Tx, member: Member, old: PostIt, decision: str) -> tuple[int | None, bool]:
     """Copy a kept partner into the new round: its post-it id, and False when the list is full."""
-    norm = normalise_key(old.text)
-    existing = await tx.postit_by_norm(member.id, norm)
+    existing = await brainstorm.same_partner_in_list(tx, member.id, old.text)
     if existing is not None:
         return existing.id, True
     if await tx.postit_count(member.id) >= MAX_PARTNERS_PER_MEMBER:
         return None, False
-    new = await tx.add_postit(member.id, old.text, norm)
+    new = await tx.add_postit(member.id, old.text, name_key(old.text))
     new = await tx.update_postit(
         new.id,
         kind=old.kind,

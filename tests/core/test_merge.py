@@ -34,6 +34,21 @@ def _merge(*names: str) -> list[list[str]]:
         ("Stad Antwerpen", "Stad Antwerpn"),
         ("vrijwilligers", "vrijwilliger"),
         ("scholen", "school"),
+        # Plurals agree whatever the ending (Snowball's Dutch stemmer, made consistent).
+        ("Huisarts", "huisartsen"),
+        ("bedrijf", "bedrijven"),
+        ("Collega's", "collega"),
+        ("Gezin", "gezinnen"),
+        ("Stageplaats", "stageplaatsen"),
+        ("Leraar", "leraren"),
+        # Common Flemish short forms and their full names (core/data/short_forms.toml).
+        ("HoGent", "Hogeschool Gent", "hogeschool  gent"),
+        ("Artevelde", "Arteveldehogeschool", "Artevelde Hogeschool"),
+        ("bib", "Bibliotheek", "de bib", "bibliotheek"),
+        ("UGent", "Universiteit Gent"),
+        ("Chiro", "Chirojeugd"),
+        ("Inspectie", "Onderwijsinspectie"),
+        ("KU Leuven", "Katholieke Universiteit Leuven"),
     ],
 )
 def test_variants_of_one_partner_are_merged(variants: tuple[str, ...]) -> None:
@@ -53,11 +68,156 @@ def test_variants_of_one_partner_are_merged(variants: tuple[str, ...]) -> None:
         ("CLB", "CLB Gent"),
         ("Stad Gent", "Stad Genk"),
         ("VCLB", "CLB"),
+        # One name contained in the other is asked, never merged without asking.
+        ("Bibliotheek", "Bibliotheek Zuid"),
+        ("bib", "Bibliotheek Zuid"),
+        ("Chiro", "Jeugdbeweging Chiro"),
+        ("Brandweer", "brandweer Gent"),
+        ("voetbalclub", "Voetbalclub KFC Eendracht"),
+        ("Academie", "Muziekacademie"),
+        ("Politie", "Wijkagent"),
+        # A stem never joins two words of different meaning.
+        ("Begeleiding", "Beleid"),
+        ("Gemeente", "Gemeenteraad"),
+        ("HoGent", "UGent"),
+        ("Hogeschool Gent", "Arteveldehogeschool"),
+        ("Huisarts", "Huisartsenpraktijk"),
     ],
 )
 def test_distinct_partners_are_never_merged(distinct: tuple[str, ...]) -> None:
     """Different partners stay apart, however alike their names look."""
     assert _merge(*distinct) == sorted([name] for name in distinct)
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ("CLB", "CLB Gent"),
+        ("Chiro", "Jeugdbeweging Chiro"),
+        ("Brandweer", "brandweer Gent"),
+        ("voetbalclub", "Voetbalclub KFC Eendracht"),
+        ("Bibliotheek", "Bibliotheek Zuid"),
+        ("bib", "Bibliotheek Zuid"),
+        ("Academie", "Muziekacademie"),
+        ("VCLB", "CLB"),
+        ("Politie", "Wijkagent"),
+        ("Kinderopvang", "Kinderopvang 't Vlindertje"),
+        ("Stad Gent", "Stad Genk"),
+    ],
+)
+def test_contained_and_short_names_are_suggested(pair: tuple[str, str]) -> None:
+    """A one-word name inside a longer one, the head of a compound, and a short form that is
+    usually (not always) the same partner: the principal is asked."""
+    result = merge([Mention(1, 1, Role.LERAAR, pair[0]), Mention(2, 2, Role.DIRECTIE, pair[1])])
+    assert len(result.nodes) == 2
+    assert len(result.suggestions) == 1
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [("ouders", "leerlingen"), ("basisschool 1", "basisschool 2 Gent"), ("School", "Scholen"),
+     ("Sport", "Sportdienst")],
+)  # fmt: skip
+def test_unrelated_names_are_not_suggested(pair: tuple[str, str]) -> None:
+    """Names that merely share letters are not asked about (a short word inside a compound,
+    other numbers); the same name in two forms is merged instead."""
+    result = merge([Mention(1, 1, Role.LERAAR, pair[0]), Mention(2, 2, Role.DIRECTIE, pair[1])])
+    assert result.suggestions == []
+
+
+# A team's lists as written: each inner list is ONE partner in the spellings members used;
+# RELATED pairs are short forms and contained names that must be merged or asked about.
+REALISTIC = [
+    ["CLB", "C.L.B.", "het CLB", "Centrum voor Leerlingenbegeleiding", "clb"],
+    ["VCLB", "Vrij Centrum voor Leerlingenbegeleiding"],
+    ["CLB Gent"],
+    ["bib", "Bibliotheek", "bibliotheek", "de bib"],
+    ["Bibliotheek Zuid"],
+    ["HoGent", "Hogeschool Gent"],
+    ["Artevelde", "Arteveldehogeschool"],
+    ["UGent", "Universiteit Gent"],
+    ["Chiro"],
+    ["Jeugdbeweging Chiro"],
+    ["Brandweer", "brandweer"],
+    ["brandweer Gent"],
+    ["voetbalclub"],
+    ["Voetbalclub KFC Eendracht"],
+    ["Huisarts", "huisartsen", "Huisartsen"],
+    ["Huisartsenpraktijk Lindenhof"],
+    ["Pedagogische begeleidingsdienst", "Pedagogische begeleidingdienst", "PBD",
+     "pedagogische begeleidings-dienst"],
+    ["ouders", "Ouders", "de ouders"],
+    ["Ouderraad"],
+    ["Stagiairs", "stagiairs", "stagiair"],
+    ["Logopedist", "logopedisten"],
+    ["Stad Gent"],
+    ["Stad Genk"],
+    ["Academie"],
+    ["Muziekacademie"],
+    ["Kinderopvang 't Vlindertje", "Kinderopvang t Vlindertje"],
+    ["Scholengemeenschap", "scholengemeenschap"],
+    ["Scholengroep"],
+    ["basisschool 1"],
+    ["basisschool 2"],
+    ["Politie"],
+    ["Wijkagent"],
+    ["Begeleiding"],
+    ["Beleid"],
+    ["Natuurpunt"],
+    ["Welzijnsschakel"],
+]  # fmt: skip
+RELATED = [
+    ("VCLB", "CLB"), ("CLB", "CLB Gent"), ("bib", "Bibliotheek Zuid"),
+    ("Chiro", "Jeugdbeweging Chiro"), ("Brandweer", "brandweer Gent"),
+    ("voetbalclub", "Voetbalclub KFC Eendracht"),
+    ("Academie", "Muziekacademie"), ("Politie", "Wijkagent"), ("Stad Gent", "Stad Genk"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_realistic_team_list_is_merged_the_way_a_person_would(seed: int) -> None:
+    """Ten members each wrote part of the list: every partner's spellings end up in one node,
+    no node holds two partners, and every short form and contained name is merged or asked."""
+    rnd = random.Random(seed)
+    written = [(name, group) for group, names in enumerate(REALISTIC) for name in names]
+    rnd.shuffle(written)
+    mentions = [Mention(i, i % 10, Role.LERAAR, name) for i, (name, _) in enumerate(written)]
+    result = merge(mentions)
+    group_of = dict(written)
+    for node in result.nodes:
+        assert len({group_of[alias] for alias in node.aliases}) == 1, node.aliases
+    assert len(result.nodes) == len(REALISTIC)
+    node_of = {alias: i for i, node in enumerate(result.nodes) for alias in node.aliases}
+    asked = {frozenset(pair) for pair in result.suggestions}
+    for a, b in RELATED:
+        assert frozenset((node_of[a], node_of[b])) in asked, (a, b)
+    # And nothing else is asked than what a person would ask about.
+    assert len(asked) <= len(RELATED) + 3
+
+
+@pytest.mark.parametrize(
+    ("written", "label"),
+    [
+        # The demo: two spellings of the right name against a one-off typo.
+        (["Pedagogische begeleidingdienst", "Pedagogische begeleidingsdienst",
+          "Pedagogische Begeleidingsdienst"], "Pedagogische begeleidingsdienst"),
+        (["Pedagogische begeleidingdienst", "Pedagogische begeleidingsdienst"],
+         "Pedagogische begeleidingsdienst"),
+        (["bib", "bib", "Bibliotheek"], "Bib"),
+        (["stagiairs", "Stagiairs", "stagiair"], "Stagiairs"),
+        (["huisartsen", "Huisarts"], "Huisarts"),
+        (["logopedisten", "Logopedist"], "Logopedist"),
+        (["clb", "Centrum voor Leerlingenbegeleiding", "C.L.B."], "CLB"),
+        (["hogent", "Hogeschool Gent", "hogeschool gent"], "Hogeschool Gent"),
+        (["de ouders", "ouders", "Ouders"], "Ouders"),
+    ],
+)  # fmt: skip
+def test_the_label_is_the_commonest_spelling_with_a_capital(written: list[str], label: str) -> None:
+    """Counted without case, accents and punctuation; on a tie the known full name, the singular
+    and the correct spelling win; the first letter is a capital."""
+    mentions = [Mention(i, i, Role.LERAAR, name) for i, name in enumerate(written)]
+    (node,) = merge(mentions).nodes
+    assert node.label == label
 
 
 def test_similar_names_become_suggestions() -> None:
@@ -156,3 +316,21 @@ def test_the_principal_can_join_what_the_bot_kept_apart() -> None:
     assert node.label == "CLB"
     assert node.keys == {name_key("CLB"), name_key("CLB Gent")}
     assert result.suggestions == []
+
+
+def test_every_row_of_the_short_form_table_does_what_it_says() -> None:
+    """core/data/short_forms.toml: `full` names merge with their short form, `ask` names are
+    asked about, never merged; abbreviations and short forms never claim the same name."""
+    import tomllib
+    from importlib import resources
+
+    raw = resources.files("core").joinpath("data/short_forms.toml").read_text(encoding="utf-8")
+    table = tomllib.loads(raw)
+    assert table
+    for short, entry in table.items():
+        assert entry.get("full") or entry.get("ask"), short
+        full = [short, *entry.get("full", [])]
+        assert len({name_key(name) for name in full}) == 1, short
+        for name in entry.get("ask", []):
+            result = merge([Mention(1, 1, Role.LERAAR, short), Mention(2, 2, Role.ZORG, name)])
+            assert len(result.nodes) == 2 and len(result.suggestions) == 1, (short, name)

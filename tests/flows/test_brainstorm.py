@@ -216,6 +216,33 @@ async def test_the_same_partner_twice_is_not_added_twice(team: Team) -> None:
     assert len(await _postits(team, els)) == 1
 
 
+async def test_a_member_list_normalises_names_as_the_map_does(team: Team) -> None:
+    """'C.L.B.', the full name or a plural after the short form are one partner in the member's
+    own list too, told in words that name the post-it already there; a rename onto another
+    spelling of a listed partner is refused the same way."""
+    await open_round(team)
+    els = team.members[4]
+    bot = team.bot
+    await onboard(team, els)
+    await add_partner(team, els, "CLB", "organisatie", "zorg", 1)
+    await els.send("C.L.B.")
+    assert bot.t("names.duplicate_as", name="C.L.B.", existing="CLB") in els.last().text
+    await els.send("Centrum voor Leerlingenbegeleiding")
+    assert (
+        bot.t("names.duplicate_as", name="Centrum voor Leerlingenbegeleiding", existing="CLB")
+        in els.last().text
+    )
+    await els.send("Huisarts\nhuisartsen\nHoGent\nHogeschool Gent")
+    assert [p.text for p in await _postits(team, els)] == ["CLB", "Huisarts", "HoGent"]
+    text = els.last().text
+    assert bot.t("names.duplicate_as", name="huisartsen", existing="Huisarts") in text
+    assert bot.t("names.duplicate_as", name="Hogeschool Gent", existing="HoGent") in text
+    # On the map the member is one mention of each partner.
+    async with bot.store.tx() as tx:
+        mentions = await tx.mentions((await tx.latest_round_of(1)).id)
+    assert len(mentions) == 3
+
+
 async def test_member_renames_changes_and_deletes_own_partners(team: Team) -> None:
     """From the list: rename a post-it, change its distance, delete another one."""
     await open_round(team)

@@ -198,7 +198,7 @@ async def test_export_sends_the_principal_files_without_member_names(team: Team)
     data = json.loads(raw)
     assert data["school"] == "Basisschool De Linde"
     labels = {p["label"] for p in data["partners"]}
-    assert labels == {"CLB", "Ouders", "CLB Gent", "ouderraad"}
+    assert labels == {"CLB", "Ouders", "CLB Gent", "Ouderraad"}  # a label starts with a capital
     clb = next(p for p in data["partners"] if p["label"] == "CLB")
     assert clb["mentions"] == 2 and clb["named_by_roles"] == {"leraar": 2}
     assert clb["disputed"] is True and clb["distance"] == 1
@@ -225,7 +225,7 @@ async def test_the_principal_edits_the_map_in_private(team: Team) -> None:
     piet = team.principal
     await piet.send("/bewerk")
     assert "4 partners" in piet.last().plain_text
-    await piet.tap("ouderraad")
+    await piet.tap("Ouderraad")  # the label, with a capital
     await piet.tap(bot.label("btn.rename"))
     await piet.send("Ouderraad De Linde")
     assert "Ouderraad De Linde" in piet.last().plain_text

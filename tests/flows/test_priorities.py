@@ -148,3 +148,31 @@ async def test_a_typed_name_after_picking_changes_the_pick(team: Team) -> None:
     await anna.tap("Bibliotheek")
     await anna.tap(bot.label("btn.skip"))
     assert anna.last().text.startswith(bot.t("priority.done", name="Bibliotheek"))
+
+
+async def test_the_merge_runs_once_per_change_not_on_every_tap(team: Team) -> None:
+    """Paging and picking read the merged map from the cache; the principal's merge decision
+    is a change: the next screen shows the partners merged."""
+    from bot.dialogs import mapview
+
+    await _map_ready(team)
+    bot = team.bot
+    anna, bert = team.members[:2]
+    await team.principal.send("/prioriteit", chat=team.group)
+    computed = mapview.MERGES.computed
+    await anna.tap("Ouders")
+    await anna.tap(bot.label("btn.other_pick"))
+    await bert.send("bib")  # a typed name looks the partner up
+    await bert.tap("Bibliotheek")
+    await bert.tap(bot.label("btn.skip"))
+    assert mapview.MERGES.computed == computed
+    piet = team.principal
+    await piet.send("/bewerk")
+    await piet.tap("Bibliotheek")
+    await piet.tap(bot.label("btn.merge_with"))
+    await piet.tap("Ouders")
+    assert mapview.MERGES.computed == computed + 1
+    await anna.tap("Bibliotheek")
+    await anna.tap(bot.label("btn.other_pick"))
+    assert anna.last().text.startswith(bot.t("priority.ask", count=2))
+    assert mapview.MERGES.computed == computed + 1

@@ -173,3 +173,50 @@ async def test_the_team_of_ten_sees_the_map_only_after_the_principal_was_asked(
     assert "Zijn dit dezelfde partner?" in principal
     first_photo = next(line for line in group.splitlines() if line.startswith("bot: [foto"))
     assert "De brainstorm is afgesloten." in first_photo
+
+
+STAGE = "stageplaatsen (bedrijven, organisaties, zorginstellingen)"
+STAGE_TOO = "stageplaatsen (bedrijven, organisaties, scholen en kinderopvang in de buurt)"
+LONGEST = "Samenwerkingsverband van de scholen in de regio voor leerlingen met extra noden!"
+LONG_TOO = "Samenwerkingsverband van de scholen in de regio voor de nascholing van leraren"
+
+
+async def test_long_names_up_to_the_bots_limit_work_in_every_step(tmp_path: Path) -> None:
+    """Partners named as real school maps do, up to the 80 characters a post-it may have,
+    beginning alike: every member finds and picks their priority, the deep step opens the
+    long-named partner, and no screen shows two buttons that look the same."""
+    from core.validation import MAX_PARTNER_NAME
+
+    assert len(LONGEST) == MAX_PARTNER_NAME
+    names = [STAGE, STAGE_TOO, LONGEST, LONG_TOO, "CLB"]
+    partners = [{"name": n, "kind": "organisatie", "category": "stage", "distance": 2}
+                for n in names]  # fmt: skip
+    scenario = {
+        "school": "Basisschool De Linde",
+        "language": "nl",
+        "deep_partners": [STAGE],
+        "members": [
+            {"name": "An", "role": "directie", "partners": partners, "priority": STAGE,
+             "cards": [{"partner": STAGE, "card": "F1.ACT", "answer": "Elke stagiair leert."}]},
+            {"name": "Bo", "role": "leraar", "partners": partners[:3], "priority": STAGE_TOO},
+            {"name": "Cas", "role": "beleidsondersteuner", "partners": partners[2:],
+             "priority": LONGEST},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    out = await simulate(path, tmp_path / "out")
+    data = json.loads((out / "export.json").read_text(encoding="utf-8"))
+    picks = {p["label"]: p["priority_by_roles"] for p in data["partners"]}
+    assert picks[STAGE[:1].upper() + STAGE[1:]] == {"directie": 1}
+    assert picks[STAGE_TOO[:1].upper() + STAGE_TOO[1:]] == {"leraar": 1}
+    assert picks[LONGEST] == {"beleidsondersteuner": 1}
+    assert "Elke stagiair leert." in (out / "report.md").read_text(encoding="utf-8")
+    rows = [line for line in (out / "transcript.txt").read_text(encoding="utf-8").splitlines()
+            if line.startswith("    [knoppen: ")]  # fmt: skip
+    assert any("…" in row for row in rows)  # long names were shortened on buttons
+    for row in rows:
+        labels = row.removeprefix("    [knoppen: ").removesuffix("]").split(" | ")
+        assert len(labels) == len(set(labels)), row
+        named = [label for label in labels if label.casefold().startswith(("stage", "samen"))]
+        assert all(len(label) <= 40 for label in named), row
