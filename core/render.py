@@ -27,13 +27,14 @@ import io
 import logging
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
@@ -99,17 +100,23 @@ class Form:
     panel: str  # "below" (portrait) or "right" (landscape)
     panel_in: float = 0.0  # width of the legends beside the map ("right")
     key_in_picture: bool = True
-    min_height_in: float = 0.0
+    page_in: tuple[float, float] | None = None  # a paper page the picture is centred on
 
 
+A4_LANDSCAPE = (11.69, 8.27)
+A3_LANDSCAPE = (16.54, 11.69)
 # 1280 px wide: labels 15 px, priority marks 27 px (Telegram keeps 1280 px of a photo).
 PHONE = Form("phone", 8.0, 160, 6.9, 27.0, "below")
-# A landscape A4 page: labels 7.6 pt on paper, the legends beside the map.
-PRINT = Form("print", 7.0, 200, 7.6, 7.6 * 200 / 72 * 1.75, "right", panel_in=3.6,
+# A landscape A4 page (26.7 x 17.8 cm): labels 7.4 pt on paper, the legends beside the map;
+# the numbered key, if any, follows on its own page.
+PRINT = Form("print", 7.0, 200, 7.4, 7.4 * 200 / 72 * 1.75, "right", panel_in=3.5,
              key_in_picture=False)  # fmt: skip
-# A3 portrait poster: the phone layout at 11.69 in wide (labels 10 pt).
-POSTER = Form("poster", 11.69, 110, 10.0, 10.0 * 110 / 72 * 1.75, "below", min_height_in=16.54)
+# The A3 poster: the print layout at 1.5 times the size (labels 11 pt), on an A3 page.
+POSTER = Form("poster", 10.6, 100, 11.0, 11.0 * 100 / 72 * 1.75, "right", panel_in=5.3,
+              key_in_picture=False, page_in=A3_LANDSCAPE)  # fmt: skip
 FORMS = {form.name: form for form in (PHONE, PRINT, POSTER)}
+# The pages of /export's PDF: the print layout on A4.
+PRINT_PAGE = replace(PRINT, name="print-page", page_in=A4_LANDSCAPE)
 SIZES = {"png_dpi": PHONE.dpi}
 _BASE_LABEL_PX = PHONE.label_pt * PHONE.dpi / 72
 
@@ -271,6 +278,7 @@ class _Item:
     label_h: float
     numbered: bool = False
     r: float = 0.0
+    side: str = "right"
     x: float = 0.0
     y: float = 0.0
 
@@ -429,15 +437,23 @@ def _geometry(form: Form) -> _Geometry:
 
 
 def _item(
-    node: MapNode, index: int, geo: _Geometry, ruler: _Ruler, text: str, *, scale: float = 1.0
+    node: MapNode,
+    index: int,
+    geo: _Geometry,
+    ruler: _Ruler,
+    text: str,
+    *,
+    scale: float = 1.0,
+    side: str = "right",
 ) -> _Item:
-    """The box of a node with its marks, its change marks and its label on the right."""
+    """The box of a node with its marks, its change marks and its label on one side of it
+    ("right", "left" or "below"); the marks sit on the side away from the label."""
     unit = geo.unit * scale
     r = node_radius(node.mentions, unit)
     left = right = up = down = r + 1.5 * geo.unit
     marks = len(node.picks) if node.change != CHANGE_DROPPED else 0
     if marks:
-        ring, angles = _mark_ring(r, marks, geo.form.mark_px)
+        ring, angles = _mark_ring(r, marks, geo.form.mark_px, side)
         half = geo.form.mark_px / 2 + 1.5 * geo.unit
         for angle in angles:
             mx, my = ring * math.cos(angle), ring * math.sin(angle)
@@ -447,26 +463,45 @@ def _item(
         halo = r + 5 * geo.unit
         left, right, up, down = (max(v, halo) for v in (left, right, up, down))
     if node.change in (CHANGE_CLOSER, CHANGE_FURTHER):
-        left = max(left, r + 26 * geo.unit)
+        if side == "left":
+            right = max(right, r + 26 * geo.unit)
+        else:
+            left = max(left, r + 26 * geo.unit)
+        up, down = max(up, 12 * geo.unit), max(down, 12 * geo.unit)
     lines = text.split("\n")
     width = max(ruler.size(line, geo.form.label_pt)[0] for line in lines)
     line_h = ruler.size("Ag", geo.form.label_pt)[1]
     pad = 0.15 * geo.label_px
     label_w, label_h = width + 2 * pad, line_h * len(lines) * 1.2 + 2 * pad
     gap = 3 * geo.unit
-    label_dx = right + gap
-    right = label_dx + label_w
-    up, down = max(up, label_h / 2), max(down, label_h / 2)
-    return _Item(index, text, left, right, down, up, label_dx, label_w, label_h, r=r)
+    if side == "below":
+        label_dx = down + gap
+        down = label_dx + label_h
+        left, right = max(left, label_w / 2), max(right, label_w / 2)
+    else:
+        label_dx = (right if side == "right" else left) + gap
+        if side == "right":
+            right = label_dx + label_w
+        else:
+            left = label_dx + label_w
+        up, down = max(up, label_h / 2), max(down, label_h / 2)
+    return _Item(index, text, left, right, down, up, label_dx, label_w, label_h, r=r, side=side)
 
 
-def _mark_ring(r: float, count: int, mark: float) -> tuple[float, list[float]]:
-    """The priority marks sit on the node's left half, on a circle wide enough for all."""
+def _mark_ring(r: float, count: int, mark: float, side: str = "right") -> tuple[float, list[float]]:
+    """The priority marks sit on the half of the node away from its label, on a circle wide
+    enough for all of them."""
     span = math.radians(200)
     ring = max(r + 0.1 * mark, (count - 1) * mark * 1.08 / span)
     if count == 1:
-        return ring, [math.radians(135)]
-    return ring, [math.radians(80) + span * k / (count - 1) for k in range(count)]
+        angles = [math.radians(135)]
+    else:
+        angles = [math.radians(80) + span * k / (count - 1) for k in range(count)]
+    if side == "left":
+        angles = [math.pi - a for a in angles]
+    elif side == "below":
+        angles = [a - math.pi / 2 for a in angles]
+    return ring, angles
 
 
 def _sectors_for(
@@ -682,25 +717,12 @@ def _place_sector(
         for n, it in enumerate(group):
             angle = math.radians(high - (high - low) * (n + 0.5) / len(group))
             ideal = (middle * math.cos(angle), middle * math.sin(angle))
-            spot = _spot(cells, it, ring, ideal, step, placed)
-            for width in (7.5, 5.0):
-                if spot is not None or it.numbered:
-                    break
-                # A narrower label (more lines) fits the narrow wedge near the school.
-                lines = ruler.wrap(nodes[it.index].label, geo.form.label_pt, width * geo.label_px)
-                if "\n".join(lines) != it.text:
-                    _replace(it, _item(nodes[it.index], it.index, geo, ruler, "\n".join(lines)),
-                             numbered=False)  # fmt: skip
-                    spot = _spot(cells, it, ring, ideal, step, placed)
-            if spot is None and not it.numbered:
-                _renumber(it, nodes, geo, ruler, placeholder)
-                spot = _spot(cells, it, ring, ideal, step, placed)
-            for scale in (0.75, 0.55, 0.4):
+            spot = None
+            for variant in _variants(it, nodes[it.index], geo, ruler, placeholder):
+                spot = _spot(cells, variant, ring, ideal, step, placed)
                 if spot is not None:
+                    _replace(it, variant, numbered=variant.numbered)
                     break
-                _replace(it, _item(nodes[it.index], it.index, geo, ruler, placeholder,
-                                   scale=scale), numbered=True)  # fmt: skip
-                spot = _spot(cells, it, ring, ideal, step * 0.6, placed)
             if spot is None:
                 log.warning("no free place on the map for a partner; it may overlap")
             it.x, it.y = spot if spot is not None else ideal
@@ -708,8 +730,43 @@ def _place_sector(
                            it.x + it.right + gap, it.y + it.up + gap))  # fmt: skip
 
 
+def _variants(
+    item: _Item, node: MapNode, geo: _Geometry, ruler: _Ruler, placeholder: str
+) -> Iterator[_Item]:
+    """The ways to draw a partner, best first: its name on the right, left or below the node,
+    then wrapped narrower (for the narrow wedges near the school), then a number, then a
+    smaller node with a number."""
+    pt = geo.form.label_pt
+    if not item.numbered:
+        texts = [item.text]
+        for width in (7.5, 5.0):
+            narrower = "\n".join(ruler.wrap(node.label, pt, width * geo.label_px))
+            if narrower not in texts:
+                texts.append(narrower)
+        for k, text in enumerate(texts):
+            for side in ("right", "left", "below") if k == 0 else ("right", "below"):
+                yield _item(node, item.index, geo, ruler, text, side=side)
+    start = min(1.0, item.r / node_radius(node.mentions, geo.unit))
+    for scale in (start, start * 0.75, start * 0.55, start * 0.4):
+        for side in ("right", "left", "below"):
+            variant = _item(node, item.index, geo, ruler, placeholder, scale=scale, side=side)
+            variant.numbered = True
+            yield variant
+
+
 def _replace(old: _Item, new: _Item, *, numbered: bool) -> _Item:
-    for name in ("text", "left", "right", "down", "up", "label_dx", "label_w", "label_h", "r"):
+    for name in (
+        "text",
+        "left",
+        "right",
+        "down",
+        "up",
+        "label_dx",
+        "label_w",
+        "label_h",
+        "r",
+        "side",
+    ):
         setattr(old, name, getattr(new, name))
     old.numbered = numbered
     return old
@@ -744,7 +801,7 @@ def layout(data: MapData, form: Form = PHONE) -> Layout:
         title_h = len(title_lines) * ruler.size("Ag", title_pt, "bold")[1] * 1.25 + 18 * unit
         _fill_panel(panel, data, key if form.key_in_picture else [], columns=True)
         width_px = geo.side
-        height_px = max(title_h + geo.side + panel.height + margin, form.min_height_in * form.dpi)
+        height_px = title_h + geo.side + panel.height + margin
         map_top = title_h
         panel_origin = (margin, title_h + geo.side)
     else:
@@ -759,18 +816,24 @@ def layout(data: MapData, form: Form = PHONE) -> Layout:
         height_px = max(geo.side, panel.height + 2 * margin)
         map_top = 0.0
         panel_origin = (geo.side + margin * 0.5, margin)
+    # On a paper page the picture sits in the middle of the page.
+    page_w, page_h = (v * form.dpi for v in form.page_in) if form.page_in else (0.0, 0.0)
+    ox, oy = max(0.0, (page_w - width_px) / 2), max(0.0, (page_h - height_px) / 2)
+    width_px, height_px = max(width_px, page_w), max(height_px, page_h)
     fig.set_size_inches(width_px / form.dpi, height_px / form.dpi)
     top_left: Transform = (
         Affine2D().scale(1 / form.dpi, -1 / form.dpi).translate(0, height_px / form.dpi)
         + fig.dpi_scale_trans
     )
     for k, line in enumerate(title_lines):
-        y = 14 * unit + k * ruler.size("Ag", title_pt, "bold")[1] * 1.25
-        fig.text(margin, y, line, fontsize=title_pt, fontweight="bold", ha="left", va="top",
-                 color=INK, transform=top_left)  # fmt: skip
+        y = oy + 14 * unit + k * ruler.size("Ag", title_pt, "bold")[1] * 1.25
+        fig.text(ox + margin, y, line, fontsize=title_pt, fontweight="bold", ha="left",
+                 va="top", color=INK, transform=top_left)  # fmt: skip
     ax = fig.add_axes(
-        (0.0, 1 - (map_top + geo.side) / height_px, geo.side / width_px, geo.side / height_px)
-    )
+        (ox / width_px, 1 - (oy + map_top + geo.side) / height_px, geo.side / width_px,
+         geo.side / height_px)
+    )  # fmt: skip
+    panel_origin = (panel_origin[0] + ox, panel_origin[1] + oy)
     half = geo.side / 2
     ax.set_xlim(-half, half)
     ax.set_ylim(-half, half)
@@ -924,7 +987,7 @@ def _draw_node(ax: Axes, node: MapNode, item: _Item, geo: _Geometry, colour_blin
             ax.add_patch(Circle((x, y), r + 3.5 * geo.unit, facecolor="none", edgecolor=NEW_HEX,
                                 linewidth=2.8, zorder=3.9))  # fmt: skip
         if node.picks:
-            ring, angles = _mark_ring(r, len(node.picks), geo.form.mark_px)
+            ring, angles = _mark_ring(r, len(node.picks), geo.form.mark_px, item.side)
             roles = sorted(node.picks, key=lambda role: list(Role).index(role))
             for role, angle in zip(roles, angles, strict=True):
                 (mark,) = ax.plot(
@@ -935,21 +998,32 @@ def _draw_node(ax: Axes, node: MapNode, item: _Item, geo: _Geometry, colour_blin
                 )  # fmt: skip
                 placed.marks.append(mark)
         if node.change in (CHANGE_CLOSER, CHANGE_FURTHER):
-            _draw_move(ax, x, y, r, geo, closer=node.change == CHANGE_CLOSER)
+            _draw_move(ax, x, y, r, geo, closer=node.change == CHANGE_CLOSER,
+                       right=item.side == "left")  # fmt: skip
+    pad = 0.15 * geo.label_px
+    if item.side == "below":
+        anchor, ha, va = (x, y - item.label_dx - pad), "center", "top"
+    elif item.side == "left":
+        anchor, ha, va = (x - item.label_dx - pad, y), "right", "center"
+    else:
+        anchor, ha, va = (x + item.label_dx + pad, y), "left", "center"
     placed.label_artist = ax.text(
-        x + item.label_dx + 0.15 * geo.label_px, y, item.text, fontsize=geo.form.label_pt,
-        ha="left", va="center", zorder=8, color=INK, linespacing=1.2,
+        *anchor, item.text, fontsize=geo.form.label_pt, ha=ha, va=va, multialignment="left",
+        zorder=8, color=INK, linespacing=1.2,
         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
               "alpha": 0.85},
     )  # fmt: skip
     return placed
 
 
-def _draw_move(ax: Axes, x: float, y: float, r: float, geo: _Geometry, *, closer: bool) -> None:
-    """An arrow left of the node, pointing to the school (closer) or away from it (further)."""
+def _draw_move(
+    ax: Axes, x: float, y: float, r: float, geo: _Geometry, *, closer: bool, right: bool
+) -> None:
+    """An arrow beside the node (away from its label), pointing to the school (closer) or away
+    from it (further)."""
     distance = math.hypot(x, y) or 1.0
     ux, uy = x / distance, y / distance
-    cx, cy = x - r - 13 * geo.unit, y
+    cx, cy = x + (1 if right else -1) * (r + 13 * geo.unit), y
     half = 10 * geo.unit
     sign = -1.0 if closer else 1.0
     start = (cx - sign * ux * half, cy - sign * uy * half)
@@ -1041,14 +1115,14 @@ class _Panel:
     def join(self, parts: Sequence[_Panel]) -> None:
         self.y = max(part.y for part in parts)
 
-    def key(self, key: list[tuple[int, str]], columns: int) -> None:
+    def key(self, key: list[tuple[int, str]], columns: int, fill: int = 0) -> None:
         """The numbered names in full, in balanced columns, long names wrapped, never cut."""
         gap = 20 * self.unit
         width = (self.width - gap * (columns - 1)) / columns
         digits = self.ruler.size("888. ", self.pt)[0]
         entries = [(f"{n}.", self.ruler.wrap(label, self.pt, width - digits)) for n, label in key]
         total = sum(len(lines) for _, lines in entries)
-        per_column = math.ceil(total / columns)
+        per_column = fill or math.ceil(total / columns)
         column, used, top = 0, 0, self.y
         bottom = self.y
         y = top
@@ -1208,12 +1282,83 @@ def _fill_panel(panel: _Panel, data: MapData, key: list[tuple[int, str]], *, col
     if key:
         panel.space(0.6)
         panel.heading(texts.key_title)
-        panel.key(key, 2 if columns and len(key) > 8 else 1)
+        panel.key(key, (3 if len(key) > 40 else 2 if len(key) > 8 else 1) if columns else 1)
 
 
 def render(data: MapData, fmt: str = "png", form: Form = PHONE) -> bytes:
     """The map as PNG (for Telegram), SVG or PDF (for print); same data, same bytes."""
+    return render_with_key(data, fmt, form)[0]
+
+
+def render_with_key(
+    data: MapData, fmt: str = "png", form: Form = PHONE
+) -> tuple[bytes, list[tuple[int, str]]]:
+    """The picture and its numbered key (for a caller that prints the key itself)."""
     result = layout(data, form)
+    return _save(result.figure, fmt, form), result.key
+
+
+def print_pdf(data: MapData, form: Form = PRINT_PAGE) -> bytes:
+    """The map on a paper page (A4 landscape, or A3 for the POSTER form) as a vector PDF, the
+    numbered key in full on the pages after it."""
+    result = layout(data, form)
+    figures = [result.figure, *_key_figures(result.key, data.texts, form)]
+    buffer = io.BytesIO()
+    metadata = {"CreationDate": None, "Creator": None, "Producer": None}
+    with PdfPages(buffer, metadata=metadata) as pdf:  # type: ignore[arg-type]
+        for figure in figures:
+            pdf.savefig(figure, dpi=form.dpi)
+    return buffer.getvalue()
+
+
+def poster_pdf(data: MapData) -> bytes:
+    """The A3 poster of the map (labels 11 pt), to hang up in the staff room."""
+    return print_pdf(data, POSTER)
+
+
+def _key_figures(key: list[tuple[int, str]], texts: MapTexts, form: Form) -> list[Figure]:
+    """Pages with the numbered names, in columns, every name in full."""
+    page_w, page_h = form.page_in or (form.map_in + form.panel_in, form.map_in)
+    figures: list[Figure] = []
+    remaining = list(key)
+    while remaining:
+        fig = Figure(figsize=(page_w, page_h), dpi=form.dpi)
+        FigureCanvasAgg(fig)
+        ruler = _Ruler(fig)
+        margin = 0.55 * form.dpi
+        panel = _Panel(ruler, form, page_w * form.dpi - 2 * margin)
+        panel.heading(f"{texts.key_title} – {texts.title}")
+        panel.space(0.3)
+        label_px = form.label_pt * form.dpi / 72
+        columns = max(1, int((panel.width + 20 * panel.unit) // (24 * label_px)))
+        width = (panel.width - 20 * panel.unit * (columns - 1)) / columns
+        digits = ruler.size("888. ", form.label_pt)[0]
+        room = int((page_h * form.dpi - 2 * margin - panel.y) / panel.line_h)
+        lines = [len(ruler.wrap(label, form.label_pt, width - digits)) for _, label in remaining]
+        # Whole entries per column: fill the columns one after the other.
+        taken, column, used = 0, 0, 0
+        for count in lines:
+            if used + count > room:
+                column, used = column + 1, 0
+                if column >= columns:
+                    break
+            used += count
+            taken += 1
+        taken = max(taken, 1)
+        chunk, remaining = remaining[:taken], remaining[taken:]
+        panel.key(chunk, columns, fill=room)
+        panel.draw(fig, _top_left(fig, form), (margin, margin), Layout(fig, [], form))
+        figures.append(fig)
+    return figures
+
+
+def _top_left(fig: Figure, form: Form) -> Transform:
+    """Pixels from the figure's top-left corner, y downwards."""
+    height = fig.get_figheight()
+    return Affine2D().scale(1 / form.dpi, -1 / form.dpi).translate(0, height) + fig.dpi_scale_trans
+
+
+def _save(figure: Figure, fmt: str, form: Form) -> bytes:
     buffer = io.BytesIO()
     metadata: dict[str, str | None]
     if fmt == "png":
@@ -1226,5 +1371,5 @@ def render(data: MapData, fmt: str = "png", form: Form = PHONE) -> bytes:
         raise ValueError(f"unknown format {fmt!r}")
     # zlib level 3 encodes ~3x faster than the default 6 for a few percent more bytes.
     extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
-    result.figure.savefig(buffer, format=fmt, dpi=form.dpi, metadata=metadata, **extra)
+    figure.savefig(buffer, format=fmt, dpi=form.dpi, metadata=metadata, **extra)
     return buffer.getvalue()

@@ -99,11 +99,14 @@ def test_every_label_is_inside_its_own_sector_and_next_to_its_node(
         angles = [math.degrees(math.atan2(y, x)) for x, y in _corners_in_map(result, p.label_box)]
         if not all(_in_sector(a, low, high) for a in angles):
             out.append(p.label)
-        # Next to its node: the label starts just right of the node and its marks.
-        node_box = _node_box(result, p.x, p.y, p.radius)
-        assert p.label_box.y0 <= (node_box.y0 + node_box.y1) / 2 <= p.label_box.y1
-        reach = max((m.get_window_extent(renderer).x1 for m in p.marks), default=node_box.x1)  # type: ignore[arg-type]
-        assert 0 <= p.label_box.x0 - max(node_box.x1, reach) <= 12, p.label
+        # Next to its node: the label touches the box around the node and its marks.
+        near = _node_box(result, p.x, p.y, p.radius)
+        for mark in p.marks:
+            near = Bbox.union([near, mark.get_window_extent(renderer)])  # type: ignore[arg-type]
+        gap_x = max(p.label_box.x0 - near.x1, near.x0 - p.label_box.x1, 0.0)
+        gap_y = max(p.label_box.y0 - near.y1, near.y0 - p.label_box.y1, 0.0)
+        assert math.hypot(gap_x, gap_y) * _scale(result) <= 12, p.label
+        assert not p.label_box.overlaps(near)
     assert out == []
 
 
