@@ -1305,7 +1305,7 @@ def print_pdf(data: MapData, form: Form = PRINT_PAGE) -> bytes:
     figures = [result.figure, *_key_figures(result.key, data.texts, form)]
     buffer = io.BytesIO()
     metadata = {"CreationDate": None, "Creator": None, "Producer": None}
-    with PdfPages(buffer, metadata=metadata) as pdf:  # type: ignore[arg-type]
+    with PdfPages(buffer, metadata=metadata) as pdf:
         for figure in figures:
             pdf.savefig(figure, dpi=form.dpi)
     return buffer.getvalue()
