@@ -101,6 +101,7 @@ class Form:
     panel_in: float = 0.0  # width of the legends beside the map ("right")
     key_in_picture: bool = True
     page_in: tuple[float, float] | None = None  # a paper page the picture is centred on
+    node_scale: float = 1.0  # paper has less room per label than a phone: smaller nodes
 
 
 A4_LANDSCAPE = (11.69, 8.27)
@@ -109,14 +110,16 @@ A3_LANDSCAPE = (16.54, 11.69)
 PHONE = Form("phone", 8.0, 160, 6.9, 27.0, "below")
 # A landscape A4 page (26.7 x 17.8 cm): labels 7.4 pt on paper, the legends beside the map;
 # the numbered key, if any, follows on its own page.
-PRINT = Form("print", 7.0, 200, 7.4, 7.4 * 200 / 72 * 1.75, "right", panel_in=3.5,
-             key_in_picture=False)  # fmt: skip
+PRINT = Form("print", 7.0, 200, 7.4, 7.4 * 200 / 72 * 1.5, "right", panel_in=3.5,
+             key_in_picture=False, node_scale=0.8)  # fmt: skip
 # The A3 poster: the print layout at 1.5 times the size (labels 11 pt), on an A3 page.
-POSTER = Form("poster", 10.6, 100, 11.0, 11.0 * 100 / 72 * 1.75, "right", panel_in=5.3,
-              key_in_picture=False, page_in=A3_LANDSCAPE)  # fmt: skip
+POSTER = Form("poster", 10.6, 100, 11.0, 11.0 * 100 / 72 * 1.5, "right", panel_in=5.3,
+              key_in_picture=False, page_in=A3_LANDSCAPE, node_scale=0.8)  # fmt: skip
 FORMS = {form.name: form for form in (PHONE, PRINT, POSTER)}
 # The pages of /export's PDF: the print layout on A4.
 PRINT_PAGE = replace(PRINT, name="print-page", page_in=A4_LANDSCAPE)
+# /export's SVG: one picture, the key beside the map.
+PRINT_WITH_KEY = replace(PRINT, name="print-key", key_in_picture=True)
 SIZES = {"png_dpi": PHONE.dpi}
 _BASE_LABEL_PX = PHONE.label_pt * PHONE.dpi / 72
 
@@ -317,6 +320,7 @@ class _Cell:
         y1: float,
         w: float,
         placed: Sequence[tuple[float, float, float, float]] = (),
+        gap: float = 0.0,
     ) -> list[tuple[float, float]]:
         """Intervals of left edges x0 where the box [x0, x0+w] x [y0, y1] lies in the cell."""
         ym = max(abs(y0), abs(y1))
@@ -352,7 +356,8 @@ class _Cell:
         if near < self.r_in:
             b = math.sqrt(self.r_in**2 - near**2)
             holes.append((-b - w, b))
-        for ox0, oy0, ox1, oy1 in (*self.obstacles, *placed):
+        boxes = [*self.obstacles, *((a - gap, b - gap, c + gap, d + gap) for a, b, c, d in placed)]
+        for ox0, oy0, ox1, oy1 in boxes:
             if oy0 < y1 and y0 < oy1:
                 holes.append((ox0 - w, ox1))
         for h0, h1 in holes:
@@ -372,6 +377,7 @@ def _spot(
     ideal: tuple[float, float],
     step: float,
     placed: list[tuple[float, float, float, float]],
+    gap: float = 0.0,
 ) -> tuple[float, float] | None:
     """The free place nearest to `ideal` for the item's box inside its sector, with the node
     inside its ring; None when there is none."""
@@ -397,7 +403,7 @@ def _spot(
             a_hi = math.sqrt(a_hi2)
             a_lo = math.sqrt(max(0.0, r_lo * r_lo - cy * cy))
             y0, y1 = cy - item.down, cy + item.up
-            spans = cell.starts(y0, y1, item.w, placed)
+            spans = cell.starts(y0, y1, item.w, placed, gap)
             for s0, s1 in spans:
                 for c0, c1 in ((a_lo, a_hi), (-a_hi, -a_lo)):
                     lo, hi = max(s0, c0 - item.left), min(s1, c1 - item.left)
@@ -448,7 +454,7 @@ def _item(
 ) -> _Item:
     """The box of a node with its marks, its change marks and its label on one side of it
     ("right", "left" or "below"); the marks sit on the side away from the label."""
-    unit = geo.unit * scale
+    unit = geo.unit * scale * geo.form.node_scale
     r = node_radius(node.mentions, unit)
     left = right = up = down = r + 1.5 * geo.unit
     marks = len(node.picks) if node.change != CHANGE_DROPPED else 0
@@ -610,7 +616,7 @@ def _plan(
             geo,
             ruler,
             placeholder if numbered_all else full[i],
-            scale=0.8 if numbered_all else 1.0,
+            scale=(0.8 if len(nodes) <= 110 else 0.65) if numbered_all else 1.0,
         )
         for i, node in enumerate(nodes)
     ]
@@ -700,11 +706,15 @@ def _place_sector(
     (they have the least room); a label that finds no place becomes a number, then the node
     shrinks; never two boxes on one spot."""
     step = 2.5 * geo.unit
-    gap = 0.22 * geo.label_px
-    placed: list[tuple[float, float, float, float]] = []
+    gap = 0.44 * geo.label_px
+    originals = {it.index: replace(it) for it in members}
+    # Each partner's own spot: spread over the sector in its ring.
+    ideal: dict[int, tuple[float, float]] = {}
+    ring_of: dict[int, tuple[float, float]] = {}
     cells_of: dict[int, list[_Item]] = {}
     for it in members:
         cells_of.setdefault(_band(nodes[it.index].distance), []).append(it)
+    order: list[_Item] = []
     for band in sorted(cells_of):
         group = sorted(
             cells_of[band],
@@ -716,18 +726,36 @@ def _place_sector(
         middle = (ring[0] + ring[1]) / 2
         for n, it in enumerate(group):
             angle = math.radians(high - (high - low) * (n + 0.5) / len(group))
-            ideal = (middle * math.cos(angle), middle * math.sin(angle))
+            ideal[it.index] = (middle * math.cos(angle), middle * math.sin(angle))
+            ring_of[it.index] = ring
+            order.append(it)
+    first: list[int] = []
+    for _ in range(4):
+        # Partners that found no place last time go first.
+        attempt = sorted(order, key=lambda it: it.index not in first)
+        failed = []
+        placed: list[tuple[float, float, float, float]] = []
+        for it in attempt:
+            _replace(it, originals[it.index], numbered=originals[it.index].numbered)
             spot = None
+            variant = it
             for variant in _variants(it, nodes[it.index], geo, ruler, placeholder):
-                spot = _spot(cells, variant, ring, ideal, step, placed)
+                spot = _spot(cells, variant, ring_of[it.index], ideal[it.index], step, placed, gap)
                 if spot is not None:
-                    _replace(it, variant, numbered=variant.numbered)
                     break
             if spot is None:
-                log.warning("no free place on the map for a partner; it may overlap")
-            it.x, it.y = spot if spot is not None else ideal
-            placed.append((it.x - it.left - gap, it.y - it.down - gap,
-                           it.x + it.right + gap, it.y + it.up + gap))  # fmt: skip
+                # The last resort: the smallest form, almost touching its neighbours.
+                spot = _spot(cells, variant, ring_of[it.index], ideal[it.index], step * 0.5,
+                             placed, 1.0 * geo.unit)  # fmt: skip
+            _replace(it, variant, numbered=variant.numbered)
+            if spot is None:
+                failed.append(it.index)
+            it.x, it.y = spot if spot is not None else ideal[it.index]
+            placed.append((it.x - it.left, it.y - it.down, it.x + it.right, it.y + it.up))
+        if not failed:
+            return
+        first = [*first, *failed]
+    log.warning("no free place on the map for %d partners; they may overlap", len(failed))
 
 
 def _variants(
@@ -746,7 +774,7 @@ def _variants(
         for k, text in enumerate(texts):
             for side in ("right", "left", "below") if k == 0 else ("right", "below"):
                 yield _item(node, item.index, geo, ruler, text, side=side)
-    start = min(1.0, item.r / node_radius(node.mentions, geo.unit))
+    start = min(1.0, item.r / node_radius(node.mentions, geo.unit * geo.form.node_scale))
     for scale in (start, start * 0.75, start * 0.55, start * 0.4):
         for side in ("right", "left", "below"):
             variant = _item(node, item.index, geo, ruler, placeholder, scale=scale, side=side)
