@@ -108,13 +108,13 @@ A4_LANDSCAPE = (11.69, 8.27)
 A3_LANDSCAPE = (16.54, 11.69)
 # 1280 px wide: labels 15 px, priority marks 27 px (Telegram keeps 1280 px of a photo).
 PHONE = Form("phone", 8.0, 160, 6.9, 27.0, "below")
-# A landscape A4 page (26.7 x 17.8 cm): labels 7.4 pt on paper, the legends beside the map;
+# A landscape A4 page (26.7 x 17.8 cm): labels 7.2 pt on paper, the legends beside the map;
 # the numbered key, if any, follows on its own page.
-PRINT = Form("print", 7.0, 200, 7.4, 7.4 * 200 / 72 * 1.5, "right", panel_in=3.5,
-             key_in_picture=False, node_scale=0.8)  # fmt: skip
-# The A3 poster: the print layout at 1.5 times the size (labels 11 pt), on an A3 page.
-POSTER = Form("poster", 10.6, 100, 11.0, 11.0 * 100 / 72 * 1.5, "right", panel_in=5.3,
-              key_in_picture=False, page_in=A3_LANDSCAPE, node_scale=0.8)  # fmt: skip
+PRINT = Form("print", 7.0, 200, 7.2, 7.2 * 200 / 72 * 1.5, "right", panel_in=3.5,
+             key_in_picture=False, node_scale=0.7)  # fmt: skip
+# The A3 poster: the print layout at 1.5 times the size (labels 10.6 pt), on an A3 page.
+POSTER = Form("poster", 10.6, 100, 10.6, 10.6 * 100 / 72 * 1.5, "right", panel_in=5.3,
+              key_in_picture=False, page_in=A3_LANDSCAPE, node_scale=0.7)  # fmt: skip
 FORMS = {form.name: form for form in (PHONE, PRINT, POSTER)}
 # The pages of /export's PDF: the print layout on A4.
 PRINT_PAGE = replace(PRINT, name="print-page", page_in=A4_LANDSCAPE)
@@ -304,32 +304,36 @@ class _Cell:
     high: float
     pad: float
     obstacles: list[tuple[float, float, float, float]]
-    items: list[_Item] = field(default_factory=list)
 
-    def y_range(self) -> tuple[float, float]:
+    def __post_init__(self) -> None:
+        low, high = math.radians(self.low), math.radians(self.high)
+        self.u = (math.cos(low), math.sin(low))
+        self.v = (math.cos(high), math.sin(high))
         ys = []
         steps = 24
         for k in range(steps + 1):
-            angle = math.radians(self.low + (self.high - self.low) * k / steps)
+            angle = low + (high - low) * k / steps
             ys += [self.r_in * math.sin(angle), self.r_out * math.sin(angle)]
-        return min(ys), max(ys)
+        self._y_range = (min(ys), max(ys))
+
+    def y_range(self) -> tuple[float, float]:
+        return self._y_range
 
     def starts(
         self,
         y0: float,
         y1: float,
         w: float,
-        placed: Sequence[tuple[float, float, float, float]] = (),
-        gap: float = 0.0,
+        boxes: Sequence[tuple[float, float, float, float]] | None = None,
     ) -> list[tuple[float, float]]:
-        """Intervals of left edges x0 where the box [x0, x0+w] x [y0, y1] lies in the cell."""
+        """Intervals of left edges x0 where the box [x0, x0+w] x [y0, y1] lies in the cell and
+        touches none of `boxes` (by default the cell's obstacles)."""
         ym = max(abs(y0), abs(y1))
         if ym >= self.r_out:
             return []
         a = math.sqrt(self.r_out**2 - ym**2)
         lo, hi = -a, a - w
-        u = (math.cos(math.radians(self.low)), math.sin(math.radians(self.low)))
-        v = (math.cos(math.radians(self.high)), math.sin(math.radians(self.high)))
+        u, v = self.u, self.v
         pad = self.pad
         for y in (y0, y1):
             # counter-clockwise of the low edge: ux*y - uy*x >= pad
@@ -356,8 +360,7 @@ class _Cell:
         if near < self.r_in:
             b = math.sqrt(self.r_in**2 - near**2)
             holes.append((-b - w, b))
-        boxes = [*self.obstacles, *((a - gap, b - gap, c + gap, d + gap) for a, b, c, d in placed)]
-        for ox0, oy0, ox1, oy1 in boxes:
+        for ox0, oy0, ox1, oy1 in self.obstacles if boxes is None else boxes:
             if oy0 < y1 and y0 < oy1:
                 holes.append((ox0 - w, ox1))
         for h0, h1 in holes:
@@ -386,7 +389,15 @@ def _spot(
         return None
     best: tuple[float, float, float] | None = None
     ix, iy = ideal
+    # Only what could touch a box of this item whose node is in its ring.
+    reach_lo, reach_hi = -r_hi - item.down, r_hi + item.up
+    near = [
+        (a - gap, b - gap, c + gap, d + gap)
+        for a, b, c, d in placed
+        if d + gap > reach_lo and b - gap < reach_hi
+    ]
     for cell in parts:
+        boxes = [*cell.obstacles, *near]
         bottom, top = cell.y_range()
         low_y = max(bottom + item.down, -r_hi)
         high_y = min(top - item.up, r_hi)
@@ -403,7 +414,7 @@ def _spot(
             a_hi = math.sqrt(a_hi2)
             a_lo = math.sqrt(max(0.0, r_lo * r_lo - cy * cy))
             y0, y1 = cy - item.down, cy + item.up
-            spans = cell.starts(y0, y1, item.w, placed, gap)
+            spans = cell.starts(y0, y1, item.w, boxes)
             for s0, s1 in spans:
                 for c0, c1 in ((a_lo, a_hi), (-a_hi, -a_lo)):
                     lo, hi = max(s0, c0 - item.left), min(s1, c1 - item.left)
@@ -541,11 +552,6 @@ def _sectors_for(
         sectors[category] = (start - width, start)
         start -= width
     return sectors
-
-
-def _sectors(nodes: Sequence[MapNode]) -> dict[Category | None, tuple[float, float]]:
-    """Sectors of the phone picture (for tests and tools)."""
-    return layout(MapData(nodes)).sectors
 
 
 def _ring_edges(needs: list[float], school: float, outer: float, thinnest: float) -> list[float]:
@@ -705,7 +711,7 @@ def _place_sector(
     """Each partner at the free place nearest to its spot in its ring, the inner rings first
     (they have the least room); a label that finds no place becomes a number, then the node
     shrinks; never two boxes on one spot."""
-    step = 2.5 * geo.unit
+    step = 3.0 * geo.unit
     gap = 0.44 * geo.label_px
     originals = {it.index: replace(it) for it in members}
     # Each partner's own spot: spread over the sector in its ring.
@@ -730,7 +736,8 @@ def _place_sector(
             ring_of[it.index] = ring
             order.append(it)
     first: list[int] = []
-    for _ in range(4):
+    failed: list[int] = []
+    for _ in range(4 + len(members)):
         # Partners that found no place last time go first.
         attempt = sorted(order, key=lambda it: it.index not in first)
         failed = []
@@ -754,7 +761,14 @@ def _place_sector(
             placed.append((it.x - it.left, it.y - it.down, it.x + it.right, it.y + it.up))
         if not failed:
             return
-        first = [*first, *failed]
+        first = [*first, *(i for i in failed if i not in first)]
+        # Make room: the widest name still written out in this sector becomes a number.
+        named = [it for it in members if not originals[it.index].numbered]
+        if named:
+            widest = max(named, key=lambda it: (originals[it.index].label_w, -it.index))
+            numbered = _item(nodes[widest.index], widest.index, geo, ruler, placeholder)
+            numbered.numbered = True
+            originals[widest.index] = numbered
     log.warning("no free place on the map for %d partners; they may overlap", len(failed))
 
 
@@ -1340,7 +1354,7 @@ def print_pdf(data: MapData, form: Form = PRINT_PAGE) -> bytes:
 
 
 def poster_pdf(data: MapData) -> bytes:
-    """The A3 poster of the map (labels 11 pt), to hang up in the staff room."""
+    """The A3 poster of the map (labels 10.6 pt), to hang up in the staff room."""
     return print_pdf(data, POSTER)
 
 
