@@ -23,9 +23,11 @@ The same data always gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import math
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,7 +35,7 @@ from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -217,24 +219,42 @@ class Layout:
 # -- measuring --------------------------------------------------------------------------------
 
 
+_MEASURE_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=20000)
+def _measure(text: str, pt: float, weight: str, style: str, dpi: float) -> tuple[float, float]:
+    """Width and height in pixels of one line of text (shared by every picture drawn)."""
+    with _MEASURE_LOCK:
+        renderer = _renderer(dpi)
+        prop = FontProperties(family="DejaVu Sans", size=pt, weight=weight, style=style)  # type: ignore[arg-type]
+        width, height, _ = renderer.get_text_width_height_descent(  # type: ignore[no-untyped-call]
+            text or " ", prop, ismath=False
+        )
+    return width, height
+
+
+@functools.lru_cache(maxsize=8)
+def _renderer(dpi: float) -> RendererAgg:
+    return RendererAgg(1, 1, dpi)  # type: ignore[no-untyped-call]
+
+
 class _Ruler:
     """Text sizes in pixels at the form's dpi, and wrapping by measured width."""
 
     def __init__(self, figure: Figure) -> None:
-        self.renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-        self._cache: dict[tuple[str, float, str, str], tuple[float, float]] = {}
+        self.dpi = figure.dpi
 
     def size(
         self, text: str, pt: float, weight: str = "normal", style: str = "normal"
     ) -> tuple[float, float]:
-        key = (text, pt, weight, style)
-        if key not in self._cache:
-            prop = FontProperties(family="DejaVu Sans", size=pt, weight=weight, style=style)  # type: ignore[arg-type]
-            width, height, _ = self.renderer.get_text_width_height_descent(
-                text or " ", prop, ismath=False
-            )
-            self._cache[key] = (width, height)
-        return self._cache[key]
+        return _measure(text, pt, weight, style, self.dpi)
+
+    def _words(self, words: list[str], pt: float, weight: str) -> float:
+        """A line's width from its words' (a pixel of slack per space for kerning)."""
+        space = self.size("a a", pt, weight)[0] - self.size("aa", pt, weight)[0]
+        widths = sum(self.size(word, pt, weight)[0] for word in words)
+        return widths + (len(words) - 1) * (space + 1.0)
 
     def wrap(
         self, text: str, pt: float, width: float, *, weight: str = "normal", indent: str = ""
@@ -242,15 +262,14 @@ class _Ruler:
         """Lines of at most `width` pixels (a single long word stays whole); never cut."""
         lines: list[str] = []
         for paragraph in text.split("\n"):
-            current = ""
+            current: list[str] = []
             for word in paragraph.split(" "):
-                candidate = f"{current} {word}" if current else word
-                if current and self.size(candidate, pt, weight)[0] > width:
-                    lines.append(current)
-                    current = indent + word
+                if current and self._words([*current, word], pt, weight) > width:
+                    lines.append(" ".join(current))
+                    current = [indent + word] if indent else [word]
                 else:
-                    current = candidate
-            lines.append(current)
+                    current.append(word)
+            lines.append(" ".join(current))
         return lines
 
 
@@ -1051,7 +1070,7 @@ def _draw_node(ax: Axes, node: MapNode, item: _Item, geo: _Geometry, colour_blin
         anchor, ha, va = (x + item.label_dx + pad, y), "left", "center"
     placed.label_artist = ax.text(
         *anchor, item.text, fontsize=geo.form.label_pt, ha=ha, va=va, multialignment="left",
-        zorder=8, color=INK, linespacing=1.2,
+        zorder=8, color=INK,
         bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
               "alpha": 0.85},
     )  # fmt: skip
