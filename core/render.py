@@ -525,19 +525,16 @@ def _item(
 
 
 def _mark_ring(r: float, count: int, mark: float, side: str = "right") -> tuple[float, list[float]]:
-    """The priority marks sit on the half of the node away from its label, on a circle wide
-    enough for all of them."""
+    """The priority marks sit side by side on the half of the node away from its label, on a
+    circle wide enough for all of them."""
     span = math.radians(200)
-    ring = max(r + 0.1 * mark, (count - 1) * mark * 1.08 / span)
-    if count == 1:
-        angles = [math.radians(135)]
-    else:
-        angles = [math.radians(80) + span * k / (count - 1) for k in range(count)]
-    if side == "left":
-        angles = [math.pi - a for a in angles]
-    elif side == "below":
-        angles = [a - math.pi / 2 for a in angles]
-    return ring, angles
+    ring = r + 0.45 * mark  # the marks beside the node, not over it
+    step = 2 * math.asin(min(1.0, mark * 0.54 / ring))
+    if count > 1 and (count - 1) * step > span:
+        ring = (count - 1) * mark * 1.08 / span
+        step = span / (count - 1)
+    centre = {"right": math.pi, "left": 0.0, "below": math.pi / 2}[side]
+    return ring, [centre + (k - (count - 1) / 2) * step for k in range(count)]
 
 
 def _sectors_for(
