@@ -234,6 +234,18 @@ def _measure(text: str, pt: float, weight: str, style: str, dpi: float) -> tuple
     return width, height
 
 
+@functools.lru_cache(maxsize=64)
+def _ascent(pt: float, weight: str, style: str, dpi: float) -> float:
+    """From the top of a line to its baseline, in pixels: lines drawn on their baseline line
+    up whatever accents they carry."""
+    with _MEASURE_LOCK:
+        prop = FontProperties(family="DejaVu Sans", size=pt, weight=weight, style=style)  # type: ignore[arg-type]
+        _, height, descent = _renderer(dpi).get_text_width_height_descent(  # type: ignore[no-untyped-call]
+            "Ag", prop, ismath=False
+        )
+    return float(height - descent)
+
+
 @functools.lru_cache(maxsize=8)
 def _renderer(dpi: float) -> RendererAgg:
     return RendererAgg(1, 1, dpi)  # type: ignore[no-untyped-call]
@@ -1123,9 +1135,12 @@ class _Panel:
     def _text(
         self, x: float, y: float, line: str, pt: float, weight: str, style: str, kind: str
     ) -> None:
+        baseline = y + _ascent(pt, weight, style, self.form.dpi)
+
         def op(fig: Figure, transform: Transform, ox: float, oy: float, result: Layout) -> None:
-            artist = fig.text(ox + x, oy + y, line, fontsize=pt, fontweight=weight, style=style,
-                              ha="left", va="top", color=INK, transform=transform)  # fmt: skip
+            artist = fig.text(ox + x, oy + baseline, line, fontsize=pt, fontweight=weight,
+                              style=style, ha="left", va="baseline", color=INK,
+                              transform=transform)  # fmt: skip
             (result.key_texts if kind == "key" else result.panel_texts).append(artist)
 
         self.ops.append(op)
@@ -1172,6 +1187,25 @@ class _Panel:
 
     def join(self, parts: Sequence[_Panel]) -> None:
         self.y = max(part.y for part in parts)
+
+    def key_columns(self, key: list[tuple[int, str]], options: Sequence[int]) -> int:
+        """The number of columns that makes the key shortest (the fewest on a tie)."""
+        gap = 20 * self.unit
+        digits = self.ruler.size("888. ", self.pt)[0]
+
+        def height(columns: int) -> int:
+            width = (self.width - gap * (columns - 1)) / columns
+            lines = [len(self.ruler.wrap(label, self.pt, width - digits)) for _, label in key]
+            per_column = math.ceil(sum(lines) / columns)
+            tallest, used, column = 0, 0, 0
+            for count in lines:
+                if used and used + count > per_column and column < columns - 1:
+                    column, used = column + 1, 0
+                used += count
+                tallest = max(tallest, used)
+            return tallest
+
+        return min(options, key=lambda columns: (height(columns), columns))
 
     def key(self, key: list[tuple[int, str]], columns: int, fill: int = 0) -> None:
         """The numbered names in full, in balanced columns, long names wrapped, never cut."""
@@ -1340,7 +1374,8 @@ def _fill_panel(panel: _Panel, data: MapData, key: list[tuple[int, str]], *, col
     if key:
         panel.space(0.6)
         panel.heading(texts.key_title)
-        panel.key(key, (3 if len(key) > 40 else 2 if len(key) > 8 else 1) if columns else 1)
+        options = (2, 3, 4) if columns and len(key) > 8 else (1,)
+        panel.key(key, panel.key_columns(key, options))
 
 
 def render(data: MapData, fmt: str = "png", form: Form = PHONE) -> bytes:
