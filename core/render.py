@@ -871,9 +871,9 @@ def layout(data: MapData, form: Form = PHONE) -> Layout:
         title_h = len(title_lines) * ruler.size("Ag", title_pt, "bold")[1] * 1.25 + 18 * unit
         _fill_panel(panel, data, key if form.key_in_picture else [], columns=True)
         width_px = geo.side
-        height_px = title_h + geo.side + panel.height + margin
+        height_px = title_h + geo.side + 6 * unit + panel.height + margin
         map_top = title_h
-        panel_origin = (margin, title_h + geo.side)
+        panel_origin = (margin, title_h + geo.side + 6 * unit)
     else:
         panel_w = form.panel_in * form.dpi
         panel = _Panel(ruler, form, panel_w - 2 * margin)
