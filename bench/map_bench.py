@@ -1,8 +1,11 @@
 """Benchmarks for the map: render and merge time as ratios to a baseline in the same run.
 
 Run: .venv/bin/python bench/map_bench.py
-- render: core.render.render (PNG) vs a bare networkx.draw_networkx of the same graph, saved
-  as PNG at the same size and dpi. Goal: ratio <= 3.
+- render: core.render.render (the phone PNG) vs a bare networkx.draw_networkx of the same
+  graph, saved as PNG at the same size and dpi. Goal: ratio <= 3.
+- legibility of the phone picture at 1280 px wide, measured on the drawn artists: the
+  smallest label, the smallest priority mark, numbered partners, overlapping boxes and labels
+  outside their sector.
 - merge: core.merge.merge of 10 members x 50 names vs grouping the same names by casefold().
 Not a test: it prints figures; the numbers depend on the machine, the ratios much less.
 """
@@ -10,6 +13,7 @@ Not a test: it prints figures; the numbers depend on the machine, the ratios muc
 from __future__ import annotations
 
 import io
+import math
 import random
 import statistics
 import sys
@@ -26,7 +30,7 @@ from matplotlib.figure import Figure
 
 from core.merge import Mention, merge
 from core.model import Category, Distance, Role
-from core.render import SIZES, MapData, MapNode, MapTexts, render
+from core.render import Layout, MapData, MapNode, MapTexts, layout, render
 
 matplotlib.use("Agg")
 WORDS = ["CLB", "ouders", "academie", "bibliotheek", "stad", "hogeschool", "netwerk",
@@ -46,20 +50,20 @@ def _data(count: int) -> MapData:
     return MapData(nodes, links, MapTexts(title="Benchmark"))
 
 
-def _bare_networkx(data: MapData) -> bytes:
+def _bare_networkx(data: MapData, size: tuple[float, float], dpi: float) -> bytes:
     graph = nx.Graph()
     graph.add_node("school")
     for i, node in enumerate(data.nodes):
         graph.add_edge("school", i)
         graph.nodes[i]["label"] = node.label
     graph.add_edges_from(data.links)
-    fig = Figure(figsize=(16, 11.5), dpi=SIZES["png_dpi"])
+    fig = Figure(figsize=size, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     labels = {n: graph.nodes[n].get("label", n) for n in graph}
     nx.draw_networkx(graph, pos=nx.shell_layout(graph), ax=ax, labels=labels, font_size=8)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=SIZES["png_dpi"])
+    fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
@@ -72,16 +76,58 @@ def _time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(samples)
 
 
+def legibility(result: Layout, nodes: list[MapNode]) -> dict[str, float]:
+    """What a reader of the 1280 px picture gets, measured on the drawn artists."""
+    fig = result.figure
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    scale = 1280 / (fig.get_figwidth() * fig.dpi)
+    labels = [p.label_artist for p in result.placed if p.label_artist is not None]
+    boxes = [p.label_box for p in result.placed if p.label_box is not None]
+    marks = [m.get_window_extent(renderer) for p in result.placed for m in p.marks]
+    rings = [t.get_window_extent(renderer) for t in result.ring_names]
+    assert result.map_axes is not None
+    inverse = result.map_axes.transData.inverted()
+    outside = 0
+    for p, node in zip(result.placed, nodes, strict=True):
+        low, high = result.sectors[node.category]
+        box = p.label_box
+        assert box is not None
+        corners = inverse.transform([(box.x0, box.y0), (box.x1, box.y0), (box.x0, box.y1),
+                                     (box.x1, box.y1)])  # fmt: skip
+        angles = [math.degrees(math.atan2(y, x)) for x, y in corners]
+        outside += not all((a - low) % 360 <= high - low + 1e-6 for a in angles)
+    overlaps = sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    overlaps += sum(a.overlaps(m) for a in boxes for m in marks)
+    return {
+        "label_px": min(t.get_window_extent(renderer).height for t in labels) * scale,
+        "mark_px": min((min(m.width, m.height) for m in marks), default=0.0) * scale,
+        "numbered": sum(p.numbered for p in result.placed),
+        "overlaps": overlaps,
+        "rings_covered": sum(r.overlaps(b) for r in rings for b in [*boxes, *marks]),
+        "outside": outside,
+    }
+
+
 def main() -> None:
-    """Print the render and merge ratios."""
+    """Print the render ratios, the legibility figures and the merge ratio."""
     print("render (median of 3)         ours      bare networkx   ratio   goal <= 3")
     for count in (20, 60, 150):
         data = _data(count)
+        fig = layout(data).figure
+        size, dpi = (fig.get_figwidth(), fig.get_figheight()), fig.dpi
         ours = _time(lambda data=data: render(data), 3)
-        bare = _time(lambda data=data: _bare_networkx(data), 3)
+        bare = _time(lambda data=data, size=size, dpi=dpi: _bare_networkx(data, size, dpi), 3)
         print(
             f"  {count:4d} partners        {ours:7.2f} s   {bare:7.2f} s       {ours / bare:5.2f}"
         )
+    print("legibility at 1280 px wide   label px  mark px  numbered  overlaps  rings covered"
+          "  outside sector")  # fmt: skip
+    for count in (20, 60, 83, 150):
+        data = _data(count)
+        f = legibility(layout(data), list(data.nodes))
+        print(f"  {count:4d} partners        {f['label_px']:7.1f}  {f['mark_px']:7.1f}"
+              f"  {f['numbered']:8.0f}  {f['overlaps']:8.0f}  {f['rings_covered']:13.0f}"
+              f"  {f['outside']:14.0f}")  # fmt: skip
     rnd = random.Random(1)
     mentions = [
         Mention(i, i // 50, Role.LERAAR,

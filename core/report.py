@@ -20,18 +20,23 @@ import matplotlib
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
     Image,
+    NextPageTemplate,
     PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
+    Table,
+    TableStyle,
 )
 
 from .cards import CARDS, PHASES
@@ -75,6 +80,10 @@ class ReportData:
     look_added: list[str] = field(default_factory=list)
     look_moved: list[tuple[str, str, str, str]] = field(default_factory=list)
     had_look: bool = False
+    # The map for paper (core.render.PRINT, landscape) and the names behind its numbers.
+    print_png: bytes = b""
+    map_key: list[tuple[int, str]] = field(default_factory=list)
+    print_dpi: float = 200.0
 
 
 class Words:
@@ -106,7 +115,6 @@ def blocks(data: ReportData, words: Words) -> list[Block]:
     team_map = data.team_map
     add(Block("title", words("report.title", school=data.school)))
     add(Block("p", words("report.subtitle", number=data.round_number, date=data.date)))
-    add(Block("page"))
 
     add(Block("h1", words("report.profile")))
     add(Block("p", words("report.participants", count=len(data.participants))))
@@ -339,70 +347,147 @@ def _register_fonts() -> None:
     )
 
 
-def to_pdf(data: ReportData, words: Words) -> bytes:
-    """The findings document as an A4 PDF a school can print and share."""
+# Page margins; the map's landscape page keeps its footer below the frame.
+_MARGIN = 2 * cm
+_LANDSCAPE_MARGIN = 1.1 * cm
+_LANDSCAPE_BOTTOM = 1.7 * cm
+
+
+def to_pdf(data: ReportData, words: Words, trace: list[tuple[int, str]] | None = None) -> bytes:
+    """The findings document as an A4 PDF a school can print and share: the map on a
+    landscape page of its own, headings kept with what follows them.
+
+    trace: filled with (page, kind) of every flowable as it is placed (for tests).
+    """
     _register_fonts()
     base = getSampleStyleSheet()
     accent = colors.HexColor("#1F4E79")
     grey = colors.HexColor("#424949")
     style = {
         "title": ParagraphStyle("t", parent=base["Title"], fontName=f"{_FONT}-Bold", fontSize=24,
-                                leading=30, textColor=accent, spaceBefore=6 * cm),
+                                leading=30, textColor=accent, spaceBefore=0.5 * cm),
         "h1": ParagraphStyle("h1", parent=base["Heading1"], fontName=f"{_FONT}-Bold",
-                             fontSize=16, textColor=accent, spaceBefore=14),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=f"{_FONT}-Bold", fontSize=13),
+                             fontSize=16, textColor=accent, spaceBefore=14, keepWithNext=1),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=f"{_FONT}-Bold", fontSize=13,
+                             keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=f"{_FONT}-Bold",
-                             fontSize=10.5),
+                             fontSize=10.5, keepWithNext=1),
         "p": ParagraphStyle("p", parent=base["BodyText"], fontName=_FONT, fontSize=10, leading=14),
         "item": ParagraphStyle("i", parent=base["BodyText"], fontName=_FONT, fontSize=10,
                                leading=14, leftIndent=12, bulletIndent=2),
         "quote": ParagraphStyle("q", parent=base["BodyText"], fontName=f"{_FONT}-Italic",
                                 fontSize=10, leading=14, leftIndent=18, textColor=grey),
         "sub": ParagraphStyle("s", parent=base["BodyText"], fontName=_FONT, fontSize=12,
-                              alignment=TA_CENTER, textColor=grey),
+                              alignment=TA_CENTER, textColor=grey, spaceAfter=18),
+        "key": ParagraphStyle("k", parent=base["BodyText"], fontName=_FONT, fontSize=8.5,
+                              leading=10.5),
     }  # fmt: skip
     story: list[Flowable] = []
     after_title = False
-    for block in blocks(data, words):
+    ordered = blocks(data, words)
+    # The map's landscape page comes before the heading of its section, so that the heading
+    # opens the next page instead of standing alone above a page break.
+    for k in range(1, len(ordered)):
+        if ordered[k].kind == "map" and ordered[k - 1].kind in ("h1", "h2", "h3"):
+            ordered[k - 1], ordered[k] = ordered[k], ordered[k - 1]
+    for block in ordered:
         text = escape(block.text).replace("\n", "<br/>")
         if block.kind == "title":
-            story.append(Paragraph(text, style["title"]))
+            story.append(_traced(Paragraph(text, style["title"]), "title"))
             after_title = True
         elif block.kind == "p" and after_title:
-            story.append(Paragraph(text, style["sub"]))
+            story.append(_traced(Paragraph(text, style["sub"]), "sub"))
             after_title = False
         elif block.kind == "page":
             story.append(PageBreak())
         elif block.kind == "map":
-            story.append(_map_image(data.map_png))
-            story.append(Spacer(1, 6))
+            story += _map_pages(data, words, style)
         elif block.kind == "item":
-            story.append(Paragraph(text, style["item"], bulletText="•"))
+            story.append(_traced(Paragraph(text, style["item"], bulletText="•"), "item"))
         else:
-            story.append(Paragraph(text, style[block.kind]))
+            story.append(_traced(Paragraph(text, style[block.kind]), block.kind))
     buffer = io.BytesIO()
     title = words("report.title", school=data.school)
-    document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-        bottomMargin=2 * cm, title=title, author="Netwerkkaart-bot", subject=title,
-    )  # fmt: skip
+    document = _Document(buffer, trace, title=title, author="Netwerkkaart-bot", subject=title)
+    portrait_size, landscape_size = A4, landscape(A4)
 
     def footer(canvas: object, doc: object) -> None:
+        width = canvas._pagesize[0]  # type: ignore[attr-defined]
+        margin = _MARGIN if width < landscape_size[0] else _LANDSCAPE_MARGIN
         canvas.saveState()  # type: ignore[attr-defined]
         canvas.setFont(_FONT, 8)  # type: ignore[attr-defined]
         canvas.setFillColor(colors.HexColor("#7B7D7D"))  # type: ignore[attr-defined]
         page = canvas.getPageNumber()  # type: ignore[attr-defined]
-        canvas.drawString(2 * cm, 1.2 * cm, f"{title} – {data.date}")  # type: ignore[attr-defined]
-        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, str(page))  # type: ignore[attr-defined]
+        canvas.drawString(margin, 1.0 * cm, f"{title} – {data.date}")  # type: ignore[attr-defined]
+        canvas.drawRightString(width - margin, 1.0 * cm, str(page))  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    portrait_frame = Frame(_MARGIN, _MARGIN, portrait_size[0] - 2 * _MARGIN,
+                           portrait_size[1] - 2 * _MARGIN, id="portrait")  # fmt: skip
+    landscape_frame = Frame(
+        _LANDSCAPE_MARGIN, _LANDSCAPE_BOTTOM, landscape_size[0] - 2 * _LANDSCAPE_MARGIN,
+        landscape_size[1] - _LANDSCAPE_MARGIN - _LANDSCAPE_BOTTOM, id="landscape",
+    )  # fmt: skip
+    document.addPageTemplates(
+        [
+            PageTemplate("portrait", [portrait_frame], onPage=footer, pagesize=portrait_size),
+            PageTemplate("landscape", [landscape_frame], onPage=footer, pagesize=landscape_size),
+        ]
+    )
+    document.build(story)
     return buffer.getvalue()
 
 
-def _map_image(png: bytes) -> Image:
-    width = A4[0] - 4 * cm
+class _Document(BaseDocTemplate):  # type: ignore[misc]
+    """A report with portrait pages and the map's landscape page; records where things land."""
+
+    def __init__(self, buffer: io.BytesIO, trace: list[tuple[int, str]] | None, **kwargs: object):
+        super().__init__(buffer, pagesize=A4, **kwargs)
+        self._trace = trace
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        kind = getattr(flowable, "_netwerkkaart_kind", None)
+        if self._trace is not None and kind is not None:
+            self._trace.append((self.page, kind))
+
+
+def _traced(flowable: Flowable, kind: str) -> Flowable:
+    flowable._netwerkkaart_kind = kind
+    return flowable
+
+
+def _map_pages(data: ReportData, words: Words, style: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The map alone on a landscape page at its own print size, then its numbered key."""
+    out: list[Flowable] = [NextPageTemplate("landscape"), PageBreak()]
+    png, dpi = (data.print_png, data.print_dpi) if data.print_png else (data.map_png, 150.0)
+    out.append(_traced(_map_image(png, dpi), "map"))
+    out += [NextPageTemplate("portrait"), PageBreak()]
+    if data.map_key:
+        out.append(_traced(Paragraph(escape(words("report.print.map_key")), style["h3"]), "h3"))
+        cells = [
+            Paragraph(f"<b>{n}.</b> {escape(label)}", style["key"]) for n, label in data.map_key
+        ]
+        columns = 3
+        rows = [cells[k : k + columns] for k in range(0, len(cells), columns)]
+        rows[-1] += [Paragraph("", style["key"])] * (columns - len(rows[-1]))
+        width = (A4[0] - 2 * _MARGIN) / columns
+        table = Table(rows, colWidths=[width] * columns, hAlign="LEFT")
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                                   ("TOPPADDING", (0, 0), (-1, -1), 1)]))  # fmt: skip
+        out.append(_traced(table, "key"))
+        out.append(Spacer(1, 8))
+    return out
+
+
+def _map_image(png: bytes, dpi: float) -> Image:
+    """The picture at its own print size (its labels as large as drawn), smaller only if it
+    would not fit the landscape frame."""
     image = Image(io.BytesIO(png))
-    ratio = image.imageHeight / image.imageWidth if image.imageWidth else 0.7
-    image.drawWidth, image.drawHeight = width, width * ratio
+    width, height = image.imageWidth * 72 / dpi, image.imageHeight * 72 / dpi
+    frame_w = landscape(A4)[0] - 2 * _LANDSCAPE_MARGIN - 12
+    frame_h = landscape(A4)[1] - _LANDSCAPE_MARGIN - _LANDSCAPE_BOTTOM - 12
+    scale = min(1.0, frame_w / width, frame_h / height) if width and height else 1.0
+    image.drawWidth, image.drawHeight = width * scale, height * scale
     return image

@@ -25,7 +25,7 @@ from core import teammap
 from core.effects import Buttons, Document, Effect, Photo, Tap, Text
 from core.model import Round, Team
 from core.protocol import Step
-from core.render import MapData, render
+from core.render import PRINT_WITH_KEY, MapData, poster_pdf, print_pdf, render
 from core.teammap import TeamMap
 from prompts import Html
 from storage.store import Tx
@@ -273,8 +273,8 @@ async def draw(services: Services, photo: Photo) -> Effect:
 
 
 async def export_files(services: Services, team: Team) -> list[tuple[str, bytes]] | None:
-    """/export: the map as JSON (with every answer), CSV, GraphML, SVG and PDF; None before
-    there is a map."""
+    """/export: the map as JSON (with every answer), CSV, GraphML, SVG, an A4 PDF and an A3
+    poster; None before there is a map."""
     zone = services.timezone(team)
     async with services.store.tx() as tx:
         round_ = await tx.latest_round_of(team.id)
@@ -300,8 +300,9 @@ async def export_files(services: Services, team: Team) -> list[tuple[str, bytes]
             (f"{stem}-partners.csv", teammap.nodes_csv(team_map)),
             (f"{stem}-verbanden.csv", teammap.links_csv(team_map)),
             (f"{stem}.graphml", teammap.graphml(team_map, school)),
-            (f"{stem}.svg", render(picture, "svg")),
-            (f"{stem}.pdf", render(picture, "pdf")),
+            (f"{stem}.svg", render(picture, "svg", PRINT_WITH_KEY)),
+            (f"{stem}.pdf", print_pdf(picture)),
+            (f"{stem}-affiche-A3.pdf", poster_pdf(picture)),
         ]
 
     return await asyncio.to_thread(build)

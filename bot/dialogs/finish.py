@@ -13,7 +13,7 @@ from core import teammap
 from core.cards import BY_ID
 from core.model import Category, Distance, Role, Round, Team
 from core.protocol import FINISHABLE, Step
-from core.render import render
+from core.render import PRINT, render, render_with_key
 from core.report import Entry, ReportData, Words, to_markdown, to_pdf
 from prompts import Html, Texts
 from storage.store import Tx
@@ -165,9 +165,11 @@ def build_files(
 ) -> tuple[bytes, bytes, str, bytes]:
     """The picture, the PDF, the Markdown and the JSON snapshot (CPU work, no database)."""
     map_texts = mapview.texts_for(texts, team, round_, timezone)
-    data.map_png = render(
-        mapview.data_for(data.team_map, map_texts, colour_blind=team.colour_blind)
-    )
+    picture = mapview.data_for(data.team_map, map_texts, colour_blind=team.colour_blind)
+    data.map_png = render(picture)
+    # The report prints the landscape picture on a page of its own, its key below it.
+    data.print_png, data.map_key = render_with_key(picture, "png", PRINT)
+    data.print_dpi = PRINT.dpi
     words = words_for(texts, team)
     snapshot = teammap.to_json(
         data.team_map, school=data.school, round_number=round_.number, date=data.date

@@ -178,7 +178,8 @@ async def test_a_member_sees_the_shared_map_in_private(team: Team) -> None:
 
 
 async def test_export_sends_the_principal_files_without_member_names(team: Team) -> None:
-    """/export gives JSON, CSV, GraphML, SVG and PDF in private; no member name appears."""
+    """/export gives JSON, CSV, GraphML, SVG, an A4 PDF and an A3 poster in private; no member
+    name appears."""
     import json
 
     await _brainstorm(team)
@@ -192,6 +193,7 @@ async def test_export_sends_the_principal_files_without_member_names(team: Team)
         "netwerkkaart-ronde1.graphml",
         "netwerkkaart-ronde1.svg",
         "netwerkkaart-ronde1.pdf",
+        "netwerkkaart-ronde1-affiche-A3.pdf",
     }
     raw = documents["netwerkkaart-ronde1.json"]
     assert raw is not None
