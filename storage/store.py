@@ -51,6 +51,7 @@ from core.records import (
 )
 from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
+from storage.queries.calendar import CalendarQueries
 from storage.queries.facilitators import FacilitatorQueries
 from storage.queries.outbox import OutboxQueries
 from storage.records import record
@@ -245,7 +246,7 @@ class Store:
             delay = min(delay * 2, 0.05)
 
 
-class Tx(OutboxQueries, FacilitatorQueries):
+class Tx(OutboxQueries, FacilitatorQueries, CalendarQueries):
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
 
     # -- teams -----------------------------------------------------------------------------

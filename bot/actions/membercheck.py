@@ -15,12 +15,13 @@ from bot.dialogs.team import new_token
 from core.effects import Document, Link, Notice, Tap, Text
 from core.leaflets import Poster, poster_pdf, qr_png
 from core.model import Team
-from core.schedule import fit_deadline, parse_deadline, parse_start, window_for
+from core.schedule import fit_deadline, parse_deadline, parse_start
 from core.textsplit import utf16_len
 from prompts import Html
 from storage.store import Tx
 
 from . import control
+from .calendar import team_window
 from .common import moment_text, screen_messages
 from .plans import plan_check, to_people
 
@@ -88,12 +89,12 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
         start = parse_start(args[0], now, zone)
         if start is not None and start > now:
             # The button goes out when messages may: the term counts from then.
-            start = window_for(team.send_days, services.window).next_open(start, zone)
+            start = (await team_window(tx, services, team)).next_open(start, zone)
         deadline = parse_deadline(args[1], start, zone) if start else None
     elif args:
         deadline = parse_deadline(args[0], now, zone)
     if start is not None and deadline is not None:
-        window = window_for(team.send_days, services.window)
+        window = await team_window(tx, services, team)
         deadline = fit_deadline(deadline, start, window, zone)
     if start is None or deadline is None or deadline <= start:
         await _say(tx, team, t("survey.usage", lang))

@@ -16,12 +16,13 @@ from core.effects import Buttons, Notice, Tap, Text
 from core.merge import Node, name_key
 from core.model import Member, Team
 from core.protocol import Stage, Step, can_move
-from core.schedule import fit_deadline, parse_deadline, window_for
+from core.schedule import fit_deadline, parse_deadline
 from core.teammap import TeamMap
 from prompts import Texts
 from storage.store import Tx
 
 from . import control, maps, progress
+from .calendar import team_window
 from .common import dialog_encoder, moment_text, screen_messages
 from .plans import RUNNING_STEPS, plan_step
 
@@ -253,7 +254,7 @@ async def set_deadline_in(
     zone = services.zone(team)
     when = parse_deadline(text, tx.now, zone) if text else None
     if when is not None:
-        window = window_for(team.send_days, services.window)
+        window = await team_window(tx, services, team)
         when = fit_deadline(when, tx.now, window, zone)
     round_ = await tx.open_round_of(team.id)
     if round_ is None or Step(round_.step) not in RUNNING_STEPS:

@@ -1,0 +1,49 @@
+"""The school's own free days and study days (the rest of the calendar is data, core/calendar)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.calendar import FreeDay
+
+from .base import TxBase, ts
+
+
+class CalendarQueries(TxBase):
+    """Adding, listing and removing a team's own days off."""
+
+    async def free_days(self, team_id: int) -> list[FreeDay]:
+        """The team's own days off, in date order."""
+        rows = await self._all(
+            "SELECT day, kind, label FROM team_free_days WHERE team_id = ? ORDER BY day",
+            (team_id,),
+        )
+        return [FreeDay(date.fromisoformat(row["day"]), row["kind"], row["label"]) for row in rows]
+
+    async def add_free_days(self, team_id: int, days: list[FreeDay], added_by: int) -> int:
+        """Add these days off (a day already there gets the new kind and label); how many
+        were new."""
+        new = 0
+        for free in days:
+            existing = await self._one(
+                "SELECT 1 FROM team_free_days WHERE team_id = ? AND day = ?",
+                (team_id, free.day.isoformat()),
+            )
+            new += existing is None
+            await self._run(
+                "INSERT INTO team_free_days (team_id, day, kind, label, added_by, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, day)"
+                " DO UPDATE SET kind = excluded.kind, label = excluded.label",
+                (team_id, free.day.isoformat(), free.kind, free.label, added_by, ts(self.now)),
+            )
+        return new
+
+    async def remove_free_days(self, team_id: int, days: list[date]) -> int:
+        """Take these days off the team's list; how many were there."""
+        removed = 0
+        for day in days:
+            removed += await self._run(
+                "DELETE FROM team_free_days WHERE team_id = ? AND day = ?",
+                (team_id, day.isoformat()),
+            )
+        return removed
