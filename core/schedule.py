@@ -184,8 +184,8 @@ def fit_deadline(deadline: datetime, start: datetime, window: Window, tz: ZoneIn
         day = local.date()
         for _ in range(SEARCH_DAYS):
             if window.open_day(day):
-                closing = datetime.combine(day, window.end, tzinfo=tz)
-                return closing.astimezone(deadline.tzinfo or tz)
+                after = datetime.combine(day, window.end, tzinfo=tz)
+                return after.astimezone(deadline.tzinfo or tz)
             day += timedelta(days=1)
     closing = window.last_close(deadline, tz)
     if closing is not None and closing - start >= (deadline - start) / 2:
