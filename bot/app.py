@@ -66,7 +66,7 @@ ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
                   ("deadline", "deadline"), ("membercheck", "membercheck"),
-                  ("berichturen", "sendhours"),
+                  ("berichturen", "sendhours"), ("vrijedag", "freedays"),
                   ("namen", "names"), ("gids", "guide"),
                   ("help", "help"))  # fmt: skip
 
@@ -217,6 +217,7 @@ def add_handlers(
     app.add_handler(
         CommandHandler(["berichturen", "sendhours"], group.send_hours, filters=in_group)
     )
+    app.add_handler(CommandHandler(["vrijedag", "freedays"], group.free_days, filters=in_group))
     # The map: in the group for the principal/admins, in private for the principal.
     app.add_handler(CommandHandler(["kaart", "map"], group.show_map))
     app.add_handler(CommandHandler("export", group.export))

@@ -172,6 +172,61 @@ def reminder_times(opened: datetime, deadline: datetime) -> list[datetime]:
     return times
 
 
+# A reminder this close to the reminder before it says nothing new; one this close to the
+# deadline leaves no time to act.
+MIN_REMINDER_GAP = timedelta(hours=6)
+LAST_REMINDER_BEFORE = timedelta(hours=1)
+
+
+def fit_reminders(
+    times: list[datetime],
+    deadline: datetime,
+    window: Window,
+    tz: ZoneInfo,
+    opened: datetime | None = None,
+) -> list[datetime]:
+    """Reminders that reach people when they may. One due in quiet hours is left to the ticker
+    (it waits for the opening); one due in a holiday moves to the same hour of the last school
+    day before it (a reminder before the autumn holiday, not two on the morning after), else
+    to the next opening. A reminder in the first quarter of the term (at least
+    MIN_REMINDER_GAP), within LAST_REMINDER_BEFORE of the deadline or within MIN_REMINDER_GAP
+    of the reminder before it is left out."""
+    fitted: list[datetime] = []
+    settle = max(MIN_REMINDER_GAP, (deadline - opened) / 4) if opened else MIN_REMINDER_GAP
+    for moment in times:
+        for moved in _reminder_candidates(moment, window, tz):
+            too_early = opened is not None and moved - opened < settle
+            too_late = deadline - moved < LAST_REMINDER_BEFORE
+            crowded = bool(fitted) and abs(moved - fitted[-1]) < MIN_REMINDER_GAP
+            if not (too_early or too_late or crowded):
+                fitted.append(moved)
+                break
+    return sorted(fitted)
+
+
+def _reminder_candidates(moment: datetime, window: Window, tz: ZoneInfo) -> list[datetime]:
+    """Where a reminder may go: its own moment, unless that is a holiday (quiet hours and
+    weekends are the ticker's business, so that a later /berichturen still counts)."""
+    local = moment.astimezone(tz)
+    if window.calendar is None or not window.calendar.is_holiday(local.date()):
+        return [moment]
+    after = window.next_open(moment, tz)
+    day = local.date()
+    for _ in range(SEARCH_DAYS):
+        day -= timedelta(days=1)
+        if window.open_day(day):
+            clock = min(max(local.time(), window.start), _before(window.end))
+            before = datetime.combine(day, clock, tzinfo=tz)
+            return [before.astimezone(moment.tzinfo or tz), after]
+    return [after]
+
+
+def _before(end: time) -> time:
+    """An hour before the window closes: a reminder leaves time to act the same day."""
+    moment = datetime.combine(date(2000, 1, 1), end) - timedelta(hours=1)
+    return moment.time()
+
+
 def fit_deadline(deadline: datetime, start: datetime, window: Window, tz: ZoneInfo) -> datetime:
     """A deadline that happens when it says: inside the sending window. Outside it, the end of
     the last window before it ("tot vrijdag 20:00" instead of Saturday 10:00, or 22:45), unless

@@ -82,6 +82,7 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
         return
     zone = services.zone(team)
     now = tx.now
+    window = await team_window(tx, services, team)
     # /membercheck [start] [term]: "7d" alone is the term; "1-12 7d" starts on 1 December.
     start: datetime | None = now
     deadline: datetime | None = now + DEFAULT_TERM
@@ -89,19 +90,18 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
         start = parse_start(args[0], now, zone)
         if start is not None and start > now:
             # The button goes out when messages may: the term counts from then.
-            start = (await team_window(tx, services, team)).next_open(start, zone)
+            start = window.next_open(start, zone)
         deadline = parse_deadline(args[1], start, zone) if start else None
     elif args:
         deadline = parse_deadline(args[0], now, zone)
     if start is not None and deadline is not None:
-        window = await team_window(tx, services, team)
         deadline = fit_deadline(deadline, start, window, zone)
     if start is None or deadline is None or deadline <= start:
         await _say(tx, team, t("survey.usage", lang))
         return
     token = new_token()
     check_id = await tx.open_member_check(team.id, int(version.id), token)
-    later = await plan_check(tx, team, check_id, deadline, start=start)
+    later = await plan_check(tx, team, check_id, deadline, window, zone, start=start)
     when = moment_text(services, team, deadline)
     if later:
         begin = moment_text(services, team, start)

@@ -70,7 +70,7 @@ def group_help(
         keys += ["help.deep", "help.closing", "help.finish", "help.map", "help.edit",
                  "help.export"]  # fmt: skip
     return [*keys, "help.status", "help.language", "help.colourblind", "help.names",
-            "help.sendhours", "help.guide", "help.help"]  # fmt: skip
+            "help.sendhours", "help.freedays", "help.guide", "help.help"]  # fmt: skip
 
 
 # What a facilitator can do in private: the control message, and every command as a shortcut.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.calendar import FreeDay
+from core.records import Planned
 
 from .base import TxBase, ts
 
@@ -47,3 +48,11 @@ class CalendarQueries(TxBase):
                 (team_id, day.isoformat()),
             )
         return removed
+
+    async def planned_of_team(self, team_id: int) -> list[Planned]:
+        """The team's planned rows still to run, soonest first."""
+        return await self._records(
+            Planned,
+            "SELECT * FROM planned WHERE team_id = ? AND status = 'planned' ORDER BY run_at, id",
+            (team_id,),
+        )
