@@ -271,6 +271,8 @@ def add_handlers(
             await private.act_as(update, context, member, "text", text=message.text or "")
 
     app.add_handler(MessageHandler(in_private & filters.TEXT, private_text))
+    # A facilitator's file: the school's existing map (step 0); anyone else hears "only text".
+    app.add_handler(MessageHandler(in_private & filters.Document.ALL, private.on_document))
     app.add_handler(
         MessageHandler(in_private & ~filters.TEXT & ~filters.StatusUpdate.ALL, private.on_other)
     )

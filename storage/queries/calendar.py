@@ -1,4 +1,4 @@
-"""The school's own free days and study days (the rest of the calendar is data, core/calendar)."""
+"""The school calendar's own days off and the imported map (the rest of the calendar is data)."""
 
 from __future__ import annotations
 
@@ -55,4 +55,23 @@ class CalendarQueries(TxBase):
             Planned,
             "SELECT * FROM planned WHERE team_id = ? AND status = 'planned' ORDER BY run_at, id",
             (team_id,),
+        )
+
+    # -- the map a school already has (an imported round) -----------------------------------
+
+    async def mark_imported(self, round_id: int, file_name: str) -> None:
+        """Note that this round was read from a spreadsheet, not run with the bot."""
+        await self._run(
+            "UPDATE rounds SET imported_from = ? WHERE id = ?", (file_name[:120], round_id)
+        )
+
+    async def imported_from(self, round_id: int) -> str | None:
+        """The spreadsheet a round was read from, or None for a round run with the bot."""
+        row = await self._one("SELECT imported_from FROM rounds WHERE id = ?", (round_id,))
+        return str(row["imported_from"]) if row and row["imported_from"] is not None else None
+
+    async def route_to(self, user_id: int, member_id: int | None) -> None:
+        """Route this person's direct messages to this membership again (None: to none)."""
+        await self._run(
+            "UPDATE people SET active_member_id = ? WHERE user_id = ?", (member_id, user_id)
         )
