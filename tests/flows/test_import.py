@@ -58,8 +58,13 @@ async def test_an_imported_map_of_sixty_partners_becomes_a_review_round(team: Te
     bot.clock.set(MONDAY_10)
     await register(team)
     await team.principal.send("/start")
+    hint = bot.t("import.hint")
+    assert any(hint in (m.text or "") for m in team.principal.inbox)  # the control message
     await team.principal.send_document(sheet(), "netwerkkaart-2025.csv")
     picture, done = team.principal.inbox[-2:]
+    # The control message now points at the first round, without the hint.
+    assert not any(hint in (m.text or "") for m in team.principal.inbox)
+    assert any(bot.t("control.next_open") in (m.text or "") for m in team.principal.inbox)
     assert picture.photo is not None and "60 partners" in picture.plain_text
     assert done.text == bot.t("import.done", count=60, file="netwerkkaart-2025.csv")
     async with bot.store.tx() as tx:
