@@ -201,5 +201,5 @@ async def test_a_person_sends_a_file_the_bot_downloads(app: Application) -> None
     data = "\ufeffPartner;Afstand\r\nCLB;1\r\n".encode()
     await anna.send_document(data, "partners.csv")
     assert got == [data]
-    with pytest.raises(BadRequest, match="(?i)invalid file_id"):
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await app.bot.get_file("doc-1-999")
