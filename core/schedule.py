@@ -146,6 +146,31 @@ def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     return None
 
 
+def is_day_term(text: str) -> bool:
+    """True for a term in days or weeks ('7d', '2 weken'): one that counts school days."""
+    match = _DURATION.match(text.strip().lower())
+    return match is not None and not match.group(2).startswith(("u", "h"))
+
+
+def count_school_days(
+    start: datetime, deadline: datetime, calendar: SchoolCalendar, tz: ZoneInfo
+) -> datetime:
+    """A term in days or weeks counts school days, not holidays: every weekday of the term that
+    is a holiday or a free day adds a school day at its end, at the same hour ("een week" from
+    the Friday before Christmas ends a school week after the holiday, not on its first day)."""
+    first = start.astimezone(tz).date()
+    local = deadline.astimezone(tz)
+    lost = sum(
+        1
+        for offset in range(1, (local.date() - first).days + 1)
+        if (day := first + timedelta(days=offset)).weekday() < 5 and calendar.is_holiday(day)
+    )
+    if lost == 0:
+        return deadline
+    day = calendar.add_school_days(local.date(), lost)
+    return datetime.combine(day, local.time(), tzinfo=tz).astimezone(deadline.tzinfo or tz)
+
+
 def parse_start(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """When something should begin: 'nu', '3d', '48u' or a date '1-12' (08:00 that day)."""
     cleaned = text.strip().lower()

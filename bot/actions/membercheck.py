@@ -15,7 +15,13 @@ from bot.dialogs.team import new_token
 from core.effects import Document, Link, Notice, Tap, Text
 from core.leaflets import Poster, poster_pdf, qr_png
 from core.model import Team
-from core.schedule import fit_deadline, parse_deadline, parse_start
+from core.schedule import (
+    count_school_days,
+    fit_deadline,
+    is_day_term,
+    parse_deadline,
+    parse_start,
+)
 from core.textsplit import utf16_len
 from prompts import Html
 from storage.store import Tx
@@ -86,14 +92,21 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
     # /membercheck [start] [term]: "7d" alone is the term; "1-12 7d" starts on 1 December.
     start: datetime | None = now
     deadline: datetime | None = now + DEFAULT_TERM
+    term = "7d"
     if len(args) >= 2:
         start = parse_start(args[0], now, zone)
         if start is not None and start > now:
             # The button goes out when messages may: the term counts from then.
             start = window.next_open(start, zone)
-        deadline = parse_deadline(args[1], start, zone) if start else None
+        term = args[1]
+        deadline = parse_deadline(term, start, zone) if start else None
     elif args:
-        deadline = parse_deadline(args[0], now, zone)
+        term = args[0]
+        deadline = parse_deadline(term, now, zone)
+    counts_school_days = window.calendar is not None and is_day_term(term)
+    if start is not None and deadline is not None and counts_school_days:
+        assert window.calendar is not None
+        deadline = count_school_days(start, deadline, window.calendar, zone)
     if start is not None and deadline is not None:
         deadline = fit_deadline(deadline, start, window, zone)
     if start is None or deadline is None or deadline <= start:

@@ -16,7 +16,7 @@ from core.effects import Buttons, Notice, Tap, Text
 from core.merge import Node, name_key
 from core.model import Member, Team
 from core.protocol import Stage, Step, can_move
-from core.schedule import fit_deadline, parse_deadline
+from core.schedule import count_school_days, fit_deadline, is_day_term, parse_deadline
 from core.teammap import TeamMap
 from prompts import Html, Texts
 from storage.store import Tx
@@ -254,6 +254,8 @@ async def set_deadline_in(
     zone = services.zone(team)
     window = await team_window(tx, services, team)
     asked = parse_deadline(text, tx.now, zone) if text else None
+    if asked is not None and window.calendar is not None and is_day_term(text):
+        asked = count_school_days(tx.now, asked, window.calendar, zone)
     when = fit_deadline(asked, tx.now, window, zone) if asked is not None else None
     round_ = await tx.open_round_of(team.id)
     if round_ is None or Step(round_.step) not in RUNNING_STEPS:

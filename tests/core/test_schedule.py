@@ -140,3 +140,24 @@ def test_reminders_avoid_holidays_without_piling_up() -> None:
     deadline = datetime(2027, 1, 4, 20, 0, tzinfo=zone)
     fitted = fit_reminders(reminder_times(opened, deadline), deadline, window, zone, opened)
     assert fitted == [datetime(2027, 1, 4, 8, 0, tzinfo=zone)]
+
+
+def test_a_term_in_days_counts_school_days() -> None:
+    """'7d' from the Friday before Christmas 2026 ends on Friday 8 January 2027: the five
+    weekdays of the holiday are added; a term without holidays stays as it was; hours are
+    hours."""
+    from core.calendar import SchoolCalendar
+    from core.schedule import count_school_days, is_day_term
+
+    zone = ZoneInfo("Europe/Brussels")
+    calendar = SchoolCalendar()
+    start = datetime(2026, 12, 18, 11, 0, tzinfo=zone)
+    assert count_school_days(start, start + timedelta(days=7), calendar, zone) == datetime(
+        2027, 1, 8, 11, 0, tzinfo=zone
+    )
+    october = datetime(2026, 10, 5, 9, 0, tzinfo=zone)
+    assert count_school_days(october, october + timedelta(days=7), calendar, zone) == (
+        october + timedelta(days=7)
+    )
+    assert is_day_term("7d") and is_day_term("2 weken") and not is_day_term("48u")
+    assert not is_day_term("30-11")

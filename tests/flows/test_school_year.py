@@ -86,16 +86,16 @@ def sent_on_a_day_off(messages: list[FakeMessage], calendar: SchoolCalendar) -> 
 async def test_a_school_year_sends_nothing_on_holidays_and_proposes_the_update_in_september(
     team: Team,
 ) -> None:
-    """Deadlines aimed at the autumn, Christmas and carnival holidays and at a study day move to
-    the next school day; restarts change nothing; the yearly proposal comes on the tenth school
-    day of 2027-28, once."""
+    """A deadline in the autumn holiday moves to the next school day, terms over the Christmas
+    and carnival holidays count school days; restarts change nothing; the yearly proposal comes
+    on the tenth school day of 2027-28, once."""
     bot = team.bot
     anna, bert = team.members[0], team.members[1]
     year = Year()
     calendar = SchoolCalendar()
 
-    # Monday 26 October 2026: the round starts; the brainstorm gets 11 days, which would end
-    # on Friday 6 November, in the autumn holiday (2-8 November).
+    # Monday 26 October 2026: the round starts; the brainstorm runs until Friday 6 November,
+    # in the autumn holiday (2-8 November): the deadline moves to Monday 9 November, 20:00.
     bot.clock.set(at(date(2026, 10, 26), 10))
     await register(team)
     await team.principal.send("/start")  # the principal's private chat with the bot
@@ -106,24 +106,27 @@ async def test_a_school_year_sends_nothing_on_holidays_and_proposes_the_update_i
     await team.principal.send("/vrijedag 18-11 pedagogische studiedag", chat=team.group)
     assert bot.t("freeday.added_study", days="", count=1).split(":")[0] in team.group.last().text
     calendar = SchoolCalendar(extra=(*calendar.extra, *_study_day()))
-    await team.principal.send("/deadline 11d", chat=team.group)
-    assert "maandag 9 november om 20:00" in team.group.last().plain_text
+    await team.principal.send("/deadline 6-11", chat=team.group)
+    answer = team.group.last().plain_text
+    assert "maandag 9 november om 20:00" in answer
+    assert "vrijdag 6 november 2026 valt in: Herfstvakantie" in answer
 
     await run_until(bot, at(date(2026, 11, 20), 12), year, restarts=[at(date(2026, 11, 4), 3)])
     closed = [m for m in year.sent if bot.t("group.deadline_reached") in (m.text or "")]
     assert len(closed) == 1
     assert datetime.fromtimestamp(closed[0].date, BXL) == at(date(2026, 11, 9), 20)
 
-    # Friday 18 December: the next step gets a week, which would end on Christmas Day.
+    # Friday 18 December: the next step gets a week, counted in school days: the five days of
+    # the Christmas holiday in it do not count, so it ends on Friday 8 January at 11:00.
     bot.clock.set(at(date(2026, 12, 18), 11))
     await team.principal.send("/sluit", chat=team.group)
     await team.principal.send("/prioriteit", chat=team.group)
     await team.principal.send("/deadline 7d", chat=team.group)
-    assert "maandag 4 januari om 20:00" in team.group.last().plain_text
+    assert "vrijdag 8 januari om 11:00" in team.group.last().plain_text
     await run_until(bot, at(date(2027, 1, 11), 10), year, restarts=[at(date(2026, 12, 28), 9)])
 
     # Monday 11 January: the round is kept; on 1 February a member check with ten days, which
-    # would end in the carnival holiday (8-14 February 2027).
+    # would end in the carnival holiday (8-14 February 2027): counted in school days.
     await team.principal.send("/afronden", chat=team.group)
     bot.clock.set(at(date(2027, 2, 1), 9))
     await team.principal.send("/membercheck 10d", chat=team.group)
