@@ -79,6 +79,7 @@ async def test_an_imported_map_of_sixty_partners_becomes_a_review_round(team: Te
     clb = next(p for p in partners if p["label"] == "CLB Brussel")
     assert (clb["kind"], clb["category"], clb["distance"]) == ("organisatie", "zorg", 1)
 
+    await bot.restart()  # the imported map lives in the database, not in the process
     await team.principal.tap(bot.label("btn.new_round"), message=done)
     announcement = team.announcement()
     assert "Ronde 2" in announcement.plain_text
