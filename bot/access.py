@@ -327,6 +327,9 @@ async def principal_tap(
 async def _team_of_tap(services: Services, tap: object) -> Team | None:
     """The team a button in a private chat belongs to, through its round."""
     async with services.store.tx() as tx:
+        if isinstance(tap, callbacks.NewRoundTap):
+            # The button under an imported map (in the facilitator's chat) names the team.
+            return await tx.team(tap.team_id) if await tx.team_exists(tap.team_id) else None
         round_id = getattr(tap, "round_id", None)
         if isinstance(tap, callbacks.SuggestionTap):
             suggestion = await tx.suggestion(tap.suggestion_id)

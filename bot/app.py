@@ -70,7 +70,7 @@ ADMIN_COMMANDS = (("start", "start"), ("ronde", "round"), ("status", "status"),
                   ("export", "export"),
                   ("taal", "language"), ("kleurenblind", "colourblind"),
                   ("deadline", "deadline"), ("membercheck", "membercheck"),
-                  ("berichturen", "sendhours"),
+                  ("berichturen", "sendhours"), ("vrijedag", "freedays"),
                   ("namen", "names"), ("gids", "guide"),
                   ("help", "help"))  # fmt: skip
 
@@ -224,6 +224,7 @@ def add_handlers(
     app.add_handler(
         CommandHandler(["berichturen", "sendhours"], group.send_hours, filters=in_group)
     )
+    app.add_handler(CommandHandler(["vrijedag", "freedays"], group.free_days, filters=in_group))
     # The map: in the group for the principal/admins, in private for the principal.
     app.add_handler(CommandHandler(["kaart", "map"], group.show_map))
     app.add_handler(CommandHandler("export", group.export))
@@ -285,6 +286,8 @@ def add_handlers(
             await private.act_as(update, context, member, "text", text=message.text or "")
 
     app.add_handler(MessageHandler(in_private & filters.TEXT, private_text))
+    # A facilitator's file: the school's existing map (step 0); anyone else hears "only text".
+    app.add_handler(MessageHandler(in_private & filters.Document.ALL, private.on_document))
     app.add_handler(
         MessageHandler(in_private & ~filters.TEXT & ~filters.StatusUpdate.ALL, private.on_other)
     )

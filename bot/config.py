@@ -27,8 +27,9 @@ class Settings:
     language: Language = Language.NL
     timezone: str = "Europe/Brussels"
     log_level: str = "INFO"
-    # How long after /afronden the team is reminded to update its map (002: "regelmatig").
-    update_months: int = 12
+    # When the team is invited to update its map (002: "regelmatig"): on this school day of the
+    # first school year after the one it was kept in (10: the second week of September).
+    update_school_day: int = 10
     # Another Bot API server (a local telegram-bot-api, or the test fake over HTTP); None is
     # Telegram's own https://api.telegram.org.
     api_url: str | None = None
@@ -58,9 +59,12 @@ class Settings:
             raise ConfigError(
                 f"NETWERKKAART_TIMEZONE {timezone!r} is not a known time zone."
             ) from exc
-        months_raw = env.get("NETWERKKAART_UPDATE_MONTHS", "12").strip()
-        if not months_raw.isdigit() or not 1 <= int(months_raw) <= 60:
-            raise ConfigError("NETWERKKAART_UPDATE_MONTHS must be a whole number from 1 to 60.")
+        day_raw = env.get("NETWERKKAART_UPDATE_SCHOOL_DAY", "10").strip()
+        if not day_raw.isdigit() or not 1 <= int(day_raw) <= 60:
+            raise ConfigError(
+                "NETWERKKAART_UPDATE_SCHOOL_DAY must be a whole number from 1 to 60 (the school"
+                " day of the new school year on which the yearly update is proposed)."
+            )
         api_url = env.get("NETWERKKAART_API_URL", "").strip().rstrip("/") or None
         if api_url is not None and not re.match(r"^https?://[^/\s]+(/\S*)?$", api_url):
             raise ConfigError(
@@ -74,7 +78,7 @@ class Settings:
             token=token,
             api_url=api_url,
             flood_limits=flood == "on",
-            update_months=int(months_raw),
+            update_school_day=int(day_raw),
             db_path=Path(env.get("NETWERKKAART_DB", str(DEFAULT_DB_PATH))),
             language=Language(language),
             timezone=timezone,

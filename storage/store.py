@@ -51,6 +51,7 @@ from core.records import (
 )
 from storage.db import connect, raw_connection
 from storage.queries.base import ts, ts_precise
+from storage.queries.calendar import CalendarQueries
 from storage.queries.commitments import CommitmentQueries
 from storage.queries.facilitators import FacilitatorQueries
 from storage.queries.look import LookQueries
@@ -250,7 +251,13 @@ class Store:
 
 
 class Tx(
-    OutboxQueries, FacilitatorQueries, CommitmentQueries, NoteQueries, LookQueries, PlacementQueries
+    OutboxQueries,
+    FacilitatorQueries,
+    CommitmentQueries,
+    NoteQueries,
+    LookQueries,
+    PlacementQueries,
+    CalendarQueries,
 ):
     """Reads and writes inside one open transaction; `now` is fixed for the whole action."""
 

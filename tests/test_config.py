@@ -50,8 +50,8 @@ def test_everything_can_be_overridden() -> None:
         {"TELEGRAM_BOT_TOKEN": "not-a-token"},
         {"TELEGRAM_BOT_TOKEN": TOKEN, "NETWERKKAART_LANGUAGE": "fr"},
         {"TELEGRAM_BOT_TOKEN": TOKEN, "NETWERKKAART_TIMEZONE": "Mars/Olympus"},
-        {"TELEGRAM_BOT_TOKEN": TOKEN, "NETWERKKAART_UPDATE_MONTHS": "0"},
-        {"TELEGRAM_BOT_TOKEN": TOKEN, "NETWERKKAART_UPDATE_MONTHS": "jaarlijks"},
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "NETWERKKAART_UPDATE_SCHOOL_DAY": "0"},
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "NETWERKKAART_UPDATE_SCHOOL_DAY": "september"},
     ],
 )
 def test_bad_settings_are_refused(env: dict[str, str]) -> None:

@@ -32,12 +32,13 @@ from core.effects import Text
 from core.model import Role, Round, Team
 from core.protocol import Step
 from core.records import Planned
-from core.schedule import MAX_YEARS_AHEAD, window_for
+from core.schedule import MAX_YEARS_AHEAD
 from core.validation import Problem, clean_answer, clean_partner_name
 from prompts import Html, Texts
 from storage.store import Tx
 
 from . import control
+from .calendar import team_window
 from .common import to_buttons
 
 # Commitments are made once the closing step has closed (and after the round was kept).
@@ -156,7 +157,9 @@ async def _plan(tx: Tx, services: Services, team: Team, c: Commitment) -> None:
     due = c.due
     if due is None:
         return
-    window = window_for(team.send_days, services.window)
+    # Closed on school holidays and the school's own free days: the check-in waits for the
+    # next school day's opening.
+    window = await team_window(tx, services, team)
     await tx.plan_checkin(c, checkin_moment(due, window, services.zone(team)))
 
 

@@ -98,6 +98,8 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
     step = Step(round_.step) if round_ is not None else None
     if round_ is not None and round_.closed_at is not None and step is not Step.DONE:
         step = None
+    if round_ is not None and await tx.imported_from(round_.id) is not None:
+        step = None  # an imported map (step 0): the first round with the bot comes next
     lines: list[str] = [t("control.title", lang, school=team.school_name or "")]
     position = ORDER.index(step) if step is not None else -1
     deadline: str = ""
@@ -148,6 +150,9 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
     if action is not None and action != "close":
         lines.append("")
         lines.append(t(_next_key(action), lang))
+    if version is None and step is None:
+        # PROTOCOL step 0 (PRE.I1): an overview the school already has can be the start.
+        lines.append(t("import.hint", lang))
     running = await tx.running_commitments(team.id)
     if running:
         lines.append("")

@@ -15,12 +15,19 @@ from bot.dialogs.team import new_token
 from core.effects import Document, Link, Notice, Tap, Text
 from core.leaflets import Poster, poster_pdf, qr_png
 from core.model import Team
-from core.schedule import fit_deadline, parse_deadline, parse_start, window_for
+from core.schedule import (
+    count_school_days,
+    fit_deadline,
+    is_day_term,
+    parse_deadline,
+    parse_start,
+)
 from core.textsplit import utf16_len
 from prompts import Html
 from storage.store import Tx
 
 from . import control
+from .calendar import team_window
 from .common import moment_text, screen_messages
 from .plans import plan_check, to_people
 
@@ -81,26 +88,33 @@ async def _command(tx: Tx, services: Services, team: Team, args: list[str]) -> N
         return
     zone = services.zone(team)
     now = tx.now
+    window = await team_window(tx, services, team)
     # /membercheck [start] [term]: "7d" alone is the term; "1-12 7d" starts on 1 December.
     start: datetime | None = now
     deadline: datetime | None = now + DEFAULT_TERM
+    term = "7d"
     if len(args) >= 2:
         start = parse_start(args[0], now, zone)
         if start is not None and start > now:
             # The button goes out when messages may: the term counts from then.
-            start = window_for(team.send_days, services.window).next_open(start, zone)
-        deadline = parse_deadline(args[1], start, zone) if start else None
+            start = window.next_open(start, zone)
+        term = args[1]
+        deadline = parse_deadline(term, start, zone) if start else None
     elif args:
-        deadline = parse_deadline(args[0], now, zone)
+        term = args[0]
+        deadline = parse_deadline(term, now, zone)
+    counts_school_days = window.calendar is not None and is_day_term(term)
+    if start is not None and deadline is not None and counts_school_days:
+        assert window.calendar is not None
+        deadline = count_school_days(start, deadline, window.calendar, zone)
     if start is not None and deadline is not None:
-        window = window_for(team.send_days, services.window)
         deadline = fit_deadline(deadline, start, window, zone)
     if start is None or deadline is None or deadline <= start:
         await _say(tx, team, t("survey.usage", lang))
         return
     token = new_token()
     check_id = await tx.open_member_check(team.id, int(version.id), token)
-    later = await plan_check(tx, team, check_id, deadline, start=start)
+    later = await plan_check(tx, team, check_id, deadline, window, zone, start=start)
     when = moment_text(services, team, deadline)
     if later:
         begin = moment_text(services, team, start)

@@ -16,11 +16,11 @@ from bot.context import Services
 from core.effects import Notice, Tap, Text
 from core.model import Round, Team
 from core.protocol import Stage, Step
-from core.schedule import window_for
 from prompts import Html
 from storage.store import Tx
 
 from . import commitments, maps, membercheck, steps
+from .calendar import team_window
 from .common import join_buttons, moment_text
 from .plans import still_working, to_people
 
@@ -64,7 +64,7 @@ async def _carry_out(tx: Tx, services: Services, planned_id: int, now: datetime)
         return 0  # taken or cancelled meanwhile
     team = await tx.team(int(row.team_id))
     zone = services.zone(team)
-    window = window_for(team.send_days, services.window)
+    window = await team_window(tx, services, team)
     due_in_window = window.allows_due(row.run_at, zone) and now - row.run_at <= DUE_GRACE
     if not window.allows(now, zone) and not due_in_window:
         await tx.postpone(planned_id, window.next_open(now, zone))

@@ -16,12 +16,13 @@ from core.effects import Buttons, Notice, Tap, Text
 from core.merge import Node, name_key
 from core.model import Member, Team
 from core.protocol import Stage, Step, can_move
-from core.schedule import fit_deadline, parse_deadline, window_for
+from core.schedule import count_school_days, fit_deadline, is_day_term, parse_deadline
 from core.teammap import TeamMap
-from prompts import Texts
+from prompts import Html, Texts
 from storage.store import Tx
 
 from . import control, maps, progress
+from .calendar import holiday_note, team_window
 from .common import dialog_encoder, moment_text, screen_messages
 from .plans import RUNNING_STEPS, plan_step
 
@@ -260,20 +261,25 @@ async def set_deadline_in(
     term was chosen)."""
     lang = team.language.value
     zone = services.zone(team)
-    when = parse_deadline(text, tx.now, zone) if text else None
-    if when is not None:
-        window = window_for(team.send_days, services.window)
-        when = fit_deadline(when, tx.now, window, zone)
+    window = await team_window(tx, services, team)
+    asked = parse_deadline(text, tx.now, zone) if text else None
+    if asked is not None and window.calendar is not None and is_day_term(text):
+        asked = count_school_days(tx.now, asked, window.calendar, zone)
+    when = fit_deadline(asked, tx.now, window, zone) if asked is not None else None
     round_ = await tx.open_round_of(team.id)
     if round_ is None or Step(round_.step) not in RUNNING_STEPS:
         reply = services.texts.t("group.deadline_no_step", lang)
     elif when is None:
         reply = services.texts.t("group.deadline_usage", lang)
     else:
-        await plan_step(tx, team, round_, when)
+        await plan_step(tx, team, round_, when, window, zone)
         local = moment_text(services, team, when)
         step = services.texts.plain(f"step.{round_.step}", lang)
         reply = services.texts.t("group.deadline_set", lang, step=step, when=local)
+        assert asked is not None
+        note = holiday_note(services, team, window, asked)
+        if note is not None:
+            reply = Html(f"{reply}\n{note}")
     target = chat_id if chat_id is not None else team.chat_id
     await tx.enqueue(Text(target, reply), team.id)
     await control.refresh(tx, services, team)

@@ -78,13 +78,13 @@ def group_help(
         keys += ["help.deep", "help.closing", "help.finish", "help.map", "help.edit",
                  "help.export"]  # fmt: skip
     return [*keys, "help.status", "help.language", "help.colourblind", "help.names",
-            "help.sendhours", "help.guide", "help.help"]  # fmt: skip
+            "help.sendhours", "help.freedays", "help.guide", "help.help"]  # fmt: skip
 
 
 # What a facilitator can do in private: the control message, and every command as a shortcut.
 FACILITATOR = ["help.title_facilitator", "help.panel", "help.round", "help.close",
                "help.priority", "help.deep", "help.closing", "help.finish", "help.membercheck",
-               "help.map", "help.edit", "help.export", "help.report"]  # fmt: skip
+               "help.map", "help.edit", "help.export", "help.report", "help.import"]  # fmt: skip
 
 
 def private_help(member: Member | None, *, facilitator: bool = False) -> list[str]:

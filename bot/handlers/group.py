@@ -14,6 +14,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import access, callbacks, delivery
+from bot.actions import calendar as calendar_action
 from bot.actions import finish as finish_action
 from bot.actions import maps, presence, rounds, steps
 from bot.context import Services
@@ -605,6 +606,16 @@ class GroupHandlers:
             await tx.set_schedule_settings(team.id, timezone=timezone, send_days=send_days)
             updated = await tx.team(team.id)
         await send_text(context.bot, team.chat_id, self._send_hours_text(updated, usage=False))
+
+    async def free_days(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/vrijedag [weg] DATE [tot DATE] [label]: the school's own days off; alone, the list."""
+        team = await self._managed(update, context)
+        user = update.effective_user
+        if team is None or user is None:
+            return
+        text = " ".join(context.args or [])
+        answer = await calendar_action.free_days_command(self.s, team, user.id, text)
+        await send_text(context.bot, team.chat_id, answer)
 
     def _send_hours_text(self, team: Team, *, usage: bool) -> Html:
         lang = team.language.value

@@ -11,7 +11,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import access, callbacks
-from bot.actions import control, guide, members, notes, privacy
+from bot.actions import control, guide, importing, members, notes, privacy
 from bot.context import Services
 from bot.delivery import markup
 from bot.dialogs import commitments, editor, edits, owndata
@@ -19,6 +19,7 @@ from bot.dialogs.base import Button, Outcome, Screen
 from bot.dialogs.editor import EditorCtx
 from bot.dialogs.router import EDITOR
 from core.effects import Text
+from core.importmap import MAX_BYTES
 from core.model import Member
 from core.protocol import BRAINSTORMING, Stage, Step
 from storage.store import Tx
@@ -266,6 +267,33 @@ class PrivateHandlers:
         message = update.effective_message
         assert message is not None
         return await self._editor_text(update, context, message.text or "")
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A file from a facilitator: the school's existing map as a CSV (step 0), read whole
+        or not at all; from anyone else, the answer that only text is read."""
+        message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+        assert message is not None and user is not None and chat is not None
+        document = message.document
+        team, present = await access.led_team(self.s, context.bot, user.id)
+        if document is None or team is None or not present:
+            await self.on_other(update, context)
+            return
+        lang = team.language.value
+        if (document.file_size or 0) > MAX_BYTES:
+            text = self.s.texts.t("import.too_big", lang, max_kb=MAX_BYTES // 1000)
+            await send_text(context.bot, chat.id, text)
+            return
+        try:
+            file = await document.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError:
+            log.warning("could not download an imported map", exc_info=True)
+            await send_text(context.bot, chat.id, self.s.texts.t("import.download_failed", lang))
+            return
+        name = document.file_name or "kaart.csv"
+        answer = await importing.import_map(self.s, team, user.id, user.first_name, data, name)
+        if answer is not None:
+            await send_text(context.bot, chat.id, answer)
 
     async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answers stickers, photos, voice messages and the like: only text is read."""

@@ -37,6 +37,8 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+# Bots may download files up to 20 MB (getFile).
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 
 _TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?>")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
@@ -271,6 +273,7 @@ class FakeMessage:
                 "file_unique_id": f"d{self.chat_id}{self.message_id}",
                 "file_name": self.document_name or "file",
                 "file_size": len(self.document),
+                **_mime(self.document_name),
             }
         if self.sticker:
             data["sticker"] = {
@@ -287,6 +290,14 @@ class FakeMessage:
         if self.reply_to is not None:
             data["reply_to_message"] = self.reply_to.to_api(chat)
         return data
+
+
+def _mime(name: str | None) -> dict[str, str]:
+    """The MIME type Telegram reports for a document, by its name (none when unknown)."""
+    suffix = (name or "").rsplit(".", 1)[-1].lower()
+    sheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    types = {"csv": "text/csv", "txt": "text/plain", "pdf": "application/pdf", "xlsx": sheet}
+    return {"mime_type": types[suffix]} if suffix in types else {}
 
 
 def _buttons(markup: dict[str, Any] | None) -> list[list[FakeButton]]:
@@ -358,6 +369,8 @@ class FakeTelegram(BaseRequest):
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.commands: dict[str, list[tuple[str, str]]] = {}
         self.callback_answers: list[dict[str, Any]] = []
+        # Documents people sent, by file_id: getFile and the file download serve them.
+        self.files: dict[str, bytes] = {}
         self.toasts: dict[int, str | None] = {}
         self.unmodelled: list[str] = []
         self.application: Application | None = None  # type: ignore[type-arg]
@@ -466,7 +479,13 @@ class FakeTelegram(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
-        """Answer one Bot API call."""
+        """Answer one Bot API call (or a file download: GET .../file/bot<token>/<file_path>)."""
+        if "/file/bot" in url:
+            file_id = url.rsplit("/", 1)[-1]
+            self.calls.append(("downloadFile", {"file_id": file_id}))
+            if file_id not in self.files:
+                return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}'
+            return 200, self.files[file_id]
         name = url.rsplit("/", 1)[-1]
         params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
         files: dict[str, Any] = {}
@@ -585,6 +604,20 @@ class FakeTelegram(BaseRequest):
             "can_join_groups": True,
             "can_read_all_group_messages": not self.privacy_mode,
             "supports_inline_queries": False,
+        }
+
+    def _api_getFile(self, params: dict[str, Any], files: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        data = self.files.get(file_id)
+        if data is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(data) > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(data),
+            "file_path": f"documents/{file_id}",
         }
 
     def _api_getUpdates(self, params: dict[str, Any], files: dict[str, Any]) -> list[Any]:
@@ -950,6 +983,22 @@ class Person:
             await self.fake.deliver({"edited_message": data})
         return message
 
+    async def send_document(
+        self,
+        data: bytes,
+        file_name: str,
+        *,
+        chat: FakeChat | None = None,
+        caption: str | None = None,
+    ) -> FakeMessage:
+        """Send a file (a CSV, a spreadsheet) as a document, with an optional caption; the bot
+        can fetch it with getFile and the file download, as from Telegram."""
+        chat = chat or self.chat
+        if chat.type == "private":
+            chat.started = True
+            chat.blocked = False
+        return await self._post(chat, document=data, document_name=file_name, caption=caption)
+
     async def send_sticker(self, *, chat: FakeChat | None = None) -> FakeMessage:
         """Send a sticker (a message without text)."""
         chat = chat or self.chat
@@ -965,6 +1014,8 @@ class Person:
             date=self.fake.now(),
             **fields,
         )
+        if message.document is not None:
+            self.fake.files[f"doc-{chat.id}-{message.message_id}"] = message.document
         chat.messages.append(message)
         if self.fake._bot_sees(chat, message):
             await self.fake.deliver({"message": message.to_api(chat)})

@@ -89,3 +89,75 @@ def test_a_fitted_deadline_always_falls_in_the_window(offset: int, term: int) ->
     assert Window().allows_due(fitted, BXL)
     assert fitted > start
     assert fit_deadline(deadline, start, ALWAYS, BXL) == deadline
+
+
+# -- the school calendar ---------------------------------------------------------------------
+
+
+def test_a_window_with_the_school_calendar_is_closed_in_holidays() -> None:
+    """Monday 2 November 2026 (autumn holiday) is closed; it opens on Monday 9 November."""
+    from core.calendar import SchoolCalendar
+    from core.schedule import Window
+
+    zone = ZoneInfo("Europe/Brussels")
+    window = Window().with_calendar(SchoolCalendar())
+    holiday = datetime(2026, 11, 2, 10, 0, tzinfo=zone)
+    assert Window().allows(holiday, zone)
+    assert not window.allows(holiday, zone)
+    assert window.next_open(holiday, zone) == datetime(2026, 11, 9, 8, 0, tzinfo=zone)
+    summer = datetime(2027, 7, 5, 10, 0, tzinfo=zone)
+    assert window.next_open(summer, zone) == datetime(2027, 9, 1, 8, 0, tzinfo=zone)
+
+
+def test_a_deadline_in_a_holiday_moves_to_the_end_of_the_next_school_day() -> None:
+    """A deadline on Christmas Day 2026 is Monday 4 January 2027 at 20:00."""
+    from core.calendar import SchoolCalendar
+    from core.schedule import Window, fit_deadline
+
+    zone = ZoneInfo("Europe/Brussels")
+    window = Window().with_calendar(SchoolCalendar())
+    start = datetime(2026, 12, 18, 11, 0, tzinfo=zone)
+    christmas = datetime(2026, 12, 25, 11, 0, tzinfo=zone)
+    assert fit_deadline(christmas, start, window, zone) == datetime(2027, 1, 4, 20, 0, tzinfo=zone)
+
+
+def test_reminders_avoid_holidays_without_piling_up() -> None:
+    """A reminder in the autumn holiday comes on the last school day before it; one that
+    would land next to another, or right after the start, is left out."""
+    from core.calendar import SchoolCalendar
+    from core.schedule import Window, fit_reminders, reminder_times
+
+    zone = ZoneInfo("Europe/Brussels")
+    window = Window().with_calendar(SchoolCalendar())
+    opened = datetime(2026, 10, 26, 10, 0, tzinfo=zone)
+    deadline = datetime(2026, 11, 9, 20, 0, tzinfo=zone)
+    fitted = fit_reminders(reminder_times(opened, deadline), deadline, window, zone, opened)
+    assert fitted == [
+        datetime(2026, 10, 30, 15, 0, tzinfo=zone),
+        datetime(2026, 11, 9, 8, 0, tzinfo=zone),
+    ]
+    opened = datetime(2026, 12, 18, 11, 0, tzinfo=zone)
+    deadline = datetime(2027, 1, 4, 20, 0, tzinfo=zone)
+    fitted = fit_reminders(reminder_times(opened, deadline), deadline, window, zone, opened)
+    assert fitted == [datetime(2027, 1, 4, 8, 0, tzinfo=zone)]
+
+
+def test_a_term_in_days_counts_school_days() -> None:
+    """'7d' from the Friday before Christmas 2026 ends on Friday 8 January 2027: the five
+    weekdays of the holiday are added; a term without holidays stays as it was; hours are
+    hours."""
+    from core.calendar import SchoolCalendar
+    from core.schedule import count_school_days, is_day_term
+
+    zone = ZoneInfo("Europe/Brussels")
+    calendar = SchoolCalendar()
+    start = datetime(2026, 12, 18, 11, 0, tzinfo=zone)
+    assert count_school_days(start, start + timedelta(days=7), calendar, zone) == datetime(
+        2027, 1, 8, 11, 0, tzinfo=zone
+    )
+    october = datetime(2026, 10, 5, 9, 0, tzinfo=zone)
+    assert count_school_days(october, october + timedelta(days=7), calendar, zone) == (
+        october + timedelta(days=7)
+    )
+    assert is_day_term("7d") and is_day_term("2 weken") and not is_day_term("48u")
+    assert not is_day_term("30-11")

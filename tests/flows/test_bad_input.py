@@ -156,11 +156,14 @@ async def test_deadline_on_the_29th_of_february_after_it_passed(
 
 
 async def test_deadline_on_the_29th_of_february_before_it_comes(team: Team) -> None:
-    """In December before a leap year, '29-02' is next February's last day."""
+    """In December before a leap year, '29-02' is next February's last day (in the carnival
+    holiday of 2028: the deadline runs to the first school day after it, and says why)."""
     team.bot.clock.set(datetime(2027, 12, 1, 10, 0, tzinfo=BRUSSELS))
     await open_round(team)
     await team.principal.send("/deadline 29-02", chat=team.group)
-    assert "29 februari" in team.group.last().plain_text
+    answer = team.group.last().plain_text
+    assert "dinsdag 29 februari 2028 valt in: Krokusvakantie" in answer
+    assert "maandag 6 maart om 20:00" in answer
 
 
 async def test_lijst_is_answered_while_a_partners_question_is_open(team: Team) -> None:

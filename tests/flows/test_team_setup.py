@@ -140,6 +140,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
         "colourblind",
         "names",
         "sendhours",
+        "freedays",
         "guide",
         "help",
     )
@@ -157,6 +158,7 @@ async def test_help_depends_on_who_asks_and_when(team: Team) -> None:
         "colourblind",
         "names",
         "sendhours",
+        "freedays",
         "guide",
         "help",
     )

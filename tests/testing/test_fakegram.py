@@ -178,3 +178,28 @@ def test_html_becomes_text_and_entities() -> None:
         {"type": "bold", "offset": 3, "length": 3},
         {"type": "italic", "offset": 9, "length": 6},
     ]
+
+
+async def test_a_person_sends_a_file_the_bot_downloads(app: Application) -> None:  # type: ignore[type-arg]
+    """A document arrives with its name and size; getFile and the download give its bytes; an
+    unknown file id is refused as Telegram refuses it."""
+    from telegram.ext import MessageHandler, filters
+
+    fake = _fake(app)
+    got: list[bytes] = []
+
+    async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None and message.document is not None
+        assert message.document.file_name == "partners.csv"
+        assert message.document.mime_type == "text/csv"
+        file = await message.document.get_file()
+        got.append(bytes(await file.download_as_bytearray()))
+
+    app.add_handler(MessageHandler(filters.Document.ALL, on_document))
+    anna = fake.person("Anna")
+    data = "\ufeffPartner;Afstand\r\nCLB;1\r\n".encode()
+    await anna.send_document(data, "partners.csv")
+    assert got == [data]
+    with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
+        await app.bot.get_file("doc-1-999")
