@@ -132,17 +132,21 @@ async def share_intro(
 
 async def share_intro_when_everyone(services: Services, round_id: int) -> bool:
     """A member finished step 1: when everyone who joined is past it, ask Telegram how many
-    people the group has and share the answers if all of them joined. Asked outside a
+    people the group has and share the answers if all of them joined (the principal, who
+    leads, only when they joined the round themselves). Asked outside a
     transaction; a crash before the share only delays it to the principal's close. True when
     the answers were shared now."""
     async with services.store.tx() as tx:
         round_ = await tx.round(round_id)
         if round_.intro_posted_at is not None or not await sharing.everyone_past_intro(tx, round_):
             return False
-        chat_id = (await tx.team(round_.team_id)).chat_id
-    people = await services.group_size(chat_id)
+        team = await tx.team(round_.team_id)
+        # The facilitator leads the round and need not answer: not waited for unless joined.
+        leading = await tx.member_of(round_id, team.principal_user_id) is None
+    people = await services.group_size(team.chat_id)
     if people is None:
         return False
+    people = max(people - int(leading), 0)
     async with services.store.tx() as tx:
         await share_intro(tx, services, round_id, force=False, people=people)
         return (await tx.round(round_id)).intro_posted_at is not None

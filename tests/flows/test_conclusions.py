@@ -224,9 +224,9 @@ async def test_a_note_button_of_an_earlier_round_changes_nothing(team: Team) -> 
 
 
 async def test_step_1_reaching_the_group_is_offered_at_once(team: Team) -> None:
-    """The last person of the group answers step 1 and the answers go to the group: the
-    control message offers step 1's note and the note taker gets it offered, before anyone
-    acts."""
+    """The last colleague of the group answers step 1 (the principal leads and need not) and
+    the answers go to the group: the control message offers step 1's note and the note taker
+    gets it offered, before anyone acts."""
     bot = team.bot
     piet = team.principal
     await register(team)
@@ -239,10 +239,11 @@ async def test_step_1_reaching_the_group_is_offered_at_once(team: Team) -> None:
     await piet.tap("Anna")
     step_1 = bot.label("notes.btn_item", label=bot.label("notes.item_intro"))
     assert step_1 not in anna.last().button_labels
-    for person in (bert, carla, dirk, els):
+    for person in (bert, carla, dirk):
         await onboard(team, person)
     assert not any(bot.t("INTRO.I3") in m.text for m in team.group.bot_messages if m.text)
-    await onboard(team, piet)  # everyone in the group has answered
+    # Everyone in the group but the principal, who leads, has answered.
+    await onboard(team, els)
     assert any(bot.t("INTRO.I3") in m.text for m in team.group.bot_messages if m.text)
     assert _write(team, "intro") in _panel(piet, team).button_labels
     assert step_1 in anna.last().button_labels
