@@ -48,6 +48,7 @@ from .config import Settings
 from .context import Services
 from .delivery import Deliverer
 from .dialogs import help as help_dialog
+from .dialogs import mapview
 from .dialogs.base import StaleButton
 from .handlers.commitments import CommitmentHandlers
 from .handlers.group import GroupHandlers
@@ -157,14 +158,16 @@ def build_application(
 
 
 async def start_up(app: Application) -> None:  # type: ignore[type-arg]
-    """Once the bot knows itself: deep links get its username, and whatever the outbox still
-    owes from before a stop or a crash goes out now."""
+    """Once the bot knows itself: deep links get its username, whatever the outbox still owes
+    from before a stop or a crash goes out now, and the open rounds' merges are made ready."""
     services: Services = app.bot_data["services"]
     deliverer: Deliverer = app.bot_data["deliverer"]
     services.bot_username = app.bot.username
     services.group_size = functools.partial(access.people_in_group, app.bot)
     deliverer.bot = app.bot
     await deliverer.flush()
+    async with services.store.tx() as tx:
+        await mapview.warm(tx)
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]

@@ -53,6 +53,10 @@ class MergeCache:
         self.computed = 0
         self._kept: OrderedDict[object, tuple[tuple[Any, ...], MergeResult]] = OrderedDict()
 
+    def clear(self) -> None:
+        """Forget every kept merge (what a new process starts with)."""
+        self._kept.clear()
+
     def merge(
         self,
         scope: object,

@@ -380,6 +380,11 @@ class Tx(
         )
         return self._round(row) if row else None
 
+    async def open_rounds(self) -> list[Round]:
+        """Every team's open round (warming the merge at start-up)."""
+        rows = await self._all("SELECT * FROM rounds WHERE closed_at IS NULL ORDER BY id")
+        return [self._round(row) for row in rows]
+
     async def round_by_token(self, token: str) -> Round | None:
         """The round a deep-link payload belongs to."""
         row = await self._one("SELECT * FROM rounds WHERE token = ?", (token,))

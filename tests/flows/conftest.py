@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application
 
 from bot.app import build_application, set_command_menus, start_up
 from bot.config import Settings
+from bot.dialogs import mapview
 from bot.testing.fakegram import FakeChat, FakeMessage, FakeTelegram, Person
 from core.merge import usual_kind_and_category
 from core.model import Category, Kind
@@ -77,8 +78,10 @@ class Bot:
         await self.store.close()
 
     async def restart(self) -> None:
-        """A new process: nothing survives but the database file."""
+        """A new process: nothing survives but the database file (nor the merges kept in
+        memory)."""
         await self.stop()
+        mapview.MERGES.clear()
         await self.start()
 
     async def tick(self) -> int:

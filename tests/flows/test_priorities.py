@@ -176,3 +176,21 @@ async def test_the_merge_runs_once_per_change_not_on_every_tap(team: Team) -> No
     await anna.tap(bot.label("btn.other_pick"))
     assert anna.last().text.startswith(bot.t("priority.ask", count=2))
     assert mapview.MERGES.computed == computed + 1
+
+
+async def test_after_a_restart_the_first_tap_finds_the_merge_ready(team: Team) -> None:
+    """A new process merges the open round once while it starts: the first member's tap
+    afterwards reads the map from the cache, as every tap before the restart did."""
+    from bot.dialogs import mapview
+
+    await _map_ready(team)
+    bot = team.bot
+    anna = team.members[0]
+    await team.principal.send("/prioriteit", chat=team.group)
+    computed = mapview.MERGES.computed
+    await bot.restart()
+    assert mapview.MERGES.computed == computed + 1  # while starting
+    await anna.tap("Ouders")
+    await anna.tap(bot.label("btn.skip"))
+    assert anna.last().text.startswith(bot.t("priority.done", name="Ouders"))
+    assert mapview.MERGES.computed == computed + 1
