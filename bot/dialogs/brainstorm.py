@@ -343,7 +343,7 @@ async def add_names(ctx: Ctx, text: str) -> tuple[list[PostIt], list[str]]:
     added: list[PostIt] = []
     existing = await ctx.tx.postits(ctx.member.id)
     for number, line in enumerate(split_partner_lines(text) or [text]):
-        postit, problem = await add_name(ctx, line, len(existing) + len(added))
+        postit, problem = await add_name(ctx, line, len(existing) + len(added), [*existing, *added])
         # Every line is noted, refused ones too: an edit of the message then tries only the
         # lines that changed (bot/dialogs/edits.py).
         await ctx.tx.note_source(
@@ -364,12 +364,17 @@ async def add_names(ctx: Ctx, text: str) -> tuple[list[PostIt], list[str]]:
     return added, notes
 
 
-async def add_name(ctx: Ctx, line: str, count: int) -> tuple[PostIt | None, Problem | None]:
-    """One line as a new post-it (the member has `count`), or why it was not added."""
+async def add_name(
+    ctx: Ctx, line: str, count: int, postits: list[PostIt] | None = None
+) -> tuple[PostIt | None, Problem | None]:
+    """One line as a new post-it (the member has `count`, the list `postits` when the caller
+    has it at hand), or why it was not added."""
     cleaned = clean_partner_name(line)
     if isinstance(cleaned, Problem):
         return None, cleaned
-    existing = await same_partner_in_list(ctx.tx, ctx.member.id, cleaned)
+    if postits is None:
+        postits = await ctx.tx.postits(ctx.member.id)
+    existing = next((p for p in postits if same_name(p.text, cleaned)), None)
     if existing is not None:
         return None, duplicate(cleaned, existing)
     if count >= MAX_PARTNERS_PER_MEMBER:
