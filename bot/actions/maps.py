@@ -27,7 +27,7 @@ from core.model import Round, Team
 from core.protocol import Step
 from core.render import PRINT_WITH_KEY, MapData, poster_pdf, print_pdf, render
 from core.teammap import TeamMap
-from prompts import Html
+from prompts import Html, Texts
 from storage.store import Tx
 
 from . import control, look, progress
@@ -165,17 +165,42 @@ async def after_brainstorm(tx: Tx, services: Services, team: Team, round_: Round
     await tx.plan(team.id, round_.id, "step_deadline", QUESTIONS_STEP, when)
     local = when.astimezone(services.zone(team)).strftime("%d-%m %H:%M")
     intro = texts.t("principal.questions", lang, count=len(asked), when=local)
-    effects: list[Effect] = [Text(principal, intro)]
-    for suggestion_id, label_a, label_b in asked:
-        buttons = (
-            (
-                Tap(texts.plain("btn.merge", lang), callbacks.suggestion(suggestion_id, "merge")),
-                Tap(texts.plain("btn.apart", lang), callbacks.suggestion(suggestion_id, "apart")),
-            ),
-        )
-        text = texts.t("map.suggestion", lang, a=label_a, b=label_b)
-        effects.append(Text(principal, text, buttons))
-    await tx.enqueue_all(effects, team.id)
+    # One message: the questions come one by one in it, each answer edits it into the next.
+    suggestion_id, label_a, label_b = asked[0]
+    question, buttons = question_screen(texts, lang, suggestion_id, label_a, label_b, len(asked))
+    await tx.enqueue(Text(principal, Html(f"{intro}\n\n{question}"), buttons), team.id)
+
+
+def question_screen(
+    texts: Texts, lang: str, suggestion_id: int, label_a: str, label_b: str, left: int
+) -> tuple[Html, Buttons]:
+    """One similar-names question with its two buttons; `left` counts it and those after it."""
+    text = texts.t("map.suggestion", lang, a=label_a, b=label_b)
+    if left > 1:
+        text = Html(f"{text}\n{texts.t('map.questions_left', lang, count=left - 1)}")
+    buttons = (
+        (
+            Tap(texts.plain("btn.merge", lang), callbacks.suggestion(suggestion_id, "merge")),
+            Tap(texts.plain("btn.apart", lang), callbacks.suggestion(suggestion_id, "apart")),
+        ),
+    )
+    return text, buttons
+
+
+async def next_question(
+    tx: Tx, services: Services, team: Team, round_id: int
+) -> tuple[Html, Buttons] | None:
+    """The next similar-names question of the round still open, if any (the tapped message
+    becomes it)."""
+    open_ones = await tx.open_suggestions(round_id)
+    round_ = await tx.round(round_id)
+    if not open_ones or round_.step != QUESTIONS_STEP or await released(tx, team, round_):
+        return None
+    first = open_ones[0]
+    return question_screen(
+        services.texts, team.language.value, first.id, first.label_a, first.label_b,
+        len(open_ones),
+    )  # fmt: skip
 
 
 def open_questions(team_map: TeamMap, open_suggestions: int) -> bool:

@@ -374,12 +374,23 @@ class GroupHandlers:
         await query.answer()
         key = "map.suggestion_merged" if tap.decision == "merge" else "map.suggestion_apart"
         text = self.s.texts.t(key, lang, a=row.label_a, b=row.label_b)
+        async with self.s.store.tx() as tx:
+            following = await maps.next_question(tx, self.s, team, row.round_id)
+        markup = None
+        if following is not None:
+            # The same message asks the next question: one message for all of them.
+            text = Html(f"{text}\n\n{following[0]}")
+            markup = delivery.markup(following[1])
         message = query.message
+        edited = False
         if isinstance(message, Message):
             try:
-                await message.edit_text(text, reply_markup=None)
+                await message.edit_text(text, reply_markup=markup)
+                edited = True
             except TelegramError as exc:
                 log.debug("could not update the suggestion: %s", exc)
+        if not edited and markup is not None:
+            await send_text(context.bot, query.from_user.id, text, markup)
         await maps.answered(self.s, team, row.round_id)
 
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -38,7 +38,8 @@ async def test_the_principal_settles_similar_names_before_the_group_sees_the_map
     assert not any(bot.label("btn.merge") in m.button_labels for m in team.group.bot_messages)
     piet = team.principal
     question = next(m for m in piet.messages() if bot.label("btn.merge") in m.button_labels)
-    assert question.text == bot.t("map.suggestion", a="CLB", b="CLB Gent")
+    assert question.text.endswith(bot.t("map.suggestion", a="CLB", b="CLB Gent"))
+    assert question.text.startswith(bot.t("principal.questions", count=1, when="")[:40])
     await team.members[0].send("/kaart")  # members do not see it before the group either
     assert team.members[0].last().text == bot.t("map.member_not_yet")
     # The tied category of the parents is no question for the principal: the team places it.
@@ -258,3 +259,43 @@ async def test_only_the_principal_can_edit(team: Team) -> None:
     await _brainstorm(team)
     await team.members[0].send("/bewerk")
     assert team.members[0].last().text == team.bot.t("map.not_principal")
+
+
+async def test_the_principals_questions_come_one_by_one_in_one_message(team: Team) -> None:
+    """Two pairs of similar names: one message asks the first; each answer edits it into the
+    next question, so the principal's chat does not fill with questions."""
+    bot = team.bot
+    piet = team.principal
+    await piet.send("/start")
+    await open_round(team)
+    anna, bert = team.members[:2]
+    for person in (anna, bert):
+        await onboard(team, person)
+    await add_partner(team, anna, "CLB", "organisatie", "zorg", 1)
+    await add_partner(team, anna, "Chiro", "organisatie", "aanbod", 3)
+    await add_partner(team, bert, "CLB Gent", "organisatie", "zorg", 2)
+    await add_partner(team, bert, "Jeugdbeweging Chiro", "organisatie", "aanbod", 3)
+    before = len(piet.messages())
+    await piet.send("/sluit", chat=team.group)
+    asked = [m for m in piet.messages()[before:] if bot.label("btn.merge") in m.button_labels]
+    assert len(asked) == 1
+    question = asked[0]
+    assert bot.t("principal.questions", count=2, when="")[:60] in question.text
+    assert bot.t("map.questions_left", count=1) in question.text
+    pairs = [("CLB", "CLB Gent"), ("Chiro", "Jeugdbeweging Chiro")]
+    if not question.text.endswith(bot.t("map.suggestion", a="CLB", b="CLB Gent")):
+        pairs.reverse()
+    (a, b), (c, d) = pairs
+    await piet.tap(bot.label("btn.merge"), message=question)
+    assert question.text.startswith(bot.t("map.suggestion_merged", a=a, b=b))
+    assert question.text.endswith(bot.t("map.suggestion", a=c, b=d))
+    assert bot.label("btn.merge") in question.button_labels  # now the second question
+    assert bot.t("map.questions_left", count=1) not in question.text
+    assert not [m for m in team.group.bot_messages if m.photo is not None]
+    await piet.tap(bot.label("btn.apart"), message=question)
+    assert question.text == bot.t("map.suggestion_apart", a=c, b=d)
+    assert question.button_labels == []
+    assert [m for m in team.group.bot_messages if m.photo is not None]
+    assert piet.last().text == bot.t("principal.questions_done")
+    asked = [m for m in piet.messages()[before:] if bot.label("btn.merge") in m.button_labels]
+    assert asked == []
