@@ -435,3 +435,30 @@ async def test_old_forged_and_foreign_commitment_buttons_change_nothing(team: Te
     assert anna.last_toast == bot.label("err.stale")
     await anna.send("1 februari")
     assert anna.last().text == bot.t("commit.newdate_saved", date="maandag 1 februari")
+
+
+async def test_a_checkin_due_in_the_christmas_holiday_waits_for_the_first_school_day(
+    team: Team,
+) -> None:
+    """The school calendar holds for check-ins too: a date in the Christmas holiday is asked
+    on the first school day after it (Monday 4 January 2027), once."""
+    bot = team.bot
+    piet = team.principal
+    await _step_four_closed(team)
+    await piet.tap(bot.label("commit.btn_start"))
+    await piet.send("Ouderraad uitnodigen")
+    await piet.tap(bot.label("commit.btn_no_partner"))
+    await piet.tap(bot.label("map.role.directie"))
+    await piet.send("ma 28 december")
+    assert "maandag 28 december" in piet.last().plain_text
+    day = datetime(2026, 12, 28, 12, 0, tzinfo=BXL)
+    while day < datetime(2027, 1, 4, 7, 0, tzinfo=BXL):
+        bot.clock.set(day)
+        await bot.tick()
+        assert _checkins(piet, team) == [], day
+        day += timedelta(hours=12)
+    await bot.restart()
+    bot.clock.set(datetime(2027, 1, 4, 10, 0, tzinfo=BXL))
+    await bot.tick()
+    await bot.tick()
+    assert len(_checkins(piet, team)) == 1
