@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -36,7 +36,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from core.effects import Effect, Photo
-from core.protocol import EditorStage
+from core.protocol import Typing
 from prompts import LANGUAGES, Html, Texts
 from storage.store import Store, from_message
 
@@ -261,30 +261,29 @@ def add_handlers(
     app.add_handler(CommandHandler(["gids", "guide"], guide_command))
     app.add_handler(MessageHandler(in_private & filters.COMMAND, private.unknown_command))
 
+    # Which conversation a typed private message is for, in this order (core.protocol.Typing);
+    # each handler checks again in its own transaction and returns False when it does not take
+    # the text, and the member's own dialog takes what none of them took.
+    typed: tuple[tuple[Typing, Callable[..., Awaitable[bool]]], ...] = (
+        (Typing.RENAME, private.editor_text),
+        (Typing.COMMITMENT, commitments.on_text),
+        (Typing.NOTE, private.note_text),
+    )
+
     async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A typed message: the principal's map editor, else a team note being written, else
-        the member check, else the member's own dialog (the conversation the person is in)."""
+        """A typed message: for the conversation that waits for it (the map editor's rename, an
+        agreed next step, a team note, the member check), else the member's own dialog."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
-        # One look at which conversation this person is in; each checks again in its own.
         async with services.store.tx() as tx:
-            editor = await tx.editor(user.id)
-            answering = await tx.active_respondent(user.id) is not None
+            waiting = await tx.typing_into(user.id)
             member = await tx.active_member(user.id)
-            committing = await tx.commitment_input(user.id) is not None
-            note = await tx.writing(user.id)
-        renaming = editor is not None and editor.stage == EditorStage.RENAME
-        if renaming and await private.editor_text(update, context):
-            return
-        # A part of an agreed next step (its text, a date, a line after the check-in).
-        if committing and await commitments.on_text(update, context):
-            return
-        # A facilitator or note taker who tapped a note's button: this message is its text.
-        if note is not None and await private.note_text(update, context):
-            return
+        for typing, handler in typed:
+            if typing in waiting and await handler(update, context):
+                return
         # What the message creates is noted with its id, so an edit of it can change that.
         with from_message(message.chat.id, message.message_id):
-            if answering and await survey.on_text(update, context):
+            if Typing.SURVEY in waiting and await survey.on_text(update, context):
                 return
             await private.act_as(update, context, member, "text", text=message.text or "")
 

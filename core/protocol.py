@@ -245,6 +245,16 @@ class EditorStage(StrEnum):
     RENAME = "rename"  # waiting for the partner's new name
 
 
+class Typing(StrEnum):
+    """Which conversation a typed private message is for, besides the member's own dialog:
+    checked in this order (the first that takes the text wins), then the member dialog."""
+
+    RENAME = "rename"  # the principal renames a partner in the map editor
+    COMMITMENT = "commitment"  # a part of an agreed next step, or the line after a check-in
+    NOTE = "note"  # a facilitator or note taker writes what the team takes from a step
+    SURVEY = "survey"  # a colleague answers the member check
+
+
 class SurveyStage(StrEnum):
     """The screen of the member check a colleague is on; stored, so a restart resumes it."""
 

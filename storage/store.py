@@ -32,6 +32,7 @@ from core.model import (
     Round,
     Team,
 )
+from core.protocol import Typing
 from core.records import (
     Absence,
     Addition,
@@ -843,6 +844,22 @@ class Tx(
             (round_id,),
         )
         return [(r["node_key"], r["field"], r["value"]) for r in rows]
+
+    async def typing_into(self, user_id: int) -> set[Typing]:
+        """The conversations (other than the member's own dialog) that wait for this person's
+        next typed message, in one statement."""
+        row = await self._one(
+            "SELECT EXISTS (SELECT 1 FROM editors WHERE user_id = ? AND stage = 'rename'),"
+            " EXISTS (SELECT 1 FROM commitment_input WHERE user_id = ?),"
+            " EXISTS (SELECT 1 FROM note_writing WHERE user_id = ?),"
+            " EXISTS (SELECT 1 FROM people p JOIN mc_respondents r"
+            "  ON r.id = p.active_respondent_id JOIN member_checks c ON c.id = r.check_id"
+            "  WHERE p.user_id = ? AND c.closed_at IS NULL AND r.finished_at IS NULL)",
+            (user_id,) * 4,
+        )
+        assert row is not None
+        order = (Typing.RENAME, Typing.COMMITMENT, Typing.NOTE, Typing.SURVEY)
+        return {typing for typing, waiting in zip(order, tuple(row), strict=True) if waiting}
 
     async def editor(self, user_id: int) -> EditorState | None:
         """The principal's map-editor state, if they opened /bewerk."""
