@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import access, callbacks
-from bot.actions import control, membercheck
+from bot.actions import control, maps, membercheck
 from bot.actions.membercheck import addition_encoder
 from bot.context import Services
 from bot.dialogs import finish as finish_dialog
@@ -111,7 +111,8 @@ class SurveyHandlers:
                     team.id, round_.id, snapshot.decode("utf-8"), png, pdf, markdown,
                     reason="membercheck",
                 )  # fmt: skip
-                await tx.enqueue(Photo(team.chat_id, caption, png), team.id)
+                words = maps.words_button(self.s, team, round_)
+                await tx.enqueue(Photo(team.chat_id, caption, png, buttons=words), team.id)
         except Exception:
             log.exception("keeping the optimised map failed")
             async with self.s.store.tx() as tx:

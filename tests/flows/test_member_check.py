@@ -146,6 +146,11 @@ async def test_missing_partners_can_be_added_as_a_new_map_version(team: Team) ->
     photos = [m for m in team.group.messages if m.photo is not None]
     assert len(photos) == photos_before + 1
     assert photos[-1].caption == bot.t("optimise.caption", number=1, name="Kinderopvang")
+    # The optimised map can be read in words too, with the partner just added.
+    assert photos[-1].button_labels == [bot.label("words.button")]
+    seen = len(bert.messages())
+    await bert.tap(bot.label("words.button"), message=photos[-1], chat=team.group)
+    assert "Kinderopvang" in "\n".join(m.plain_text for m in bert.messages()[seen:])
     assert bot.t("optimise.done", name="Kinderopvang") in "\n".join(
         m.text or "" for m in team.principal.messages()
     )
