@@ -37,7 +37,7 @@ from core.validation import Problem, clean_answer, clean_partner_name
 from prompts import Html, Texts
 from storage.store import Tx
 
-from . import control
+from . import control, notes
 from .calendar import team_window
 from .common import to_buttons
 
@@ -430,8 +430,25 @@ async def tap(services: Services, user_id: int, tapped: CommitmentTap) -> str | 
         if c is not None:
             lang = (await tx.team(c.team_id)).language.value
         key = await _tap(tx, services, user_id, tapped)
+        kept = await _kept_round(tx, tapped, user_id) if key is None else None
     await services.flush()
+    if kept is not None:
+        # Agreed after /afronden: the kept report is rewritten with them and sent again.
+        await notes.revise_reports(services, *kept, user_id, only_if_changed=True)
     return services.texts.plain(key, lang) if key is not None else None
+
+
+async def _kept_round(tx: Tx, tapped: CommitmentTap, user_id: int) -> tuple[Team, Round] | None:
+    """The finished round whose kept report must list the commitments the facilitator just
+    finished making (their "Klaar" after /afronden); None otherwise."""
+    c = await tx.commitment(tapped.commitment_id)
+    if tapped.action != "finish" or c is None:
+        return None
+    round_ = await tx.round(c.round_id)
+    team = await tx.team(c.team_id)
+    if round_.step != Step.DONE.value or not await tx.round_versions(round_.id):
+        return None
+    return (team, round_) if await _is_facilitator(tx, team, user_id) else None
 
 
 async def _tap(tx: Tx, services: Services, user_id: int, tapped: CommitmentTap) -> str | None:

@@ -146,7 +146,7 @@ async def record(services: Services, user_id: int, typed: str) -> Text | None:
             revise = team, round_
     shown = t("notes.saved", lang, label=noteview.label(services, team, item), text=text)
     if revise is not None:
-        await _revise(services, *revise, user_id)
+        await revise_reports(services, *revise, user_id)
         shown = Html(f"{shown}\n\n{t('notes.saved_report', lang)}")
     buttons = ((
         Tap(services.texts.plain("notes.btn_edit", lang),
@@ -156,10 +156,14 @@ async def record(services: Services, user_id: int, typed: str) -> Text | None:
     return Text(user_id, shown, buttons)
 
 
-async def _revise(services: Services, team: Team, round_: Round, user_id: int) -> None:
-    """Every kept version of the round gets its report again with the notes (map, picture and
-    partners unchanged); whoever wrote the note and every facilitator get the new report."""
+async def revise_reports(
+    services: Services, team: Team, round_: Round, user_id: int, *, only_if_changed: bool = False
+) -> None:
+    """Every kept version of the round gets its report again with the notes and agreed next
+    steps (map, picture and partners unchanged); whoever wrote them and every facilitator get
+    the new report (with only_if_changed, only when a report did change)."""
     zone = services.timezone(team)
+    changed = not only_if_changed
     async with services.store.tx() as tx:
         for version in await tx.round_versions(round_.id):
             snapshot = json.loads(version.snapshot_json)
@@ -170,9 +174,14 @@ async def _revise(services: Services, team: Team, round_: Round, user_id: int) -
             pdf, markdown = await asyncio.to_thread(
                 finish_dialog.report_files, services.texts, team, data
             )
+            if only_if_changed and markdown == version.report_md:
+                continue  # e.g. a second tap: the report already says this
+            changed = True
             snapshot["answers"] = finish_dialog.answers_json(data)
             raw = teammap.to_json_bytes(snapshot).decode("utf-8")
             await tx.revise_map_version(version.id, raw, pdf, markdown)
+        if not changed:
+            return
         readers = await control.facilitators(tx, team)
         if user_id not in readers:
             readers.append(user_id)

@@ -462,3 +462,35 @@ async def test_a_checkin_due_in_the_christmas_holiday_waits_for_the_first_school
     await bot.tick()
     await bot.tick()
     assert len(_checkins(piet, team)) == 1
+
+
+async def test_commitments_made_after_finishing_rewrite_the_kept_report_once(team: Team) -> None:
+    """The round was kept first, the commitments come after: 'Klaar' rewrites the kept report
+    with them and sends it again (the map stays the same); a second tap sends nothing more."""
+    bot = team.bot
+    piet = team.principal
+    await _step_four_closed(team)
+    await piet.tap(bot.label("btn.guide_finish"))
+    async with bot.store.tx() as tx:
+        kept = await tx.latest_map_version(1)
+    assert kept is not None and bot.label("report.agreed.title") not in kept.report_md
+    start = bot.label("commit.btn_start")
+    panel = next(m for m in reversed(piet.messages()) if start in m.button_labels)
+    await piet.tap(start, message=panel)
+    await piet.send("Het CLB uitnodigen op het zorgoverleg")
+    await piet.tap("CLB")
+    await piet.tap(bot.label("map.role.zorg_leerlingenbegeleiding"))
+    await piet.tap("maandag 7 december")
+    saved = piet.last()
+    reports = sum(m.document_name == "netwerkkaart-ronde1-verslag.pdf" for m in piet.messages())
+    await piet.tap(bot.label("commit.btn_finish"), message=saved)
+    async with bot.store.tx() as tx:
+        revised = await tx.latest_map_version(1)
+    assert revised is not None and revised.id == kept.id
+    assert "Het CLB uitnodigen op het zorgoverleg" in revised.report_md
+    assert bytes(revised.png) == bytes(kept.png)
+    sent = sum(m.document_name == "netwerkkaart-ronde1-verslag.pdf" for m in piet.messages())
+    assert sent == reports + 1
+    await piet.tap(bot.label("commit.btn_finish"), message=saved)
+    again = sum(m.document_name == "netwerkkaart-ronde1-verslag.pdf" for m in piet.messages())
+    assert again == sent
