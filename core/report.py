@@ -73,6 +73,9 @@ class ReportData:
     metaphors: list[str] = field(default_factory=list)
     # Agreed next steps, one line each (what, partner, function, date, status): no names.
     commitments: list[str] = field(default_factory=list)
+    # The roles at least three participants share (None: name every role); the others' picks
+    # are counted together, never under their role.
+    shown_roles: frozenset[Role] | None = None
     # The team's own notes by core.notes.Item value (aim, a conclusion per step, reflection).
     notes: dict[str, str] = field(default_factory=dict)
     # The second look (step 2B): partners it added, and the disputed partners the team moved
@@ -152,10 +155,18 @@ def blocks(data: ReportData, words: Words) -> list[Block]:
             by_role.setdefault(role, Counter())[node.label] += 1
     if not by_role:
         add(Block("p", words("report.no_priorities")))
+    # A role fewer than three share is not named: its picks count under the other functions.
+    hidden: Counter[str] = Counter()
+    for role in Role:
+        if role in by_role and data.shown_roles is not None and role not in data.shown_roles:
+            hidden.update(by_role.pop(role))
     for role in Role:
         if role in by_role:
             picks = ", ".join(f"{label} ({n})" for label, n in by_role[role].most_common())
             add(Block("item", f"{words(f'role.{role.value}')}: {picks}"))
+    if hidden:
+        picks = ", ".join(f"{label} ({n})" for label, n in hidden.most_common())
+        add(Block("item", f"{words('report.other_roles')}: {picks}"))
     reasons = [(nodes[i].label, r) for i in range(len(nodes)) for r in team_map.reasons[i]]
     for label, reason in reasons:
         add(Block("quote", f"{label}: {reason}"))

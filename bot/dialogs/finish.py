@@ -84,19 +84,19 @@ async def report_data(
     # and a role only when at least three share it.
     anonymous = replace(team, show_names=False)
     shown = sharing.shown_roles(members)
-    labels = {
-        m.id: sharing.participant(texts, anonymous, n, m, shown) for n, m in enumerate(members, 1)
-    }
+    numbered = sharing.numbering(members)
+    labels = {m.id: sharing.participant(texts, anonymous, n, m, shown) for n, m in numbered}
     # A free-text function would name what the hidden role hides.
     participants = [
         labels[m.id] + (f" – {m.function}" if m.function and m.role in shown else "")
-        for m in members
+        for _, m in numbered
     ]
     data = ReportData(
         school=team.school_name or "",
         round_number=round_.number,
         date=mapview.local_date(round_, timezone),
         participants=participants,
+        shown_roles=shown,
         team_map=team_map,
         map_png=png,
     )

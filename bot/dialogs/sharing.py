@@ -8,6 +8,7 @@ otherwise the answer says "andere functie", so a team's one care coordinator is 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterable
 
@@ -32,6 +33,18 @@ def shown_roles(members: Iterable[Member]) -> frozenset[Role]:
     """The roles at least MIN_PER_ROLE members share: only these are named beside answers."""
     counts = Counter(m.role for m in members if m.role is not None)
     return frozenset(role for role, n in counts.items() if n >= MIN_PER_ROLE)
+
+
+def numbering(members: Iterable[Member]) -> list[tuple[int, Member]]:
+    """The members as 'Deelnemer 1, 2, ...': in an order that does not follow who joined first
+    (the principal usually does, so number 1 would name them), the same in every step and in
+    the report; from a hash of each membership that nobody in the group can compute."""
+
+    def key(member: Member) -> str:
+        seed = f"{member.id}:{member.user_id}:{member.joined_at.isoformat()}"
+        return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+    return list(enumerate(sorted(members, key=key), start=1))
 
 
 def role_label(texts: Texts, lang: str, role: Role | None, shown: Collection[Role]) -> str | None:
@@ -86,7 +99,7 @@ async def intro_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html
     """Both questions with every member's answer beside it, then the INTRO.I3 prompt."""
     lang = team.language.value
     everyone = await tx.members(round_.id)
-    numbered = list(enumerate(everyone, start=1))
+    numbered = numbering(everyone)
     if not numbered:
         return None
     blocks = [texts.t("share.intro_title", lang, count=len(numbered))]
@@ -114,7 +127,7 @@ async def deep_summary(tx: Tx, texts: Texts, team: Team, round_: Round, session_
     """Step 3's answers per partner, phase and card, each with who wrote it (by team setting)."""
     lang = team.language.value
     members = await tx.members(round_.id)
-    number = {m.id: (n, m) for n, m in enumerate(members, start=1)}
+    number = {m.id: (n, m) for n, m in numbering(members)}
     shown = shown_roles(members)
     rows = await tx.card_answers(session_id)
     blocks: list[str] = []
@@ -147,7 +160,7 @@ async def closing_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Ht
     """Step 4's answers per question, side by side, then the absences that were noted."""
     lang = team.language.value
     members = await tx.members(round_.id)
-    number = {m.id: (n, m) for n, m in enumerate(members, start=1)}
+    number = {m.id: (n, m) for n, m in numbering(members)}
     shown = shown_roles(members)
     rows = await tx.closing_answers(round_.id)
     blocks: list[str] = []
