@@ -108,16 +108,22 @@ async def intro_summary(tx: Tx, texts: Texts, team: Team, round_: Round) -> Html
     answers = {m.id: {a.question_id: a.text for a in await tx.answers(m.id)} for m in members}
     for question in INTRO_QUESTIONS:
         lines = [texts.t("share.question", lang, question=texts.plain(question, lang))]
+        skipped = 0
         for number, member in numbered:
             text = answers[member.id].get(question)
+            if not text:
+                skipped += 1  # counted below, not a line each
+                continue
             lines.append(
                 texts.t(
                     "share.answer",
                     lang,
                     who=participant(texts, team, number, member, shown),
-                    text=text or texts.plain("share.skipped", lang),
+                    text=text,
                 )
             )
+        if skipped:
+            lines.append(texts.t("share.skipped_count", lang, count=skipped))
         blocks.append(Html("\n".join(lines)))
     blocks.append(texts.t("share.intro_prompt", lang))
     return Html("\n\n".join(blocks))
