@@ -73,13 +73,18 @@ async def look_count(tx: Tx, round_id: int) -> tuple[int, int]:
 
 
 def next_action(
-    step: Step | None, has_version: bool, check_open: bool, look_open: bool = False
+    step: Step | None,
+    has_version: bool,
+    check_open: bool,
+    look_open: bool = False,
+    check_closed: bool = False,
 ) -> str | None:
-    """The one step the facilitator is invited to take now (a button's action), if any."""
+    """The one step the facilitator is invited to take now (a button's action), if any; after
+    the member check of the kept map nothing more (the yearly update comes by itself)."""
     if look_open:
         return "lookclose"
     if step is None or step is Step.DONE:
-        if has_version and not check_open and step is Step.DONE:
+        if has_version and not check_open and not check_closed and step is Step.DONE:
             return "mc"
         return "open" if step is None else None
     if step in RUNNING_STEPS:
@@ -146,7 +151,8 @@ async def view(tx: Tx, services: Services, team: Team) -> tuple[Html, Buttons]:
         lines.append(
             t(f"control.mark_{mark}", lang, line=plain(f"control.line_{name}", lang)) + extra
         )
-    action = next_action(step, version is not None, check is not None, look_open)
+    check_closed = check is None and await _closed_check(tx, team)
+    action = next_action(step, version is not None, check is not None, look_open, check_closed)
     if action is not None and action != "close":
         lines.append("")
         lines.append(t(_next_key(action), lang))

@@ -143,6 +143,9 @@ async def test_a_principal_runs_every_step_and_the_member_check_by_taps_only(tea
     for line in ("line_round", "line_priorities", "line_deep", "line_closing", "line_finish",
                  "line_membercheck"):  # fmt: skip
         assert _line(team, "done", line) in panel.plain_text, line
+    # Nothing left to start: no "next step" line and no button to start the check again.
+    assert bot.label("btn.guide_mc") not in panel.button_labels
+    assert parse_html(bot.t("control.next_mc"))[0] not in panel.plain_text
 
     # Typed by the principal after registering: nothing but the link's own /start.
     typed_group = [m.text for m in team.group.messages if m.from_user.id == piet.user.id]
