@@ -38,10 +38,11 @@ def shown_roles(members: Iterable[Member]) -> frozenset[Role]:
 def numbering(members: Iterable[Member]) -> list[tuple[int, Member]]:
     """The members as 'Deelnemer 1, 2, ...': in an order that does not follow who joined first
     (the principal usually does, so number 1 would name them), the same in every step and in
-    the report; from a hash of each membership that nobody in the group can compute."""
+    the report, and the same whenever the round is replayed; from a hash of each membership,
+    so reading order says nothing about joining order."""
 
     def key(member: Member) -> str:
-        seed = f"{member.id}:{member.user_id}:{member.joined_at.isoformat()}"
+        seed = f"netwerkkaart:{member.round_id}:{member.id}:{member.user_id}"
         return hashlib.sha256(seed.encode("utf-8")).hexdigest()
 
     return list(enumerate(sorted(members, key=key), start=1))
