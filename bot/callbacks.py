@@ -321,21 +321,37 @@ class GuideTap:
     arg: str
 
 
-def guide(team_id: int, action: str, arg: str = "") -> str:
-    """Encode a control-message button: f:<team_id>:<action>:<arg>."""
+def _id_action(prefix: str, row_id: int, action: str, arg: str) -> str:
+    """Encode <prefix>:<id>:<action>:<arg>, the shape of the buttons that name one row."""
     if ":" in action:
         raise ValueError("action may not contain ':'")
-    return _check(f"f:{team_id}:{action}:{arg}")
+    return _check(f"{prefix}:{row_id}:{action}:{arg}")
+
+
+def _split_id_action(data: str | None, prefix: str) -> tuple[int, str, str] | None:
+    """(id, action, arg) of a <prefix>:<id>:<action>:<arg> button; None for anything else,
+    also for data no real button can carry (too long, no plain id)."""
+    if (
+        not data
+        or not data.startswith(f"{prefix}:")
+        or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES
+    ):
+        return None
+    parts = data.split(":", 3)
+    if len(parts) != 4 or not is_id(parts[1]):
+        return None
+    return int(parts[1]), parts[2], parts[3]
+
+
+def guide(team_id: int, action: str, arg: str = "") -> str:
+    """Encode a control-message button: f:<team_id>:<action>:<arg>."""
+    return _id_action("f", team_id, action, arg)
 
 
 def decode_guide(data: str | None) -> GuideTap | None:
     """Decode a control-message button; None for anything else."""
-    if not data or not data.startswith("f:"):
-        return None
-    parts = data.split(":", 3)
-    if len(parts) != 4 or not parts[1].isdigit():
-        return None
-    return GuideTap(int(parts[1]), parts[2], parts[3])
+    found = _split_id_action(data, "f")
+    return GuideTap(*found) if found else None
 
 
 @dataclass(frozen=True)
@@ -349,23 +365,13 @@ class CommitmentTap:
 
 def commitment(commitment_id: int, action: str, arg: str = "") -> str:
     """Encode a commitment button: o:<commitment_id>:<action>:<arg>."""
-    if ":" in action:
-        raise ValueError("action may not contain ':'")
-    return _check(f"o:{commitment_id}:{action}:{arg}")
+    return _id_action("o", commitment_id, action, arg)
 
 
 def decode_commitment(data: str | None) -> CommitmentTap | None:
     """Decode a commitment button; None for anything else."""
-    if (
-        not data
-        or not data.startswith("o:")
-        or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES
-    ):
-        return None
-    parts = data.split(":", 3)
-    if len(parts) != 4 or not is_id(parts[1]):
-        return None
-    return CommitmentTap(int(parts[1]), parts[2], parts[3])
+    found = _split_id_action(data, "o")
+    return CommitmentTap(*found) if found else None
 
 
 @dataclass(frozen=True)
@@ -379,20 +385,10 @@ class NoteTap:
 
 def note(team_id: int, action: str, arg: str = "") -> str:
     """Encode a team-notes button: n:<team_id>:<action>:<arg>."""
-    if ":" in action:
-        raise ValueError("action may not contain ':'")
-    return _check(f"n:{team_id}:{action}:{arg}")
+    return _id_action("n", team_id, action, arg)
 
 
 def decode_note(data: str | None) -> NoteTap | None:
     """Decode a team-notes button; None for anything else."""
-    if (
-        not data
-        or not data.startswith("n:")
-        or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES
-    ):
-        return None
-    parts = data.split(":", 3)
-    if len(parts) != 4 or not is_id(parts[1]):
-        return None
-    return NoteTap(int(parts[1]), parts[2], parts[3])
+    found = _split_id_action(data, "n")
+    return NoteTap(*found) if found else None
