@@ -13,6 +13,7 @@ import html
 import re
 import string
 import tomllib
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -138,6 +139,16 @@ class Texts:
             for name, value in fields.items()
         }
         return Html(template.format_map(safe))
+
+    def date_fields(self, lang: str, day: date) -> dict[str, object]:
+        """The fields a date prompt fills in ({weekday} {day} {month} {year}): "woensdag",
+        14, "oktober", 2026."""
+        return {
+            "weekday": self.plain(f"date.weekday_{day.weekday()}", lang),
+            "day": day.day,
+            "month": self.plain(f"date.month_{day.month}", lang),
+            "year": day.year,
+        }
 
     def plain(self, key: str, lang: str, /, **fields: object) -> str:
         """Render a prompt as plain text (button labels, toasts, command descriptions)."""

@@ -57,15 +57,7 @@ def holiday_note(services: Services, team: Team, window: Window, asked: datetime
 def day_text(services: Services, team: Team, day: date) -> str:
     """A date as people say it: "woensdag 14 oktober 2026"."""
     lang = team.language.value
-    texts = services.texts
-    return texts.plain(
-        "freeday.day",
-        lang,
-        weekday=texts.plain(f"date.weekday_{day.weekday()}", lang),
-        day=day.day,
-        month=texts.plain(f"date.month_{day.month}", lang),
-        year=day.year,
-    )
+    return services.texts.plain("freeday.day", lang, **services.texts.date_fields(lang, day))
 
 
 def _period_text(services: Services, team: Team, start: date, end: date, name: str) -> str:

@@ -59,12 +59,5 @@ def moment_text(services: Services, team: Team, moment: datetime) -> str:
     """A moment as people say it, in the team's time zone: "dinsdag 8 december om 20:00"."""
     local = moment.astimezone(services.zone(team))
     lang = team.language.value
-    texts = services.texts
-    return texts.plain(
-        "date.moment",
-        lang,
-        weekday=texts.plain(f"date.weekday_{local.weekday()}", lang),
-        day=local.day,
-        month=texts.plain(f"date.month_{local.month}", lang),
-        time=local.strftime("%H:%M"),
-    )
+    fields = services.texts.date_fields(lang, local.date())
+    return services.texts.plain("date.moment", lang, time=local.strftime("%H:%M"), **fields)

@@ -44,14 +44,9 @@ class Words:
 
     def day(self, day: date) -> str:
         """'vrijdag 18 december' (with the year when it is not this year's)."""
-        fields = {
-            "weekday": self.plain(f"date.weekday_{day.weekday()}"),
-            "day": day.day,
-            "month": self.plain(f"date.month_{day.month}"),
-        }
-        if day.year != self.today.year:
-            return self.plain("commit.date_year", year=day.year, **fields)
-        return self.plain("commit.date", **fields)
+        fields = self.texts.date_fields(self.lang, day)
+        key = "commit.date_year" if day.year != self.today.year else "commit.date"
+        return self.plain(key, **fields)
 
     def owner(self, commitment: Commitment, name: str | None = None) -> str:
         """Who takes it on, as the facilitator reads it: a role, or the person's first name."""
